@@ -1,0 +1,85 @@
+package io.github.osscallback;
+
+import java.util.Objects;
+
+/**
+ * Thrown when a request is not a genuine, well-formed OSS callback. The {@link Reason} says why,
+ * which HTTP status to answer with, and a stable code for logs and error bodies.
+ */
+public final class CallbackRejectedException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Why a callback was rejected; each reason maps to one HTTP status. */
+    public enum Reason {
+        /** The request method is not POST. */
+        METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+        /** The {@code authorization} or {@code x-oss-pub-key-url} header is absent. */
+        MISSING_HEADER(400, "missing_header"),
+        /** A callback header is repeated, empty, too long or not valid base64. */
+        MALFORMED_HEADER(400, "malformed_header"),
+        /** The public key URL is not allowed by the {@link KeyUrlPolicy}. */
+        UNTRUSTED_KEY_URL(403, "untrusted_key_url"),
+        /** The public key could not be fetched (host down, timeout, non-200 answer). */
+        KEY_UNAVAILABLE(503, "key_unavailable"),
+        /** The key host answered, but not with a usable RSA public key. */
+        INVALID_KEY(503, "invalid_key"),
+        /** The signature does not match the request under the trusted key. */
+        SIGNATURE_MISMATCH(403, "signature_mismatch"),
+        /** The body is larger than the configured limit. */
+        BODY_TOO_LARGE(413, "body_too_large"),
+        /** The body could not be read from the connection. */
+        BODY_UNREADABLE(400, "body_unreadable"),
+        /** The body is signed but does not parse as its content type says, or a typed field is invalid. */
+        MALFORMED_BODY(400, "malformed_body"),
+        /** The body's content type is neither form nor JSON. */
+        UNSUPPORTED_CONTENT_TYPE(400, "unsupported_content_type");
+
+        private final int httpStatus;
+        private final String code;
+
+        Reason(int httpStatus, String code) {
+            this.httpStatus = httpStatus;
+            this.code = code;
+        }
+
+        /** The HTTP status an endpoint should answer with. */
+        public int httpStatus() {
+            return httpStatus;
+        }
+
+        /** A stable, lower-case code for logs, metrics and error bodies. */
+        public String code() {
+            return code;
+        }
+    }
+
+    private final Reason reason;
+
+    /** Creates a rejection; the message states what was found and what was expected. */
+    public CallbackRejectedException(Reason reason, String message) {
+        super(message);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    /** Creates a rejection caused by a lower-level failure (I/O, parsing). */
+    public CallbackRejectedException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    /** Why the callback was rejected. */
+    public Reason reason() {
+        return reason;
+    }
+
+    /** The reply to send: the reason's status and a JSON body naming the reason code. */
+    public CallbackReply toReply() {
+        return CallbackReply.rejection(reason);
+    }
+
+    @Override
+    public String toString() {
+        return "CallbackRejectedException[" + reason.code() + "]: " + getMessage();
+    }
+}

@@ -1,0 +1,144 @@
+package io.github.osscallback;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The parts of an HTTP request that a callback verification needs, independent of any server
+ * API: method, the path exactly as received (still percent-encoded), the raw query, the headers
+ * and the body bytes. Adapters build one per request; header names are case-insensitive.
+ */
+public final class CallbackRequest {
+
+    /** The header carrying the base64 RSA signature. */
+    public static final String AUTHORIZATION = "authorization";
+    /** The header carrying the base64 URL of the signing key. */
+    public static final String PUB_KEY_URL = "x-oss-pub-key-url";
+    /** The body's content type. */
+    public static final String CONTENT_TYPE = "content-type";
+    /** The headers a verifier reads; adapters need pass no others. */
+    public static final List<String> HEADERS_READ = List.of(AUTHORIZATION, PUB_KEY_URL, CONTENT_TYPE);
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final String method;
+    private final String path;
+    private final String query;
+    private final Map<String, List<String>> headers;
+    private final byte[] body;
+
+    private CallbackRequest(Builder b) {
+        this.method = b.method;
+        this.path = b.path;
+        this.query = b.query;
+        Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        b.headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+        this.headers = Collections.unmodifiableMap(copy);
+        this.body = b.body;
+    }
+
+    /** Starts a request; method defaults to POST and body to empty. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The HTTP method. */
+    public String method() {
+        return method;
+    }
+
+    /** The path as received, percent-encoded, starting with {@code /}. */
+    public String path() {
+        return path;
+    }
+
+    /** The raw query without the {@code ?}, or null when the request had none. */
+    public String query() {
+        return query;
+    }
+
+    /** All values of a header, matched case-insensitively; empty if absent. */
+    public List<String> headers(String name) {
+        List<String> values = headers.get(name);
+        return values == null ? List.of() : values;
+    }
+
+    /** The first value of a header, or null. */
+    public String header(String name) {
+        List<String> values = headers(name);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The body bytes; not copied, so callers must not change them. */
+    byte[] bodyBytes() {
+        return body;
+    }
+
+    /** The body length in bytes. */
+    public int bodyLength() {
+        return body.length;
+    }
+
+    @Override
+    public String toString() {
+        return "CallbackRequest[" + method + " " + LogSafe.text(path) + (query == null ? "" : "?" + LogSafe.text(query))
+                + ", " + body.length + " body bytes]";
+    }
+
+    /** Builds a {@link CallbackRequest}. */
+    public static final class Builder {
+        private String method = "POST";
+        private String path;
+        private String query;
+        private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        private byte[] body = EMPTY;
+
+        private Builder() {
+        }
+
+        /** The HTTP method, e.g. from {@code HttpServletRequest.getMethod()}. */
+        public Builder method(String method) {
+            this.method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
+            return this;
+        }
+
+        /** The path exactly as received, still percent-encoded (e.g. {@code getRequestURI()}). */
+        public Builder path(String rawPath) {
+            this.path = Objects.requireNonNull(rawPath, "rawPath");
+            return this;
+        }
+
+        /** The raw query without {@code ?} (e.g. {@code getQueryString()}); null when there is none. */
+        public Builder query(String rawQuery) {
+            this.query = rawQuery;
+            return this;
+        }
+
+        /** Adds one header value; repeated calls for one name keep every value. */
+        public Builder header(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            headers.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+            return this;
+        }
+
+        /** The raw body bytes; the array is kept, not copied. */
+        public Builder body(byte[] body) {
+            this.body = Objects.requireNonNull(body, "body");
+            return this;
+        }
+
+        /** The immutable request. */
+        public CallbackRequest build() {
+            if (path == null) {
+                throw new IllegalStateException("path is required");
+            }
+            return new CallbackRequest(this);
+        }
+    }
+}

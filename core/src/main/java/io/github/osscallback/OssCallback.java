@@ -1,0 +1,232 @@
+package io.github.osscallback;
+
+import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_BODY;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A callback whose OSS signature has been verified, with its body parsed into fields. Only a
+ * {@link CallbackVerifier} creates one, so holding an {@code OssCallback} means the request came
+ * from OSS. Immutable and safe to share.
+ *
+ * <p>Remember what the signature does not prove (PROTOCOL.md, threat model): the body template is
+ * chosen by whoever uploaded, so a field is only as trustworthy as the template that produced it.
+ */
+public final class OssCallback {
+
+    private final String path;
+    private final String query;
+    private final String keyUrl;
+    private final String contentType;
+    private final byte[] body;
+    private final Map<String, String> fields;
+    private final Map<SystemVariable, String> fieldNames;
+    private final JsonNode json;
+
+    OssCallback(String path, String query, String keyUrl, String contentType, byte[] body,
+                BodyParser.Parsed parsed, Map<SystemVariable, String> fieldNames) throws CallbackRejectedException {
+        this.path = path;
+        this.query = query;
+        this.keyUrl = keyUrl;
+        this.contentType = contentType;
+        this.body = body;
+        this.fields = Collections.unmodifiableMap(parsed.fields);
+        this.fieldNames = fieldNames;
+        this.json = parsed.json;
+        checkNumber(SystemVariable.SIZE);
+        checkNumber(SystemVariable.IMAGE_HEIGHT);
+        checkNumber(SystemVariable.IMAGE_WIDTH);
+    }
+
+    private void checkNumber(SystemVariable variable) throws CallbackRejectedException {
+        String value = get(variable).orElse(null);
+        if (value != null && parseNonNegative(value) < 0) {
+            throw new CallbackRejectedException(MALFORMED_BODY, "field '" + fieldName(variable) + "' carrying "
+                    + variable.placeholder() + " is not a non-negative whole number");
+        }
+    }
+
+    private static long parseNonNegative(String value) {
+        if (value.isEmpty() || value.length() > 18) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < value.length(); i++) {
+            int d = value.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            n = n * 10 + d;
+        }
+        return n;
+    }
+
+    /** The request path exactly as received (still percent-encoded). */
+    public String path() {
+        return path;
+    }
+
+    /** The raw query string, if the request had one. */
+    public Optional<String> query() {
+        return Optional.ofNullable(query);
+    }
+
+    /** The decoded public key URL the request named (and that the policy allowed). */
+    public String keyUrl() {
+        return keyUrl;
+    }
+
+    /** The request's content type, if it sent one. */
+    public Optional<String> contentType() {
+        return Optional.ofNullable(contentType);
+    }
+
+    /** A copy of the raw, signed body bytes. */
+    public byte[] body() {
+        return body.clone();
+    }
+
+    /** Every body field by name, in body order; nested JSON objects appear under dotted names. */
+    public Map<String, String> fields() {
+        return fields;
+    }
+
+    /** One body field by name. */
+    public Optional<String> field(String name) {
+        return Optional.ofNullable(fields.get(name));
+    }
+
+    /** The body fields whose names start with {@code x:}, the custom-variable convention. */
+    public Map<String, String> customVariables() {
+        Map<String, String> custom = new LinkedHashMap<>();
+        fields.forEach((name, value) -> {
+            if (name.startsWith("x:")) {
+                custom.put(name, value);
+            }
+        });
+        return Collections.unmodifiableMap(custom);
+    }
+
+    /**
+     * The value of a system variable, read from the body field that carries it. An empty value
+     * counts as absent (OSS substitutes empty text, for instance image fields of a non-image).
+     */
+    public Optional<String> get(SystemVariable variable) {
+        String value = fields.get(fieldName(variable));
+        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
+    private String fieldName(SystemVariable variable) {
+        String mapped = fieldNames.get(variable);
+        return mapped != null ? mapped : variable.variableName();
+    }
+
+    /** {@code ${bucket}}. */
+    public Optional<String> bucket() {
+        return get(SystemVariable.BUCKET);
+    }
+
+    /** {@code ${object}}: the object key. */
+    public Optional<String> object() {
+        return get(SystemVariable.OBJECT);
+    }
+
+    /** {@code ${etag}}. */
+    public Optional<String> etag() {
+        return get(SystemVariable.ETAG);
+    }
+
+    /** {@code ${size}}: the object size in bytes. */
+    public OptionalLong size() {
+        return number(SystemVariable.SIZE);
+    }
+
+    /** {@code ${mimeType}}. */
+    public Optional<String> mimeType() {
+        return get(SystemVariable.MIME_TYPE);
+    }
+
+    /** {@code ${imageInfo.height}}. */
+    public OptionalLong imageHeight() {
+        return number(SystemVariable.IMAGE_HEIGHT);
+    }
+
+    /** {@code ${imageInfo.width}}. */
+    public OptionalLong imageWidth() {
+        return number(SystemVariable.IMAGE_WIDTH);
+    }
+
+    /** {@code ${imageInfo.format}}. */
+    public Optional<String> imageFormat() {
+        return get(SystemVariable.IMAGE_FORMAT);
+    }
+
+    /** {@code ${crc64}}: an unsigned 64-bit number, kept as text. */
+    public Optional<String> crc64() {
+        return get(SystemVariable.CRC64);
+    }
+
+    /** {@code ${contentMd5}}. */
+    public Optional<String> contentMd5() {
+        return get(SystemVariable.CONTENT_MD5);
+    }
+
+    /** {@code ${vpcId}}. */
+    public Optional<String> vpcId() {
+        return get(SystemVariable.VPC_ID);
+    }
+
+    /** {@code ${clientIp}}. */
+    public Optional<String> clientIp() {
+        return get(SystemVariable.CLIENT_IP);
+    }
+
+    /** {@code ${reqId}}. */
+    public Optional<String> reqId() {
+        return get(SystemVariable.REQ_ID);
+    }
+
+    /** {@code ${operation}}. */
+    public Optional<String> operation() {
+        return get(SystemVariable.OPERATION);
+    }
+
+    private OptionalLong number(SystemVariable variable) {
+        Optional<String> value = get(variable);
+        return value.isPresent() ? OptionalLong.of(parseNonNegative(value.get())) : OptionalLong.empty();
+    }
+
+    /**
+     * Binds the body to a record or bean of the caller's: JSON bodies by their structure, form
+     * bodies by field name. Numbers sent as strings are accepted; unknown fields are ignored.
+     *
+     * @throws CallbackRejectedException with {@code MALFORMED_BODY} if the body does not fit the type
+     */
+    public <T> T bind(Class<T> type) throws CallbackRejectedException {
+        Objects.requireNonNull(type, "type");
+        try {
+            return json != null
+                    ? JsonCodec.MAPPER.treeToValue(json, type)
+                    : JsonCodec.MAPPER.convertValue(fields, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            throw new CallbackRejectedException(MALFORMED_BODY, "body does not bind to " + type.getName(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        // Field names only: values and body may hold user data and must not reach logs by accident.
+        return "OssCallback[path=" + LogSafe.text(path) + ", fields=" + fields.keySet() + "]";
+    }
+
+    static Map<SystemVariable, String> copyOf(Map<SystemVariable, String> names) {
+        return names.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(names));
+    }
+}

@@ -1,0 +1,30 @@
+package io.github.osscallback;
+
+import java.net.URI;
+import java.security.PublicKey;
+import java.util.Map;
+
+/** Keys known ahead of time, by fetch URI; anything else goes to the fallback, if there is one. */
+final class PinnedKeySource implements PublicKeySource {
+
+    private final Map<URI, PublicKey> pinned;
+    private final PublicKeySource fallback;
+
+    PinnedKeySource(Map<URI, PublicKey> pinned, PublicKeySource fallback) {
+        this.pinned = Map.copyOf(pinned);
+        this.fallback = fallback;
+    }
+
+    @Override
+    public PublicKey get(URI fetchUri) throws CallbackRejectedException {
+        PublicKey key = pinned.get(fetchUri);
+        if (key != null) {
+            return key;
+        }
+        if (fallback == null) {
+            throw new CallbackRejectedException(CallbackRejectedException.Reason.KEY_UNAVAILABLE,
+                    "no pinned key for " + fetchUri + " and remote key fetching is off");
+        }
+        return fallback.get(fetchUri);
+    }
+}

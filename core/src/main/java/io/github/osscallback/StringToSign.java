@@ -1,0 +1,124 @@
+package io.github.osscallback;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.SignatureException;
+
+/**
+ * The bytes OSS signs: {@code urldecode(path) + ("?" + rawQuery) + "\n" + body} (PROTOCOL.md).
+ * The sources disagree on two details, and each documented variant is accepted:
+ * a {@code +} in the path is kept (Python's {@code unquote}) or read as a space (Java's
+ * {@code URLDecoder}); and without a query, {@code ?} is omitted (Python, Java) or appended
+ * anyway (Ruby). So at most four candidates are tried, usually one or two.
+ */
+final class StringToSign {
+
+    static final String ALGORITHM = "MD5withRSA";
+
+    private final byte[] path;
+    private final byte[] plusAsSpacePath;
+    private final byte[] query;
+    private final byte[] body;
+
+    private StringToSign(byte[] path, byte[] plusAsSpacePath, byte[] query, byte[] body) {
+        this.path = path;
+        this.plusAsSpacePath = plusAsSpacePath;
+        this.query = query;
+        this.body = body;
+    }
+
+    static StringToSign of(String rawPath, String rawQuery, byte[] body) {
+        byte[] path = percentDecode(rawPath, false);
+        byte[] plusAsSpace = rawPath.indexOf('+') >= 0 ? percentDecode(rawPath, true) : null;
+        byte[] query = rawQuery == null || rawQuery.isEmpty() ? null : rawQuery.getBytes(StandardCharsets.UTF_8);
+        return new StringToSign(path, plusAsSpace, query, body);
+    }
+
+    /** The primary candidate as one array, for signers and tests. */
+    byte[] primaryBytes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(path);
+        if (query != null) {
+            out.write('?');
+            out.writeBytes(query);
+        }
+        out.write('\n');
+        out.writeBytes(body);
+        return out.toByteArray();
+    }
+
+    /** Whether any accepted candidate verifies under the key. */
+    boolean verifies(PublicKey key, byte[] signature) throws InvalidKeyException {
+        Signature verifier = newSignature();
+        if (verify(verifier, key, signature, path, false)) {
+            return true;
+        }
+        if (query == null && verify(verifier, key, signature, path, true)) {
+            return true;
+        }
+        if (plusAsSpacePath != null) {
+            return verify(verifier, key, signature, plusAsSpacePath, false)
+                    || (query == null && verify(verifier, key, signature, plusAsSpacePath, true));
+        }
+        return false;
+    }
+
+    private boolean verify(Signature verifier, PublicKey key, byte[] signature, byte[] pathBytes,
+                           boolean bareQuestionMark) throws InvalidKeyException {
+        try {
+            verifier.initVerify(key);
+            verifier.update(pathBytes);
+            if (query != null) {
+                verifier.update((byte) '?');
+                verifier.update(query);
+            } else if (bareQuestionMark) {
+                verifier.update((byte) '?');
+            }
+            verifier.update((byte) '\n');
+            verifier.update(body);
+            return verifier.verify(signature);
+        } catch (SignatureException e) {
+            // A signature of the wrong length or encoding is simply not a match.
+            return false;
+        }
+    }
+
+    static Signature newSignature() {
+        try {
+            return Signature.getInstance(ALGORITHM);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK provides " + ALGORITHM + " on every platform", e);
+        }
+    }
+
+    /**
+     * Percent-decodes a path to bytes. Malformed escapes are kept literally, as Python's
+     * {@code unquote} does; with {@code plusAsSpace}, {@code +} becomes a space as in Java's
+     * {@code URLDecoder}.
+     */
+    static byte[] percentDecode(String rawPath, boolean plusAsSpace) {
+        byte[] raw = rawPath.getBytes(StandardCharsets.UTF_8);
+        if (rawPath.indexOf('%') < 0 && !(plusAsSpace && rawPath.indexOf('+') >= 0)) {
+            return raw;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length);
+        for (int i = 0; i < raw.length; i++) {
+            byte b = raw[i];
+            if (b == '%' && i + 2 < raw.length) {
+                int hi = Character.digit(raw[i + 1], 16);
+                int lo = Character.digit(raw[i + 2], 16);
+                if (hi >= 0 && lo >= 0) {
+                    out.write((hi << 4) | lo);
+                    i += 2;
+                    continue;
+                }
+            }
+            out.write(plusAsSpace && b == '+' ? ' ' : b);
+        }
+        return out.toByteArray();
+    }
+}
