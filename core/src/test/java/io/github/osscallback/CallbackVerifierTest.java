@@ -1,0 +1,398 @@
+package io.github.osscallback;
+
+import static io.github.osscallback.CallbackRejectedException.Reason.BODY_TOO_LARGE;
+import static io.github.osscallback.CallbackRejectedException.Reason.BODY_UNREADABLE;
+import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_BODY;
+import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_HEADER;
+import static io.github.osscallback.CallbackRejectedException.Reason.METHOD_NOT_ALLOWED;
+import static io.github.osscallback.CallbackRejectedException.Reason.MISSING_HEADER;
+import static io.github.osscallback.CallbackRejectedException.Reason.SIGNATURE_MISMATCH;
+import static io.github.osscallback.CallbackRejectedException.Reason.UNSUPPORTED_CONTENT_TYPE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.osscallback.testing.OssCallbackSigner;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Verification end to end in core, with a test key pinned for a test URL: headers, the accepted
+ * string-to-sign variants (PROTOCOL.md, open questions), body limits and body parsing.
+ */
+class CallbackVerifierTest {
+
+    static final String KEY_URL = "https://keys.test/oss/key.pem";
+    static final String FORM = "application/x-www-form-urlencoded";
+    static final String JSON = "application/json";
+
+    private final OssCallbackSigner signer = OssCallbackSigner.generate();
+    private final CallbackVerifier verifier = builder().build();
+
+    private CallbackVerifier.Builder builder() {
+        return CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix("https://keys.test/oss/").build())
+                .pinKey(KEY_URL, signer.publicKeyPem())
+                .remoteKeyFetching(false);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private CallbackRequest.Builder signed(String path, String query, String contentType, String body) {
+        return signer.request(KEY_URL, path, query, contentType, utf8(body));
+    }
+
+    private CallbackRejectedException.Reason rejection(CallbackRequest.Builder request) {
+        return rejection(verifier, request);
+    }
+
+    private static CallbackRejectedException.Reason rejection(CallbackVerifier v, CallbackRequest.Builder request) {
+        return assertThrows(CallbackRejectedException.class, () -> v.verify(request.build())).reason();
+    }
+
+    // --- headers ---
+
+    @Test
+    void rejectsWhenAuthorizationIsMissing() {
+        assertEquals(MISSING_HEADER, rejection(CallbackRequest.builder().path("/cb")
+                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL))));
+    }
+
+    @Test
+    void rejectsWhenKeyUrlIsMissing() {
+        assertEquals(MISSING_HEADER, rejection(CallbackRequest.builder().path("/cb")
+                .header("authorization", signer.sign("/cb", null, new byte[0]))));
+    }
+
+    @Test
+    void readsHeaderNamesCaseInsensitively() throws Exception {
+        byte[] body = utf8("bucket=b");
+        verifier.verify(CallbackRequest.builder().path("/cb")
+                .header("AUTHORIZATION", signer.sign("/cb", null, body))
+                .header("X-Oss-Pub-Key-Url", OssCallbackSigner.encodeKeyUrl(KEY_URL))
+                .body(body).build());
+    }
+
+    @Test
+    void rejectsRepeatedAuthorization() {
+        assertEquals(MALFORMED_HEADER, rejection(signed("/cb", null, FORM, "a=b").header("Authorization", "AAAA")));
+    }
+
+    @Test
+    void rejectsRepeatedKeyUrl() {
+        assertEquals(MALFORMED_HEADER, rejection(signed("/cb", null, FORM, "a=b")
+                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL))));
+    }
+
+    @Test
+    void rejectsEmptyAuthorization() {
+        assertEquals(MALFORMED_HEADER, rejection(CallbackRequest.builder().path("/cb").header("authorization", " ")
+                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL))));
+    }
+
+    @Test
+    void rejectsAuthorizationThatIsNotBase64() {
+        assertEquals(MALFORMED_HEADER, rejection(CallbackRequest.builder().path("/cb").header("authorization", "not*base64!")
+                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL))));
+    }
+
+    @Test
+    void rejectsKeyUrlThatIsNotBase64() {
+        assertEquals(MALFORMED_HEADER, rejection(CallbackRequest.builder().path("/cb").header("authorization", "AAAA")
+                .header("x-oss-pub-key-url", "https://keys.test/oss/key.pem")));
+    }
+
+    @Test
+    void rejectsOverlongAuthorization() {
+        assertEquals(MALFORMED_HEADER, rejection(CallbackRequest.builder().path("/cb")
+                .header("authorization", "A".repeat(CallbackVerifier.MAX_SIGNATURE_HEADER_LENGTH + 4))
+                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL))));
+    }
+
+    @Test
+    void rejectsGet() {
+        assertEquals(METHOD_NOT_ALLOWED, rejection(signed("/cb", null, FORM, "a=b").method("GET")));
+    }
+
+    // --- string to sign ---
+
+    @Test
+    void verifiesRequestWithQuery() throws Exception {
+        verifier.verify(signed("/cb", "id=1&x=%20", FORM, "a=b").build());
+    }
+
+    @Test
+    void verifiesPercentEncodedPathSignedDecoded() throws Exception {
+        OssCallback cb = verifier.verify(signed("/up%20loads/%E4%B8%AD", null, FORM, "a=b").build());
+        assertEquals("/up%20loads/%E4%B8%AD", cb.path());
+    }
+
+    @Test
+    void acceptsPlusKeptInPathAsPythonUnquoteDoes() throws Exception {
+        verifier.verify(signed("/a+b", null, FORM, "a=b").build());
+    }
+
+    @Test
+    void acceptsPlusAsSpaceInPathAsJavaUrlDecoderDoes() throws Exception {
+        byte[] body = utf8("a=b");
+        String signature = signer.signBytes(utf8("/a b\na=b"));
+        verifier.verify(request("/a+b", null, signature, body));
+    }
+
+    @Test
+    void acceptsBareQuestionMarkWithoutQueryAsTheRubySampleSigns() throws Exception {
+        byte[] body = utf8("a=b");
+        verifier.verify(request("/cb", null, signer.signBytes(utf8("/cb?\na=b")), body));
+        verifier.verify(request("/cb", "", signer.signBytes(utf8("/cb?\na=b")), body));
+        verifier.verify(request("/cb", "", signer.signBytes(utf8("/cb\na=b")), body));
+    }
+
+    @Test
+    void rejectsQueryMovedIntoThePath() {
+        byte[] body = utf8("a=b");
+        assertEquals(SIGNATURE_MISMATCH, assertThrows(CallbackRejectedException.class,
+                () -> verifier.verify(request("/cb%3Fid=1", null, signer.signBytes(utf8("/cb?id=2\na=b")), body))).reason());
+    }
+
+    @Test
+    void rejectsSignatureFromAnotherKey() {
+        OssCallbackSigner other = OssCallbackSigner.generate();
+        assertEquals(SIGNATURE_MISMATCH, rejection(other.request(KEY_URL, "/cb", null, FORM, utf8("a=b"))));
+    }
+
+    @Test
+    void rejectsTamperedBodyPathAndQuery() {
+        assertEquals(SIGNATURE_MISMATCH, rejection(signed("/cb", "q=1", FORM, "a=b").body(utf8("a=c"))));
+        assertEquals(SIGNATURE_MISMATCH, rejection(signed("/cb", "q=1", FORM, "a=b").path("/cc")));
+        assertEquals(SIGNATURE_MISMATCH, rejection(signed("/cb", "q=1", FORM, "a=b").query("q=2")));
+    }
+
+    private CallbackRequest request(String path, String query, String signature, byte[] body) {
+        return CallbackRequest.builder().path(path).query(query)
+                .header("authorization", signature)
+                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL))
+                .body(body).build();
+    }
+
+    // --- body limits ---
+
+    @Test
+    void refusesDeclaredLengthOverLimitBeforeReading() {
+        InputStream neverRead = new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("body must not be read");
+            }
+        };
+        CallbackRejectedException e = assertThrows(CallbackRejectedException.class,
+                () -> verifier.readBody(neverRead, CallbackVerifier.DEFAULT_MAX_BODY_BYTES + 1L));
+        assertEquals(BODY_TOO_LARGE, e.reason());
+    }
+
+    @Test
+    void refusesChunkedBodyOverLimit() {
+        byte[] big = new byte[CallbackVerifier.DEFAULT_MAX_BODY_BYTES + 1];
+        assertEquals(BODY_TOO_LARGE, assertThrows(CallbackRejectedException.class,
+                () -> verifier.readBody(new ByteArrayInputStream(big), -1)).reason());
+    }
+
+    @Test
+    void readsBodyOfExactlyTheLimit() throws Exception {
+        CallbackVerifier small = builder().maxBodyBytes(10).build();
+        assertArrayEquals(utf8("0123456789"), small.readBody(new ByteArrayInputStream(utf8("0123456789")), -1));
+        assertEquals(BODY_TOO_LARGE, assertThrows(CallbackRejectedException.class,
+                () -> small.readBody(new ByteArrayInputStream(utf8("0123456789A")), -1)).reason());
+    }
+
+    @Test
+    void reportsBrokenConnectionAsUnreadable() {
+        InputStream broken = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("connection reset");
+            }
+        };
+        assertEquals(BODY_UNREADABLE, assertThrows(CallbackRejectedException.class,
+                () -> verifier.readBody(broken, -1)).reason());
+    }
+
+    @Test
+    void refusesBuiltRequestOverLimit() {
+        CallbackVerifier small = builder().maxBodyBytes(4).build();
+        assertEquals(BODY_TOO_LARGE, rejection(small, signed("/cb", null, FORM, "a=bcd")));
+    }
+
+    // --- body parsing ---
+
+    @Test
+    void parsesFormBodyIntoSystemVariablesAndCustomVariables() throws Exception {
+        OssCallback cb = verifier.verify(signed("/cb", null, FORM,
+                "bucket=my-bucket&object=photos%2F%E4%B8%AD+1.jpg&etag=%22ABC%22&size=1024&mimeType=image%2Fjpeg"
+                        + "&imageInfo.height=480&imageInfo.width=640&imageInfo.format=jpg&x%3Auid=42").build());
+        assertEquals("my-bucket", cb.bucket().orElseThrow());
+        assertEquals("photos/\u4e2d 1.jpg", cb.object().orElseThrow());
+        assertEquals("\"ABC\"", cb.etag().orElseThrow());
+        assertEquals(OptionalLong.of(1024), cb.size());
+        assertEquals("image/jpeg", cb.mimeType().orElseThrow());
+        assertEquals(OptionalLong.of(480), cb.imageHeight());
+        assertEquals(OptionalLong.of(640), cb.imageWidth());
+        assertEquals("jpg", cb.imageFormat().orElseThrow());
+        assertEquals(Map.of("x:uid", "42"), cb.customVariables());
+        assertTrue(cb.crc64().isEmpty());
+    }
+
+    @Test
+    void treatsMissingContentTypeAsForm() throws Exception {
+        assertEquals("b", verifier.verify(signed("/cb", null, null, "bucket=b").build()).bucket().orElseThrow());
+    }
+
+    @Test
+    void parsesJsonBodyWithNumbersAsNumbersOrStrings() throws Exception {
+        OssCallback cb = verifier.verify(signed("/cb", null, JSON + "; charset=utf-8",
+                "{\"bucket\":\"b\",\"object\":\"\u4e2d.png\",\"size\":\"9\",\"imageInfo\":{\"height\":10,\"width\":\"20\"},"
+                        + "\"x:trace\":\"t\",\"none\":null}").build());
+        assertEquals("\u4e2d.png", cb.object().orElseThrow());
+        assertEquals(OptionalLong.of(9), cb.size());
+        assertEquals(OptionalLong.of(10), cb.imageHeight());
+        assertEquals(OptionalLong.of(20), cb.imageWidth());
+        assertEquals(Map.of("x:trace", "t"), cb.customVariables());
+        assertTrue(cb.field("none").isEmpty());
+    }
+
+    @Test
+    void mapsTemplateFieldNamesToSystemVariables() throws Exception {
+        CallbackVerifier mapped = builder().bodyField(SystemVariable.OBJECT, "filename")
+                .bodyField(SystemVariable.IMAGE_HEIGHT, "height").build();
+        OssCallback cb = mapped.verify(signed("/cb", null, FORM, "filename=a.jpg&height=7").build());
+        assertEquals("a.jpg", cb.object().orElseThrow());
+        assertEquals(OptionalLong.of(7), cb.imageHeight());
+        assertEquals("a.jpg", cb.field("filename").orElseThrow());
+    }
+
+    record Upload(String bucket, String object, long size) {
+    }
+
+    @Test
+    void bindsFormBodyToRecord() throws Exception {
+        OssCallback cb = verifier.verify(signed("/cb", null, FORM, "bucket=b&object=o&size=12&extra=1").build());
+        assertEquals(new Upload("b", "o", 12), cb.bind(Upload.class));
+    }
+
+    @Test
+    void bindsJsonBodyWithStringNumbersToRecord() throws Exception {
+        OssCallback cb = verifier.verify(signed("/cb", null, JSON, "{\"bucket\":\"b\",\"object\":\"o\",\"size\":\"12\"}").build());
+        assertEquals(new Upload("b", "o", 12), cb.bind(Upload.class));
+    }
+
+    record Counted(int count) {
+    }
+
+    @Test
+    void reportsUnbindableBodyAsMalformed() throws Exception {
+        OssCallback cb = verifier.verify(signed("/cb", null, FORM, "count=many").build());
+        assertEquals(MALFORMED_BODY, assertThrows(CallbackRejectedException.class, () -> cb.bind(Counted.class)).reason());
+    }
+
+    @Test
+    void rejectsNonNumericSize() {
+        assertEquals(MALFORMED_BODY, rejection(signed("/cb", null, FORM, "size=-1")));
+        assertEquals(MALFORMED_BODY, rejection(signed("/cb", null, JSON, "{\"size\":1.5}")));
+    }
+
+    @Test
+    void rejectsDuplicateFormField() {
+        assertEquals(MALFORMED_BODY, rejection(signed("/cb", null, FORM, "bucket=a&bucket=b")));
+    }
+
+    @Test
+    void rejectsDuplicateJsonField() {
+        assertEquals(MALFORMED_BODY, rejection(signed("/cb", null, JSON, "{\"bucket\":\"a\",\"bucket\":\"b\"}")));
+        assertEquals(MALFORMED_BODY, rejection(signed("/cb", null, JSON, "{\"a.b\":\"1\",\"a\":{\"b\":\"2\"}}")));
+    }
+
+    @Test
+    void rejectsFormThatIsNotUtf8() {
+        byte[] latin1 = "object=caf\u00e9".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(MALFORMED_BODY, rejection(signer.request(KEY_URL, "/cb", null, FORM, latin1)));
+        assertEquals(MALFORMED_BODY, rejection(signed("/cb", null, FORM, "object=caf%E9")));
+    }
+
+    @Test
+    void rejectsBrokenPercentEscapeInForm() {
+        assertEquals(MALFORMED_BODY, rejection(signed("/cb", null, FORM, "object=%zz")));
+        assertEquals(MALFORMED_BODY, rejection(signed("/cb", null, FORM, "object=%4")));
+    }
+
+    @Test
+    void rejectsInvalidJson() {
+        assertEquals(MALFORMED_BODY, rejection(signed("/cb", null, JSON, "{\"bucket\":")));
+        assertEquals(MALFORMED_BODY, rejection(signed("/cb", null, JSON, "[1,2]")));
+        assertEquals(MALFORMED_BODY, rejection(signed("/cb", null, JSON, "")));
+        assertEquals(MALFORMED_BODY, rejection(signed("/cb", null, JSON, "{} {}")));
+    }
+
+    @Test
+    void rejectsDeeplyNestedJson() {
+        String deep = "{\"a\":".repeat(1000) + "1" + "}".repeat(1000);
+        assertEquals(MALFORMED_BODY, rejection(signed("/cb", null, JSON, deep)));
+    }
+
+    @Test
+    void rejectsHugeJsonNumber() {
+        assertEquals(MALFORMED_BODY, rejection(signed("/cb", null, JSON, "{\"size\":" + "9".repeat(5000) + "}")));
+    }
+
+    @Test
+    void rejectsUnsupportedContentType() {
+        assertEquals(UNSUPPORTED_CONTENT_TYPE, rejection(signed("/cb", null, "text/plain", "bucket=b")));
+    }
+
+    @Test
+    void exposesRawBodyAsACopy() throws Exception {
+        OssCallback cb = verifier.verify(signed("/cb", null, FORM, "a=b").build());
+        byte[] body = cb.body();
+        body[0] = 'X';
+        assertArrayEquals(utf8("a=b"), cb.body());
+    }
+
+    @Test
+    void keepsFieldValuesOutOfToString() throws Exception {
+        OssCallback cb = verifier.verify(signed("/cb", null, FORM, "secret=hunter2").build());
+        assertTrue(!cb.toString().contains("hunter2"), cb.toString());
+    }
+
+    // --- builder ---
+
+    @Test
+    void refusesOptionSetTwice() {
+        assertThrows(IllegalStateException.class, () -> CallbackVerifier.builder().maxBodyBytes(1).maxBodyBytes(2));
+    }
+
+    @Test
+    void refusesPinForUrlThePolicyDoesNotAllow() {
+        assertThrows(IllegalStateException.class, () -> CallbackVerifier.builder()
+                .pinKey("https://elsewhere.test/k.pem", signer.publicKeyPem()).build());
+    }
+
+    @Test
+    void refusesConfigurationThatCanNeverVerify() {
+        assertThrows(IllegalStateException.class, () -> CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix("https://keys.test/").build())
+                .remoteKeyFetching(false).build());
+    }
+
+    @Test
+    void refusesConnectTimeoutLongerThanFetchTimeout() {
+        assertThrows(IllegalStateException.class, () -> CallbackVerifier.builder()
+                .keyFetchConnectTimeout(java.time.Duration.ofSeconds(4))
+                .keyFetchTimeout(java.time.Duration.ofSeconds(1)).build());
+    }
+}
