@@ -1,0 +1,183 @@
+package io.github.osscallback.servlet;
+
+import io.github.osscallback.CallbackRejectedException;
+import io.github.osscallback.CallbackReply;
+import io.github.osscallback.CallbackRequest;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.OssCallback;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A servlet filter that lets only verified OSS callbacks through. It reads the body once,
+ * verifies it with a {@link CallbackVerifier}, and hands the rest of the chain a request whose
+ * body can be read again (stream, reader or form parameters) and whose {@link OssCallback} is
+ * available through {@link OssCallbacks#from}. Rejected requests get a JSON error and never reach
+ * the chain.
+ *
+ * <p>Configure it in code with {@link #OssCallbackFilter(CallbackVerifier)} or {@link #builder},
+ * or declare it in {@code web.xml} with init-params: the names of
+ * {@link io.github.osscallback.VerifierSettings} plus {@value #SIGNED_PATH_PREFIX}.
+ */
+public class OssCallbackFilter implements Filter {
+
+    /**
+     * Init-param: a path prefix that a reverse proxy strips before the request reaches this
+     * application. OSS signs the path it was given, so the filter puts the prefix back.
+     */
+    public static final String SIGNED_PATH_PREFIX = "signedPathPrefix";
+
+    private static final System.Logger LOG = System.getLogger(OssCallbackFilter.class.getName());
+
+    private CallbackVerifier verifier;
+    private String signedPathPrefix;
+
+    /** For {@code web.xml} and {@code @WebFilter}: configured from init-params in {@link #init}. */
+    public OssCallbackFilter() {
+    }
+
+    /** A filter using the given verifier. */
+    public OssCallbackFilter(CallbackVerifier verifier) {
+        this(verifier, "");
+    }
+
+    private OssCallbackFilter(CallbackVerifier verifier, String signedPathPrefix) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.signedPathPrefix = signedPathPrefix;
+    }
+
+    /** Starts a filter configuration around a verifier. */
+    public static Builder builder(CallbackVerifier verifier) {
+        return new Builder(verifier);
+    }
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        if (verifier != null) {
+            return;
+        }
+        Map<String, String> settings = new HashMap<>();
+        for (String name : Collections.list(config.getInitParameterNames())) {
+            settings.put(name, config.getInitParameter(name));
+        }
+        String prefix = settings.remove(SIGNED_PATH_PREFIX);
+        try {
+            this.signedPathPrefix = checkedPrefix(prefix == null ? "" : prefix.trim());
+            this.verifier = CallbackVerifier.builder().settings(settings).build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ServletException("OssCallbackFilter '" + config.getFilterName() + "' is misconfigured: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest) || !(res instanceof HttpServletResponse)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        if (verifier == null) {
+            throw new ServletException("OssCallbackFilter was not initialised");
+        }
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        OssCallback callback;
+        byte[] body;
+        try {
+            body = "POST".equals(request.getMethod())
+                    ? verifier.readBody(request.getInputStream(), request.getContentLengthLong())
+                    : new byte[0];
+            callback = verifier.verify(toCallbackRequest(request, body));
+        } catch (CallbackRejectedException e) {
+            reject(request, response, e);
+            return;
+        }
+        HttpServletRequest verified = new VerifiedRequest(request, body, callback);
+        verified.setAttribute(OssCallbacks.ATTRIBUTE, callback);
+        chain.doFilter(verified, response);
+    }
+
+    private CallbackRequest toCallbackRequest(HttpServletRequest request, byte[] body) {
+        CallbackRequest.Builder builder = CallbackRequest.builder()
+                .method(request.getMethod())
+                .path(signedPathPrefix + request.getRequestURI())
+                .query(request.getQueryString())
+                .body(body);
+        for (String name : CallbackRequest.HEADERS_READ) {
+            for (String value : Collections.list(request.getHeaders(name))) {
+                builder.header(name, value);
+            }
+        }
+        return builder.build();
+    }
+
+    private static void reject(HttpServletRequest request, HttpServletResponse response, CallbackRejectedException e)
+            throws IOException {
+        CallbackRejectedException.Reason reason = e.reason();
+        LOG.log(System.Logger.Level.INFO, "OSS callback rejected: {0} {1} from {2}: {3} ({4})",
+                reason.httpStatus(), reason.code(), request.getRemoteAddr(), e.getMessage(), request.getMethod());
+        if (reason == CallbackRejectedException.Reason.METHOD_NOT_ALLOWED) {
+            response.setHeader("Allow", "POST");
+        }
+        Replies.write(response, e.toReply());
+    }
+
+    @Override
+    public void destroy() {
+    }
+
+    static String checkedPrefix(String prefix) {
+        if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
+            throw new IllegalArgumentException(SIGNED_PATH_PREFIX + " must start with '/' and not end with it, got '"
+                    + prefix + "'");
+        }
+        return prefix;
+    }
+
+    /** Configures an {@link OssCallbackFilter}. */
+    public static final class Builder {
+        private final CallbackVerifier verifier;
+        private String signedPathPrefix = "";
+
+        private Builder(CallbackVerifier verifier) {
+            this.verifier = Objects.requireNonNull(verifier, "verifier");
+        }
+
+        /** See {@link OssCallbackFilter#SIGNED_PATH_PREFIX}; e.g. {@code /api} when a proxy strips {@code /api}. */
+        public Builder signedPathPrefix(String prefix) {
+            this.signedPathPrefix = checkedPrefix(Objects.requireNonNull(prefix, "prefix"));
+            return this;
+        }
+
+        /** The filter. */
+        public OssCallbackFilter build() {
+            return new OssCallbackFilter(verifier, signedPathPrefix);
+        }
+    }
+
+    /** Writes replies with an exact Content-Length, as OSS requires. */
+    static final class Replies {
+        private Replies() {
+        }
+
+        static void write(HttpServletResponse response, CallbackReply reply) throws IOException {
+            response.setStatus(reply.status());
+            response.setContentType(reply.contentType());
+            response.setContentLength(reply.contentLength());
+            reply.writeBodyTo(response.getOutputStream());
+            response.flushBuffer();
+        }
+    }
+}

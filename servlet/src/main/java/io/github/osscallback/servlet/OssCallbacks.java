@@ -1,0 +1,39 @@
+package io.github.osscallback.servlet;
+
+import io.github.osscallback.CallbackReply;
+import io.github.osscallback.OssCallback;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+
+/** Typed access to what {@link OssCallbackFilter} verified, and the reply OSS expects. */
+public final class OssCallbacks {
+
+    /** The request attribute holding the verified {@link OssCallback}. */
+    public static final String ATTRIBUTE = OssCallback.class.getName();
+
+    private OssCallbacks() {
+    }
+
+    /**
+     * The verified callback of this request.
+     *
+     * @throws IllegalStateException if {@link OssCallbackFilter} did not run for this request
+     */
+    public static OssCallback from(ServletRequest request) {
+        return find(request).orElseThrow(() -> new IllegalStateException(
+                "no verified OSS callback on this request: is OssCallbackFilter mapped to this path?"));
+    }
+
+    /** The verified callback, if {@link OssCallbackFilter} ran for this request. */
+    public static Optional<OssCallback> find(ServletRequest request) {
+        Object value = request.getAttribute(ATTRIBUTE);
+        return value instanceof OssCallback ? Optional.of((OssCallback) value) : Optional.empty();
+    }
+
+    /** Writes a reply: its status, {@code application/json} and an exact Content-Length. */
+    public static void reply(HttpServletResponse response, CallbackReply reply) throws IOException {
+        OssCallbackFilter.Replies.write(response, reply);
+    }
+}

@@ -1,0 +1,173 @@
+package io.github.osscallback.servlet;
+
+import io.github.osscallback.OssCallback;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UnsupportedEncodingException;
+import java.net.URLDecoder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The request handed downstream: the body the filter consumed is served again from memory, as a
+ * stream, a reader, or (for form bodies) parameters, since the container's own parameter parsing
+ * would find the stream already read.
+ */
+final class VerifiedRequest extends HttpServletRequestWrapper {
+
+    private final byte[] body;
+    private final Map<String, String[]> parameters;
+
+    VerifiedRequest(HttpServletRequest request, byte[] body, OssCallback callback) {
+        super(request);
+        this.body = body;
+        this.parameters = parameters(request.getQueryString(), isForm(request) ? callback.fields() : Map.of());
+    }
+
+    private static boolean isForm(HttpServletRequest request) {
+        String type = request.getContentType();
+        return type == null || type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    /** Query parameters first, then body parameters, as the Servlet specification orders them. */
+    private static Map<String, String[]> parameters(String query, Map<String, String> formFields) {
+        Map<String, List<String>> collected = new LinkedHashMap<>();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String name = decodeLeniently(eq < 0 ? pair : pair.substring(0, eq));
+                String value = eq < 0 ? "" : decodeLeniently(pair.substring(eq + 1));
+                collected.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+            }
+        }
+        formFields.forEach((name, value) -> collected.computeIfAbsent(name, n -> new ArrayList<>()).add(value));
+        Map<String, String[]> out = new LinkedHashMap<>();
+        collected.forEach((name, values) -> out.put(name, values.toArray(new String[0])));
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static String decodeLeniently(String s) {
+        try {
+            return URLDecoder.decode(s, "UTF-8");
+        } catch (IllegalArgumentException | UnsupportedEncodingException e) {
+            // The query is not signed-body content we vouch for; keep a malformed escape as sent.
+            return s;
+        }
+    }
+
+    @Override
+    public ServletInputStream getInputStream() {
+        return new BodyStream(body);
+    }
+
+    @Override
+    public BufferedReader getReader() {
+        return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset()));
+    }
+
+    private Charset charset() {
+        String name = getCharacterEncoding();
+        if (name != null) {
+            try {
+                return Charset.forName(name);
+            } catch (IllegalArgumentException e) {
+                // An unknown charset name falls back to what OSS sends.
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    @Override
+    public int getContentLength() {
+        return body.length;
+    }
+
+    @Override
+    public long getContentLengthLong() {
+        return body.length;
+    }
+
+    @Override
+    public String getParameter(String name) {
+        String[] values = parameters.get(name);
+        return values == null ? null : values[0];
+    }
+
+    @Override
+    public Map<String, String[]> getParameterMap() {
+        return parameters;
+    }
+
+    @Override
+    public Enumeration<String> getParameterNames() {
+        return Collections.enumeration(parameters.keySet());
+    }
+
+    @Override
+    public String[] getParameterValues(String name) {
+        String[] values = parameters.get(name);
+        return values == null ? null : values.clone();
+    }
+
+    /** A fresh stream over the buffered body; it is always ready and never blocks. */
+    private static final class BodyStream extends ServletInputStream {
+        private final ByteArrayInputStream in;
+
+        BodyStream(byte[] body) {
+            this.in = new ByteArrayInputStream(body);
+        }
+
+        @Override
+        public boolean isFinished() {
+            return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            try {
+                if (!isFinished()) {
+                    listener.onDataAvailable();
+                }
+                listener.onAllDataRead();
+            } catch (IOException e) {
+                listener.onError(e);
+            }
+        }
+
+        @Override
+        public int read() {
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            return in.read(b, off, len);
+        }
+
+        @Override
+        public int available() {
+            return in.available();
+        }
+    }
+}

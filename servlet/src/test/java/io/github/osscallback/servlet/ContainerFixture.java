@@ -1,0 +1,22 @@
+package io.github.osscallback.servlet;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import java.util.Map;
+
+/** Starts a real servlet container on loopback with one filter and one servlet. */
+interface ContainerFixture extends AutoCloseable {
+
+    /**
+     * Starts the container.
+     *
+     * @param filter the filter instance, or null to declare {@link OssCallbackFilter} by class with init-params
+     * @param initParams init-params for the by-class declaration
+     * @return the base URL, including the context path
+     */
+    String start(String contextPath, String mapping, Filter filter, Map<String, String> initParams,
+                 HttpServlet servlet) throws Exception;
+
+    @Override
+    void close() throws Exception;
+}

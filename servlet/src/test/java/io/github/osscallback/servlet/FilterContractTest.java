@@ -1,0 +1,309 @@
+package io.github.osscallback.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.osscallback.CallbackReply;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.KeyUrlPolicy;
+import io.github.osscallback.OssCallback;
+import io.github.osscallback.testing.LoopbackKeyServer;
+import io.github.osscallback.testing.OssCallbackSigner;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the filter must do in any Servlet container; run on embedded Jetty and Tomcat by the
+ * subclasses. The key host is a real loopback server; requests go over real HTTP.
+ */
+abstract class FilterContractTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String FORM = "application/x-www-form-urlencoded";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final OssCallbackSigner signer = OssCallbackSigner.generate();
+    final AtomicInteger servletCalls = new AtomicInteger();
+    LoopbackKeyServer keyServer;
+    ContainerFixture container;
+    String keyUrl;
+
+    abstract ContainerFixture newContainer();
+
+    @BeforeEach
+    void startKeyServer() throws Exception {
+        keyServer = LoopbackKeyServer.start();
+        keyServer.serve("/oss/key.pem", signer.publicKeyPem());
+        keyUrl = keyServer.url("/oss/key.pem");
+        container = newContainer();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        container.close();
+        keyServer.close();
+    }
+
+    CallbackVerifier verifier() {
+        return CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build())
+                .maxBodyBytes(1024)
+                .build();
+    }
+
+    /** Echoes what a downstream servlet can read after the filter. */
+    final HttpServlet echo = new HttpServlet() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            servletCalls.incrementAndGet();
+            OssCallback callback = OssCallbacks.from(req);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("bucket", callback.bucket().orElse(null));
+            out.put("object", callback.object().orElse(null));
+            out.put("param", req.getParameter("object"));
+            out.put("queryParam", req.getParameter("q"));
+            out.put("stream", new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            StringBuilder reader = new StringBuilder();
+            req.getReader().lines().forEach(reader::append);
+            out.put("reader", reader.toString());
+            out.put("contentLength", req.getContentLength());
+            OssCallbacks.reply(resp, CallbackReply.json(out));
+        }
+    };
+
+    String start(String contextPath, OssCallbackFilter filter) throws Exception {
+        return container.start(contextPath, "/cb/*", filter, Map.of(), echo);
+    }
+
+    HttpResponse<String> send(String baseUrl, String signedPath, String sentPath, String query, String contentType,
+                              String body, Map<String, List<String>> headerOverrides, boolean chunked) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("authorization", List.of(signer.sign(signedPath, query, bytes)));
+        headers.put("x-oss-pub-key-url", List.of(OssCallbackSigner.encodeKeyUrl(keyUrl)));
+        headers.put("content-type", List.of(contentType));
+        headers.putAll(headerOverrides);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + sentPath + (query == null ? "" : "?" + query)))
+                .timeout(Duration.ofSeconds(10))
+                .POST(chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))
+                        : HttpRequest.BodyPublishers.ofByteArray(bytes));
+        headers.forEach((name, values) -> values.forEach(v -> request.header(name, v)));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> send(String baseUrl, String path, String contentType, String body) throws Exception {
+        return send(baseUrl, path, path, null, contentType, body, Map.of(), false);
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    void assertRejected(HttpResponse<String> response, int status, String reason) throws IOException {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals("application/json", response.headers().firstValue("content-type").orElse("").split(";")[0]);
+        assertEquals("REJECTED", json(response).get("status").asText());
+        assertEquals(reason, json(response).get("reason").asText());
+        assertEquals(0, servletCalls.get(), "a rejected request must not reach the servlet");
+    }
+
+    @Test
+    void formCallbackReachesServletWithBodyReadableEveryWay() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        String body = "bucket=b1&object=photos%2F%E4%B8%AD.jpg&size=3";
+        HttpResponse<String> response = send(base, "/cb/upload", "/cb/upload", "q=1", FORM, body, Map.of(), false);
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(response.body().getBytes(StandardCharsets.UTF_8).length,
+                response.headers().firstValueAsLong("content-length").orElse(-1));
+        JsonNode echoed = json(response);
+        assertEquals("b1", echoed.get("bucket").asText());
+        assertEquals("photos/\u4e2d.jpg", echoed.get("object").asText());
+        assertEquals("photos/\u4e2d.jpg", echoed.get("param").asText());
+        assertEquals("1", echoed.get("queryParam").asText());
+        assertEquals(body, echoed.get("stream").asText());
+        assertEquals(body, echoed.get("reader").asText());
+        assertEquals(body.length(), echoed.get("contentLength").asInt());
+    }
+
+    @Test
+    void jsonCallbackReachesServletWithBodyIntact() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        String body = "{\"bucket\":\"b1\",\"object\":\"\u4e2d.png\",\"x:uid\":\"7\"}";
+        HttpResponse<String> response = send(base, "/cb/json", "application/json", body);
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("\u4e2d.png", json(response).get("object").asText());
+        assertEquals(body, json(response).get("stream").asText());
+        assertTrue(json(response).get("param").isNull());
+    }
+
+    @Test
+    void chunkedCallbackIsVerified() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        HttpResponse<String> response = send(base, "/cb/x", "/cb/x", null, FORM, "bucket=b&object=o", Map.of(), true);
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("bucket=b&object=o", json(response).get("stream").asText());
+    }
+
+    @Test
+    void verifiesUnderContextPath() throws Exception {
+        String base = start("/app", new OssCallbackFilter(verifier()));
+        HttpResponse<String> response = send(base, "/app/cb/x", "/cb/x", null, FORM, "bucket=b", Map.of(), false);
+        assertEquals(200, response.statusCode(), response.body());
+    }
+
+    @Test
+    void restoresPathPrefixStrippedByProxy() throws Exception {
+        String base = start("/app", OssCallbackFilter.builder(verifier()).signedPathPrefix("/edge").build());
+        HttpResponse<String> response = send(base, "/edge/app/cb/x", "/cb/x", null, FORM, "bucket=b", Map.of(), false);
+        assertEquals(200, response.statusCode(), response.body());
+    }
+
+    @Test
+    void configuresFromInitParams() throws Exception {
+        Map<String, String> params = Map.of(
+                "keyUrlPrefixes", keyServer.baseUrl() + "/oss/",
+                "maxBodyBytes", "64",
+                OssCallbackFilter.SIGNED_PATH_PREFIX, "/edge");
+        String base = container.start("", "/cb/*", null, params, echo);
+        assertEquals(200, send(base, "/edge/cb/x", "/cb/x", null, FORM, "bucket=b", Map.of(), false).statusCode());
+        servletCalls.set(0);
+        assertRejected(send(base, "/edge/cb/x", "/cb/x", null, FORM, "bucket=" + "b".repeat(64), Map.of(), false),
+                413, "body_too_large");
+    }
+
+    @Test
+    void rejectsMissingSignature() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        assertRejected(send(base, "/cb/x", "/cb/x", null, FORM, "bucket=b", Map.of("authorization", List.of()), false),
+                400, "missing_header");
+    }
+
+    @Test
+    void rejectsMalformedSignatureHeader() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        assertRejected(send(base, "/cb/x", "/cb/x", null, FORM, "bucket=b",
+                Map.of("authorization", List.of("%%%")), false), 400, "malformed_header");
+    }
+
+    @Test
+    void rejectsTamperedBody() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        String signature = signer.sign("/cb/x", null, "bucket=b".getBytes(StandardCharsets.UTF_8));
+        assertRejected(send(base, "/cb/x", "/cb/x", null, FORM, "bucket=evil",
+                Map.of("authorization", List.of(signature)), false), 403, "signature_mismatch");
+    }
+
+    @Test
+    void rejectsUntrustedKeyUrlWithoutFetching() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        assertRejected(send(base, "/cb/x", "/cb/x", null, FORM, "bucket=b",
+                Map.of("x-oss-pub-key-url", List.of(OssCallbackSigner.encodeKeyUrl(keyServer.url("/evil/key.pem")))), false),
+                403, "untrusted_key_url");
+        assertEquals(List.of(), keyServer.requests());
+    }
+
+    @Test
+    void answers503WhenKeyCannotBeFetched() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        assertRejected(send(base, "/cb/x", "/cb/x", null, FORM, "bucket=b",
+                Map.of("x-oss-pub-key-url", List.of(OssCallbackSigner.encodeKeyUrl(keyServer.url("/oss/gone.pem")))), false),
+                503, "key_unavailable");
+    }
+
+    @Test
+    void rejectsOversizedBodyWithLength() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        assertRejected(send(base, "/cb/x", FORM, "bucket=" + "b".repeat(2000)), 413, "body_too_large");
+    }
+
+    @Test
+    void rejectsOversizedChunkedBody() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        assertRejected(send(base, "/cb/x", "/cb/x", null, FORM, "bucket=" + "b".repeat(2000), Map.of(), true),
+                413, "body_too_large");
+    }
+
+    @Test
+    void rejectsMalformedSignedBody() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        assertRejected(send(base, "/cb/x", "application/json", "{\"bucket\":"), 400, "malformed_body");
+    }
+
+    @Test
+    void answersGetWith405() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/cb/x")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertRejected(response, 405, "method_not_allowed");
+        assertEquals("POST", response.headers().firstValue("allow").orElse(""));
+    }
+
+    @Test
+    void callbackServletWritesTheReplyItReturns() throws Exception {
+        HttpServlet servlet = new OssCallbackServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected CallbackReply handle(OssCallback callback, HttpServletRequest request) {
+                servletCalls.incrementAndGet();
+                return CallbackReply.json(Map.of("stored", callback.object().orElse("?")));
+            }
+        };
+        String base = container.start("", "/cb/*", new OssCallbackFilter(verifier()), Map.of(), servlet);
+        HttpResponse<String> response = send(base, "/cb/x", FORM, "object=a.txt");
+        assertEquals(200, response.statusCode());
+        assertEquals("{\"stored\":\"a.txt\"}", response.body());
+    }
+
+    @Test
+    void concurrentValidAndInvalidRequestsAreNeverMisclassified() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                int n = i;
+                results.add(pool.submit(() -> {
+                    String body = "bucket=b&object=o" + n;
+                    boolean valid = n % 2 == 0;
+                    Map<String, List<String>> override = valid ? Map.of() : Map.of("authorization",
+                            List.of(signer.sign("/cb/x", null, ("bucket=b&object=o" + (n + 1)).getBytes(StandardCharsets.UTF_8))));
+                    HttpResponse<String> r = send(base, "/cb/x", "/cb/x", null, FORM, body, override, false);
+                    return valid ? r.statusCode() == 200 && json(r).get("object").asText().equals("o" + n)
+                            : r.statusCode() == 403 && json(r).get("reason").asText().equals("signature_mismatch");
+                }));
+            }
+            for (Future<Boolean> f : results) {
+                assertTrue(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(150, servletCalls.get());
+        assertEquals(1, keyServer.requestCount("/oss/key.pem"));
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.osscallback.servlet;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import java.util.EnumSet;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** Embedded Jetty 12 (EE10, Servlet 6). */
+final class JettyFixture implements ContainerFixture {
+    private Server server;
+
+    @Override
+    public String start(String contextPath, String mapping, Filter filter, Map<String, String> initParams,
+                        HttpServlet servlet) throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
+        FilterHolder holder = filter != null ? new FilterHolder(filter) : new FilterHolder(OssCallbackFilter.class);
+        holder.setInitParameters(initParams);
+        context.addFilter(holder, mapping, EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(servlet), mapping);
+        server.setHandler(context);
+        server.start();
+        return "http://127.0.0.1:" + connector.getLocalPort() + contextPath;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+    }
+}
