@@ -1,0 +1,78 @@
+package io.github.osscallback.jaxrs;
+
+import io.github.osscallback.CallbackVerifier;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Registers OSS callback verification in a JAX-RS application in one call:
+ * {@code register(new OssCallbackFeature(verifier))}, then annotate callback methods with
+ * {@link OssCallbackVerified}. Uses only the {@code jakarta.ws.rs} API, so it runs on Jersey,
+ * RESTEasy and other runtimes.
+ *
+ * <p>Registered by class instead, it configures itself from application properties named
+ * {@value #PROPERTY_PREFIX} followed by a {@link io.github.osscallback.VerifierSettings} name
+ * (e.g. {@code oss.callback.keyUrlPrefixes}) or {@code signedPathPrefix}.
+ */
+public final class OssCallbackFeature implements Feature {
+
+    /** Prefix of the application properties read when no verifier is given. */
+    public static final String PROPERTY_PREFIX = "oss.callback.";
+    /** See the servlet filter's option of the same name: a prefix a reverse proxy strips. */
+    public static final String SIGNED_PATH_PREFIX = "signedPathPrefix";
+
+    private final CallbackVerifier verifier;
+    private final String signedPathPrefix;
+
+    /** Configured from application properties; see the class description. */
+    public OssCallbackFeature() {
+        this.verifier = null;
+        this.signedPathPrefix = null;
+    }
+
+    /** Uses the given verifier. */
+    public OssCallbackFeature(CallbackVerifier verifier) {
+        this(verifier, "");
+    }
+
+    /** Uses the given verifier, restoring a path prefix that a reverse proxy strips. */
+    public OssCallbackFeature(CallbackVerifier verifier, String signedPathPrefix) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.signedPathPrefix = checkedPrefix(Objects.requireNonNull(signedPathPrefix, "signedPathPrefix"));
+    }
+
+    @Override
+    public boolean configure(FeatureContext context) {
+        CallbackVerifier v = verifier;
+        String prefix = signedPathPrefix;
+        if (v == null) {
+            Map<String, String> settings = new HashMap<>();
+            context.getConfiguration().getProperties().forEach((name, value) -> {
+                if (name.startsWith(PROPERTY_PREFIX) && value != null) {
+                    settings.put(name.substring(PROPERTY_PREFIX.length()), value.toString());
+                }
+            });
+            String configured = settings.remove(SIGNED_PATH_PREFIX);
+            prefix = checkedPrefix(configured == null ? "" : configured.trim());
+            v = CallbackVerifier.builder().settings(settings).build();
+        }
+        context.register(new OssCallbackRequestFilter(v, prefix), Priorities.AUTHENTICATION);
+        context.register(new OssCallbackEntityInterceptor(), Priorities.ENTITY_CODER);
+        context.register(new OssCallbackEntityReader());
+        context.register(new CallbackReplyWriter());
+        context.register(new CallbackRejectedExceptionMapper());
+        return true;
+    }
+
+    private static String checkedPrefix(String prefix) {
+        if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
+            throw new IllegalArgumentException(SIGNED_PATH_PREFIX + " must start with '/' and not end with it, got '"
+                    + prefix + "'");
+        }
+        return prefix;
+    }
+}

@@ -1,0 +1,62 @@
+package io.github.osscallback.jaxrs;
+
+import io.github.osscallback.CallbackRejectedException;
+import io.github.osscallback.CallbackRequest;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.OssCallback;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Verifies requests to {@link OssCallbackVerified} methods, restores the entity stream for the
+ * resource, and stores the {@link OssCallback} as a request property. Rejections abort the
+ * request with the JSON error reply; the resource method is never called.
+ */
+@OssCallbackVerified
+final class OssCallbackRequestFilter implements ContainerRequestFilter {
+
+    /** The request property holding the verified callback. */
+    static final String PROPERTY = OssCallback.class.getName();
+
+    private static final System.Logger LOG = System.getLogger(OssCallbackRequestFilter.class.getName());
+
+    private final CallbackVerifier verifier;
+    private final String signedPathPrefix;
+
+    OssCallbackRequestFilter(CallbackVerifier verifier, String signedPathPrefix) {
+        this.verifier = verifier;
+        this.signedPathPrefix = signedPathPrefix;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext context) {
+        URI uri = context.getUriInfo().getRequestUri();
+        try {
+            byte[] body = "POST".equals(context.getMethod()) && context.hasEntity()
+                    ? verifier.readBody(context.getEntityStream(), context.getLength())
+                    : new byte[0];
+            CallbackRequest.Builder request = CallbackRequest.builder()
+                    .method(context.getMethod())
+                    .path(signedPathPrefix + uri.getRawPath())
+                    .query(uri.getRawQuery())
+                    .body(body);
+            for (String name : CallbackRequest.HEADERS_READ) {
+                List<String> values = context.getHeaders().get(name);
+                if (values != null) {
+                    values.forEach(value -> request.header(name, value));
+                }
+            }
+            OssCallback callback = verifier.verify(request.build());
+            context.setEntityStream(new ByteArrayInputStream(body));
+            context.setProperty(PROPERTY, callback);
+        } catch (CallbackRejectedException e) {
+            CallbackRejectedException.Reason reason = e.reason();
+            LOG.log(System.Logger.Level.INFO, "OSS callback rejected: {0} {1}: {2} ({3})",
+                    reason.httpStatus(), reason.code(), e.getMessage(), context.getMethod());
+            context.abortWith(Replies.toResponse(e.toReply(), reason));
+        }
+    }
+}

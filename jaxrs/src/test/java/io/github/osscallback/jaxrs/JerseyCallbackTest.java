@@ -1,0 +1,287 @@
+package io.github.osscallback.jaxrs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.osscallback.CallbackRejectedException;
+import io.github.osscallback.CallbackReply;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.KeyUrlPolicy;
+import io.github.osscallback.OssCallback;
+import io.github.osscallback.testing.LoopbackKeyServer;
+import io.github.osscallback.testing.OssCallbackSigner;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The JAX-RS feature on Jersey 3, served by embedded Jetty under a context and servlet path. */
+class JerseyCallbackTest {
+
+    static final String FORM = MediaType.APPLICATION_FORM_URLENCODED;
+    static final AtomicInteger RESOURCE_CALLS = new AtomicInteger();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Counted(int count) {
+    }
+
+    @Path("/cb")
+    public static class CallbackResource {
+
+        @POST
+        @Path("typed")
+        @OssCallbackVerified
+        public CallbackReply typed(OssCallback callback) {
+            RESOURCE_CALLS.incrementAndGet();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("bucket", callback.bucket().orElse(null));
+            out.put("object", callback.object().orElse(null));
+            out.put("custom", callback.customVariables());
+            return CallbackReply.json(out);
+        }
+
+        @POST
+        @Path("form")
+        @OssCallbackVerified
+        @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+        public CallbackReply form(@FormParam("object") String object, @FormParam("bucket") String bucket) {
+            RESOURCE_CALLS.incrementAndGet();
+            return CallbackReply.json(Map.of("object", object, "bucket", bucket));
+        }
+
+        @POST
+        @Path("raw")
+        @OssCallbackVerified
+        public CallbackReply raw(byte[] body) {
+            RESOURCE_CALLS.incrementAndGet();
+            return CallbackReply.json(Map.of("raw", new String(body, StandardCharsets.UTF_8)));
+        }
+
+        @POST
+        @Path("bind")
+        @OssCallbackVerified
+        public CallbackReply bind(OssCallback callback) throws CallbackRejectedException {
+            RESOURCE_CALLS.incrementAndGet();
+            return CallbackReply.json(Map.of("count", callback.bind(Counted.class).count()));
+        }
+
+        @POST
+        @Path("open")
+        public String open(String body) {
+            return "open:" + body;
+        }
+    }
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final OssCallbackSigner signer = OssCallbackSigner.generate();
+    private LoopbackKeyServer keyServer;
+    private Server server;
+    private String base;
+    private String keyUrl;
+
+    @BeforeEach
+    void start() throws Exception {
+        RESOURCE_CALLS.set(0);
+        keyServer = LoopbackKeyServer.start();
+        keyServer.serve("/oss/key.pem", signer.publicKeyPem());
+        keyUrl = keyServer.url("/oss/key.pem");
+        CallbackVerifier verifier = CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build())
+                .maxBodyBytes(1024)
+                .build();
+        startJersey(new ResourceConfig(CallbackResource.class).register(new OssCallbackFeature(verifier)));
+    }
+
+    private void startJersey(ResourceConfig config) throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/app");
+        context.addServlet(new ServletHolder(new ServletContainer(config)), "/api/*");
+        server.setHandler(context);
+        server.start();
+        base = "http://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.stop();
+        keyServer.close();
+    }
+
+    private HttpResponse<String> post(String path, String contentType, String body, Map<String, String> overrides)
+            throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("authorization", signer.sign(path, null, bytes));
+        headers.put("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl));
+        headers.put("content-type", contentType);
+        headers.putAll(overrides);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        headers.forEach((k, v) -> {
+            if (v != null) {
+                request.header(k, v);
+            }
+        });
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    private void assertRejected(HttpResponse<String> response, int status, String reason) throws IOException {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals("REJECTED", json(response).get("status").asText());
+        assertEquals(reason, json(response).get("reason").asText());
+        assertEquals(0, RESOURCE_CALLS.get(), "a rejected request must not reach the resource");
+    }
+
+    @Test
+    void typedCallbackReachesAnnotatedMethod() throws Exception {
+        HttpResponse<String> response = post("/app/api/cb/typed", FORM, "bucket=b&object=%E4%B8%AD.jpg&x%3Auid=9", Map.of());
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("application/json", response.headers().firstValue("content-type").orElse(""));
+        assertEquals(response.body().getBytes(StandardCharsets.UTF_8).length,
+                response.headers().firstValueAsLong("content-length").orElse(-1));
+        assertEquals("\u4e2d.jpg", json(response).get("object").asText());
+        assertEquals("9", json(response).get("custom").get("x:uid").asText());
+    }
+
+    @Test
+    void jsonCallbackReachesAnnotatedMethod() throws Exception {
+        HttpResponse<String> response = post("/app/api/cb/typed", "application/json",
+                "{\"bucket\":\"b\",\"object\":\"o.png\"}", Map.of());
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("o.png", json(response).get("object").asText());
+    }
+
+    @Test
+    void formParamsAreReadableAfterVerification() throws Exception {
+        HttpResponse<String> response = post("/app/api/cb/form", FORM, "bucket=b&object=a+b.txt", Map.of());
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("a b.txt", json(response).get("object").asText());
+        assertEquals("b", json(response).get("bucket").asText());
+    }
+
+    @Test
+    void rawBodyIsReadableAfterVerification() throws Exception {
+        HttpResponse<String> response = post("/app/api/cb/raw", "application/json", "{\"bucket\":\"b\"}", Map.of());
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("{\"bucket\":\"b\"}", json(response).get("raw").asText());
+    }
+
+    @Test
+    void unannotatedMethodIsNotFiltered() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/app/api/cb/open"))
+                .header("content-type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("hi")).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals("open:hi", response.body());
+    }
+
+    @Test
+    void rejectsMissingSignature() throws Exception {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("authorization", null);
+        assertRejected(post("/app/api/cb/typed", FORM, "bucket=b", overrides), 400, "missing_header");
+    }
+
+    @Test
+    void rejectsMalformedKeyUrlHeader() throws Exception {
+        assertRejected(post("/app/api/cb/typed", FORM, "bucket=b", Map.of("x-oss-pub-key-url", "***")),
+                400, "malformed_header");
+    }
+
+    @Test
+    void rejectsTamperedSignature() throws Exception {
+        String other = signer.sign("/app/api/cb/typed", null, "bucket=c".getBytes(StandardCharsets.UTF_8));
+        assertRejected(post("/app/api/cb/typed", FORM, "bucket=b", Map.of("authorization", other)), 403, "signature_mismatch");
+    }
+
+    @Test
+    void rejectsPathNotSignedByOss() throws Exception {
+        String signedForTyped = signer.sign("/app/api/cb/typed", null, "bucket=b".getBytes(StandardCharsets.UTF_8));
+        assertRejected(post("/app/api/cb/form", FORM, "bucket=b", Map.of("authorization", signedForTyped)),
+                403, "signature_mismatch");
+    }
+
+    @Test
+    void rejectsUntrustedKeyUrl() throws Exception {
+        assertRejected(post("/app/api/cb/typed", FORM, "bucket=b",
+                Map.of("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl("http://127.0.0.1:1/oss/key.pem"))),
+                403, "untrusted_key_url");
+        assertEquals(List.of(), keyServer.requests());
+    }
+
+    @Test
+    void answers503WhenKeyIsUnavailable() throws Exception {
+        assertRejected(post("/app/api/cb/typed", FORM, "bucket=b",
+                Map.of("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyServer.url("/oss/none.pem")))),
+                503, "key_unavailable");
+    }
+
+    @Test
+    void rejectsOversizedBody() throws Exception {
+        assertRejected(post("/app/api/cb/typed", FORM, "bucket=" + "b".repeat(2000), Map.of()), 413, "body_too_large");
+    }
+
+    @Test
+    void rejectsMalformedBody() throws Exception {
+        assertRejected(post("/app/api/cb/typed", "application/json", "{\"bucket\"", Map.of()), 400, "malformed_body");
+    }
+
+    @Test
+    void mapsBindingFailureInResourceToMalformedBody() throws Exception {
+        HttpResponse<String> response = post("/app/api/cb/bind", FORM, "count=many", Map.of());
+        assertEquals(400, response.statusCode(), response.body());
+        assertEquals("malformed_body", json(response).get("reason").asText());
+    }
+
+    @Test
+    void configuresFromApplicationProperties() throws Exception {
+        startJersey(new ResourceConfig(CallbackResource.class)
+                .property("oss.callback.keyUrlPrefixes", keyServer.baseUrl() + "/oss/")
+                .property("oss.callback.maxBodyBytes", "16")
+                .property("oss.callback.signedPathPrefix", "/edge")
+                .register(OssCallbackFeature.class));
+        byte[] body = "bucket=b".getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/app/api/cb/typed"))
+                .header("authorization", signer.sign("/edge/app/api/cb/typed", null, body))
+                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
+                .header("content-type", FORM)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        assertEquals(200, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+        RESOURCE_CALLS.set(0);
+        assertRejected(post("/app/api/cb/typed", FORM, "bucket=" + "b".repeat(20), Map.of()), 413, "body_too_large");
+        assertTrue(keyServer.requestCount("/oss/key.pem") >= 1);
+    }
+}
