@@ -24,6 +24,11 @@ public final class OssCallbackFeature implements Feature {
     public static final String PROPERTY_PREFIX = "oss.callback.";
     /** See the servlet filter's option of the same name: a prefix a reverse proxy strips. */
     public static final String SIGNED_PATH_PREFIX = "signedPathPrefix";
+    /**
+     * The request property holding the reason code of a rejected request (on servlet-based
+     * runtimes also a request attribute), for access logs and metrics.
+     */
+    public static final String REJECTION_PROPERTY = "io.github.osscallback.rejection";
 
     private final CallbackVerifier verifier;
     private final String signedPathPrefix;

@@ -56,6 +56,7 @@ final class OssCallbackRequestFilter implements ContainerRequestFilter {
             CallbackRejectedException.Reason reason = e.reason();
             LOG.log(System.Logger.Level.INFO, "OSS callback rejected: {0} {1}: {2} ({3})",
                     reason.httpStatus(), reason.code(), e.getMessage(), context.getMethod());
+            context.setProperty(OssCallbackFeature.REJECTION_PROPERTY, reason.code());
             context.abortWith(Replies.toResponse(e.toReply(), reason));
         }
     }

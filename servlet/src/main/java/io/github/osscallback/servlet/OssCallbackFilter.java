@@ -128,6 +128,7 @@ public class OssCallbackFilter implements Filter {
         CallbackRejectedException.Reason reason = e.reason();
         LOG.log(System.Logger.Level.INFO, "OSS callback rejected: {0} {1} from {2}: {3} ({4})",
                 reason.httpStatus(), reason.code(), request.getRemoteAddr(), e.getMessage(), request.getMethod());
+        request.setAttribute(OssCallbacks.REJECTION_ATTRIBUTE, reason.code());
         if (reason == CallbackRejectedException.Reason.METHOD_NOT_ALLOWED) {
             response.setHeader("Allow", "POST");
         }

@@ -13,6 +13,12 @@ public final class OssCallbacks {
     /** The request attribute holding the verified {@link OssCallback}. */
     public static final String ATTRIBUTE = OssCallback.class.getName();
 
+    /**
+     * The request attribute holding the reason code of a rejected request, for access logs and
+     * metrics in filters that wrap {@link OssCallbackFilter}.
+     */
+    public static final String REJECTION_ATTRIBUTE = "io.github.osscallback.rejection";
+
     private OssCallbacks() {
     }
 

@@ -1,0 +1,126 @@
+package io.github.osscallback.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.KeyUrlPolicy;
+import io.github.osscallback.testing.LoopbackKeyServer;
+import io.github.osscallback.testing.OssCallbackSigner;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Plays OSS against both endpoints on loopback: a stand-in for OSS's key host, genuine form and
+ * JSON callbacks, a tampered body, a forged key URL and a GET, and checks each answer.
+ */
+final class Demo {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Case(String name, String endpoint, int expectedStatus, String expected, int status, String got,
+                        boolean ok) {
+    }
+
+    private Demo() {
+    }
+
+    /** Runs the demo, prints a table, and says whether every case behaved as it should. */
+    static boolean run(PrintStream out) throws Exception {
+        OssCallbackSigner oss = OssCallbackSigner.generate();
+        OssCallbackSigner attacker = OssCallbackSigner.generate();
+        List<Case> cases = new ArrayList<>();
+        try (LoopbackKeyServer ossKeys = LoopbackKeyServer.start();
+             LoopbackKeyServer attackerKeys = LoopbackKeyServer.start()) {
+            ossKeys.serve("/callback_pub_key_v1.pem", oss.publicKeyPem());
+            attackerKeys.serve("/key.pem", attacker.publicKeyPem());
+            String keyUrl = ossKeys.url("/callback_pub_key_v1.pem");
+            CallbackVerifier verifier = CallbackVerifier.builder()
+                    .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(ossKeys.baseUrl() + "/").build())
+                    .build();
+            verifier.prefetchKey(keyUrl);
+            try (ExampleServer server = ExampleServer.start("127.0.0.1", 0, verifier, new PrintStream(OutputStream.nullOutputStream()))) {
+                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                String base = "http://127.0.0.1:" + server.port();
+                for (String endpoint : List.of("servlet", "jaxrs")) {
+                    String path = "/" + endpoint + "/uploads";
+                    String form = "bucket=demo-bucket&object=photos%2Fcat.jpg&size=2048&mimeType=image%2Fjpeg";
+                    cases.add(check(http, "valid form callback", endpoint, 200, "photos/cat.jpg",
+                            signed(oss, keyUrl, base, path, "source=demo", "application/x-www-form-urlencoded", form)));
+                    String json = "{\"bucket\":\"demo-bucket\",\"object\":\"\u4e0a\u4f20/\u732b.png\",\"size\":\"512\","
+                            + "\"x:uid\":\"1001\",\"x:album\":\"holiday\"}";
+                    cases.add(check(http, "valid JSON callback, x: vars, non-ASCII", endpoint, 200, "\u4e0a\u4f20/\u732b.png",
+                            signed(oss, keyUrl, base, path, null, "application/json", json)));
+                    HttpRequest.Builder tampered = signed(oss, keyUrl, base, path, null,
+                            "application/x-www-form-urlencoded", form);
+                    cases.add(check(http, "tampered body", endpoint, 403, "signature_mismatch",
+                            tampered.POST(HttpRequest.BodyPublishers.ofString(form.replace("2048", "1")))));
+                    cases.add(check(http, "forged key URL (attacker's key)", endpoint, 403, "untrusted_key_url",
+                            signed(attacker, attackerKeys.url("/key.pem"), base, path, null,
+                                    "application/x-www-form-urlencoded", form)));
+                    cases.add(check(http, "GET instead of POST", endpoint, 405, "method_not_allowed",
+                            HttpRequest.newBuilder(URI.create(base + path)).GET()));
+                }
+            }
+            if (!attackerKeys.requests().isEmpty()) {
+                cases.add(new Case("attacker's key host was never contacted", "-", 0, "no requests", 0,
+                        attackerKeys.requests().toString(), false));
+            }
+        }
+        print(out, cases);
+        return cases.stream().allMatch(Case::ok);
+    }
+
+    private static HttpRequest.Builder signed(OssCallbackSigner signer, String keyUrl, String base, String path,
+                                              String query, String contentType, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return HttpRequest.newBuilder(URI.create(base + path + (query == null ? "" : "?" + query)))
+                .timeout(Duration.ofSeconds(5))
+                .header("authorization", signer.sign(path, query, bytes))
+                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
+                .header("content-type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+    }
+
+    private static Case check(HttpClient http, String name, String endpoint, int expectedStatus, String expected,
+                              HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        String got;
+        boolean ok;
+        try {
+            JsonNode body = JSON.readTree(response.body());
+            if (expectedStatus == 200) {
+                got = body.path("object").asText();
+                ok = "OK".equals(body.path("status").asText()) && endpoint.equals(body.path("endpoint").asText());
+            } else {
+                got = body.path("reason").asText();
+                ok = "REJECTED".equals(body.path("status").asText());
+            }
+        } catch (Exception e) {
+            got = "not JSON: " + response.body();
+            ok = false;
+        }
+        ok = ok && response.statusCode() == expectedStatus && expected.equals(got);
+        return new Case(name, endpoint, expectedStatus, expected, response.statusCode(), got, ok);
+    }
+
+    private static void print(PrintStream out, List<Case> cases) {
+        String format = "%-40s %-8s %-6s %-6s %-28s %s%n";
+        out.printf(format, "request", "endpoint", "want", "got", "object / reason", "result");
+        out.println("-".repeat(100));
+        for (Case c : cases) {
+            out.printf(format, c.name(), c.endpoint(), c.expectedStatus(), c.status(), c.got(), c.ok() ? "ok" : "FAILED");
+        }
+        long failed = cases.stream().filter(c -> !c.ok()).count();
+        out.println();
+        out.println(failed == 0 ? "All " + cases.size() + " cases behaved as they should."
+                : failed + " of " + cases.size() + " cases FAILED.");
+    }
+}

@@ -1,0 +1,145 @@
+package io.github.osscallback.examples;
+
+import io.github.osscallback.CallbackReply;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.OssCallback;
+import io.github.osscallback.jaxrs.OssCallbackFeature;
+import io.github.osscallback.jaxrs.OssCallbackVerified;
+import io.github.osscallback.servlet.OssCallbackFilter;
+import io.github.osscallback.servlet.OssCallbackServlet;
+import io.github.osscallback.servlet.OssCallbacks;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.servlet.ServletContainer;
+
+/**
+ * One Jetty server with both adapters: the servlet filter on {@code /servlet/*} and the JAX-RS
+ * feature (on Jersey) on {@code /jaxrs/*}. Every path below either prefix is a callback endpoint
+ * that answers with what it verified.
+ */
+final class ExampleServer implements AutoCloseable {
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    private ExampleServer(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
+    }
+
+    static ExampleServer start(String bind, int port, CallbackVerifier verifier, PrintStream accessLog) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(bind);
+        connector.setPort(port);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addFilter(new FilterHolder(new AccessLog(accessLog)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new OssCallbackFilter(verifier)), "/servlet/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new ServletEndpoint()), "/servlet/*");
+        ResourceConfig jaxrs = new ResourceConfig(JaxRsEndpoint.class).register(new OssCallbackFeature(verifier));
+        context.addServlet(new ServletHolder(new ServletContainer(jaxrs)), "/jaxrs/*");
+        server.setHandler(context);
+        server.setStopAtShutdown(true);
+        server.start();
+        return new ExampleServer(server, connector);
+    }
+
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    /** The answer both endpoints give: what was verified, so a caller can see it. */
+    static CallbackReply describe(OssCallback callback, String endpoint) {
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("status", "OK");
+        reply.put("endpoint", endpoint);
+        reply.put("bucket", callback.bucket().orElse(null));
+        reply.put("object", callback.object().orElse(null));
+        reply.put("size", callback.size().isPresent() ? callback.size().getAsLong() : null);
+        reply.put("fields", callback.fields());
+        return CallbackReply.json(reply);
+    }
+
+    /** The servlet endpoint. */
+    static final class ServletEndpoint extends OssCallbackServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected CallbackReply handle(OssCallback callback, HttpServletRequest request) {
+            return describe(callback, "servlet");
+        }
+    }
+
+    /** The JAX-RS endpoint. */
+    @Path("/")
+    public static final class JaxRsEndpoint {
+
+        @POST
+        @Path("{any: .*}")
+        @OssCallbackVerified
+        public CallbackReply post(OssCallback callback) {
+            return describe(callback, "jaxrs");
+        }
+
+        /** Never runs: the verification filter answers any GET with 405. */
+        @GET
+        @Path("{any: .*}")
+        @OssCallbackVerified
+        public CallbackReply get() {
+            throw new IllegalStateException("GET must be rejected before reaching the resource");
+        }
+    }
+
+    /** One line per request: method, path, status, and the rejection reason if any. */
+    static final class AccessLog implements Filter {
+        private final PrintStream out;
+
+        AccessLog(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+                throws IOException, ServletException {
+            try {
+                chain.doFilter(req, res);
+            } finally {
+                HttpServletRequest request = (HttpServletRequest) req;
+                Object reason = request.getAttribute(OssCallbacks.REJECTION_ATTRIBUTE);
+                out.printf("%s %s -> %d %s%n", request.getMethod(), request.getRequestURI(),
+                        ((HttpServletResponse) res).getStatus(), reason == null ? "" : reason);
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.github.osscallback.examples;
+
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.KeyUrlPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code demo}: shows the whole product working on loopback. {@code serve}: a callback server
+ * with both adapters, for real use and black-box tests.
+ */
+public final class Main {
+
+    static final String USAGE = String.join("\n",
+            "usage: java -jar oss-callback-examples.jar demo",
+            "       java -jar oss-callback-examples.jar serve [--port N] [--bind ADDR] [--allow-key-url-prefix URL]...",
+            "",
+            "  --port N                    port to listen on (default 8080; 0 picks a free one)",
+            "  --bind ADDR                 address to bind (default 127.0.0.1)",
+            "  --allow-key-url-prefix URL  trust public keys under URL (repeatable); replaces the default,",
+            "                              which trusts only OSS's key host (with its key pinned)");
+
+    /** Keeps the example's output to one line per request; the access log names the reason. */
+    private static final Logger LIBRARY_LOG = Logger.getLogger("io.github.osscallback");
+    /** Jersey warns at start-up about optional providers (JAXB, activation) this example does not use. */
+    private static final Logger JERSEY_LOG = Logger.getLogger("org.glassfish.jersey");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        LIBRARY_LOG.setLevel(Level.WARNING);
+        JERSEY_LOG.setLevel(Level.SEVERE);
+        if (args.length == 0) {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+        switch (args[0]) {
+            case "demo":
+                System.exit(Demo.run(System.out) ? 0 : 1);
+                break;
+            case "serve":
+                serve(args);
+                break;
+            default:
+                System.err.println("unknown command '" + args[0] + "'\n" + USAGE);
+                System.exit(2);
+        }
+    }
+
+    private static void serve(String[] args) throws Exception {
+        int port = 8080;
+        String bind = "127.0.0.1";
+        List<String> prefixes = new ArrayList<>();
+        try {
+            for (int i = 1; i < args.length; i++) {
+                String option = args[i];
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(option + " needs a value");
+                }
+                String value = args[++i];
+                switch (option) {
+                    case "--port":
+                        port = Integer.parseInt(value);
+                        if (port < 0 || port > 65535) {
+                            throw new IllegalArgumentException("--port must be 0 to 65535, got " + value);
+                        }
+                        break;
+                    case "--bind":
+                        bind = value;
+                        break;
+                    case "--allow-key-url-prefix":
+                        prefixes.add(value);
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown option '" + option + "'");
+                }
+            }
+            CallbackVerifier.Builder verifier = CallbackVerifier.builder();
+            if (!prefixes.isEmpty()) {
+                KeyUrlPolicy.Builder policy = KeyUrlPolicy.builder();
+                prefixes.forEach(policy::allowPrefix);
+                verifier.keyUrlPolicy(policy.build());
+            }
+            startAndWait(bind, port, verifier.build());
+        } catch (NumberFormatException e) {
+            fail("--port needs a whole number");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            fail(e.getMessage());
+        }
+    }
+
+    private static void startAndWait(String bind, int port, CallbackVerifier verifier) throws Exception {
+        ExampleServer server = ExampleServer.start(bind, port, verifier, System.out);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("stopped"), "shutdown-notice"));
+        System.out.println("listening on http://" + bind + ":" + server.port() + " (servlet: /servlet/*, jaxrs: /jaxrs/*; "
+                + verifier.keyUrlPolicy() + ")");
+        server.join();
+    }
+
+    private static void fail(String message) {
+        System.err.println("error: " + message + "\n" + USAGE);
+        System.exit(2);
+    }
+}
