@@ -64,15 +64,17 @@ public final class CallbackVerifier {
     private final int maxBodyBytes;
     private final PublicKeySource keys;
     private final Map<SystemVariable, String> fieldNames;
+    private final String signedPathPrefix;
     /** Header value to checked fetch URI, for allowed URLs only, so repeat callbacks skip the parse. */
     private final Cache<String, TrustedKeyUrl> trustedKeyUrls = Caffeine.newBuilder().maximumSize(64).build();
 
     private CallbackVerifier(KeyUrlPolicy policy, int maxBodyBytes, PublicKeySource keys,
-                             Map<SystemVariable, String> fieldNames) {
+                             Map<SystemVariable, String> fieldNames, String signedPathPrefix) {
         this.policy = policy;
         this.maxBodyBytes = maxBodyBytes;
         this.keys = keys;
         this.fieldNames = fieldNames;
+        this.signedPathPrefix = signedPathPrefix;
     }
 
     /** Starts a configuration; every option has a safe default. */
@@ -146,7 +148,7 @@ public final class CallbackVerifier {
         PublicKey key = keys.get(keyUrl.fetchUri);
         boolean matches;
         try {
-            matches = StringToSign.of(request.path(), request.query(), body).verifies(key, signature);
+            matches = StringToSign.of(signedPathPrefix + request.path(), request.query(), body).verifies(key, signature);
         } catch (InvalidKeyException e) {
             throw new CallbackRejectedException(INVALID_KEY, "key from " + keyUrl.fetchUri
                     + " cannot verify " + StringToSign.ALGORITHM + " signatures", e);
@@ -244,6 +246,7 @@ public final class CallbackVerifier {
         private final Map<SystemVariable, String> fieldNames = new EnumMap<>(SystemVariable.class);
         private Clock clock = Clock.systemUTC();
         private Function<URI, CompletableFuture<PublicKey>> fetcher;
+        private String signedPathPrefix = "";
 
         private Builder() {
         }
@@ -353,6 +356,23 @@ public final class CallbackVerifier {
             return this;
         }
 
+        /**
+         * A path prefix that a reverse proxy strips before requests reach the application. OSS
+         * signs the path of the URL it called, so the verifier puts the prefix back: with OSS
+         * calling {@code /api/oss/callback} and the application seeing {@code /oss/callback},
+         * the prefix is {@code /api}. Default: none.
+         */
+        public Builder signedPathPrefix(String prefix) {
+            once("signedPathPrefix");
+            Objects.requireNonNull(prefix, "prefix");
+            if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
+                throw new IllegalArgumentException("signedPathPrefix must start with '/' and not end with it, got '"
+                        + prefix + "'");
+            }
+            this.signedPathPrefix = prefix;
+            return this;
+        }
+
         /** The clock for key ages; tests pass one they control. */
         public Builder clock(Clock clock) {
             once("clock");
@@ -418,7 +438,7 @@ public final class CallbackVerifier {
                 remote = new CachingKeySource(f, clock, refreshInterval, maxKeyAge, retryBackoff);
             }
             PublicKeySource source = pinned.isEmpty() ? remote : new PinnedKeySource(pinned, remote);
-            return new CallbackVerifier(policy, maxBodyBytes, source, OssCallback.copyOf(fieldNames));
+            return new CallbackVerifier(policy, maxBodyBytes, source, OssCallback.copyOf(fieldNames), signedPathPrefix);
         }
 
         private URI fetchUri(String keyUrl) {

@@ -18,6 +18,7 @@ import java.util.Set;
  *   <li>{@code keyRefreshIntervalSeconds}, {@code maxKeyAgeSeconds}, {@code keyRetryBackoffMillis}</li>
  *   <li>{@code pinnedOssKey}, {@code remoteKeyFetching}: {@code true} or {@code false}</li>
  *   <li>{@code bodyFields}: {@code variable=field} pairs, e.g. {@code object=filename,size=length}</li>
+ *   <li>{@code signedPathPrefix}: a path prefix a reverse proxy strips, e.g. {@code /api}</li>
  * </ul>
  */
 public final class VerifierSettings {
@@ -25,7 +26,7 @@ public final class VerifierSettings {
     /** Every setting name this parser understands. */
     public static final Set<String> NAMES = Set.of("keyUrlPrefixes", "maxBodyBytes",
             "keyFetchConnectTimeoutMillis", "keyFetchTimeoutMillis", "keyRefreshIntervalSeconds",
-            "maxKeyAgeSeconds", "keyRetryBackoffMillis", "pinnedOssKey", "remoteKeyFetching", "bodyFields");
+            "maxKeyAgeSeconds", "keyRetryBackoffMillis", "pinnedOssKey", "remoteKeyFetching", "bodyFields", "signedPathPrefix");
 
     private VerifierSettings() {
     }
@@ -88,6 +89,9 @@ public final class VerifierSettings {
                     }
                     builder.bodyField(variable(pair.substring(0, eq)), pair.substring(eq + 1));
                 }
+                break;
+            case "signedPathPrefix":
+                builder.signedPathPrefix(value);
                 break;
             default:
                 throw new AssertionError(name);

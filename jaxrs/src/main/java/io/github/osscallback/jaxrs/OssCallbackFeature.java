@@ -16,14 +16,12 @@ import java.util.Objects;
  *
  * <p>Registered by class instead, it configures itself from application properties named
  * {@value #PROPERTY_PREFIX} followed by a {@link io.github.osscallback.VerifierSettings} name
- * (e.g. {@code oss.callback.keyUrlPrefixes}) or {@code signedPathPrefix}.
+ * (e.g. {@code oss.callback.keyUrlPrefixes}).
  */
 public final class OssCallbackFeature implements Feature {
 
     /** Prefix of the application properties read when no verifier is given. */
     public static final String PROPERTY_PREFIX = "oss.callback.";
-    /** See the servlet filter's option of the same name: a prefix a reverse proxy strips. */
-    public static final String SIGNED_PATH_PREFIX = "signedPathPrefix";
     /**
      * The request property holding the reason code of a rejected request (on servlet-based
      * runtimes also a request attribute), for access logs and metrics.
@@ -31,29 +29,20 @@ public final class OssCallbackFeature implements Feature {
     public static final String REJECTION_PROPERTY = "io.github.osscallback.rejection";
 
     private final CallbackVerifier verifier;
-    private final String signedPathPrefix;
 
     /** Configured from application properties; see the class description. */
     public OssCallbackFeature() {
         this.verifier = null;
-        this.signedPathPrefix = null;
     }
 
     /** Uses the given verifier. */
     public OssCallbackFeature(CallbackVerifier verifier) {
-        this(verifier, "");
-    }
-
-    /** Uses the given verifier, restoring a path prefix that a reverse proxy strips. */
-    public OssCallbackFeature(CallbackVerifier verifier, String signedPathPrefix) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
-        this.signedPathPrefix = checkedPrefix(Objects.requireNonNull(signedPathPrefix, "signedPathPrefix"));
     }
 
     @Override
     public boolean configure(FeatureContext context) {
         CallbackVerifier v = verifier;
-        String prefix = signedPathPrefix;
         if (v == null) {
             Map<String, String> settings = new HashMap<>();
             context.getConfiguration().getProperties().forEach((name, value) -> {
@@ -61,23 +50,13 @@ public final class OssCallbackFeature implements Feature {
                     settings.put(name.substring(PROPERTY_PREFIX.length()), value.toString());
                 }
             });
-            String configured = settings.remove(SIGNED_PATH_PREFIX);
-            prefix = checkedPrefix(configured == null ? "" : configured.trim());
             v = CallbackVerifier.builder().settings(settings).build();
         }
-        context.register(new OssCallbackRequestFilter(v, prefix), Priorities.AUTHENTICATION);
+        context.register(new OssCallbackRequestFilter(v), Priorities.AUTHENTICATION);
         context.register(new OssCallbackEntityInterceptor(), Priorities.ENTITY_CODER);
         context.register(new OssCallbackEntityReader());
         context.register(new CallbackReplyWriter());
         context.register(new CallbackRejectedExceptionMapper());
         return true;
-    }
-
-    private static String checkedPrefix(String prefix) {
-        if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
-            throw new IllegalArgumentException(SIGNED_PATH_PREFIX + " must start with '/' and not end with it, got '"
-                    + prefix + "'");
-        }
-        return prefix;
     }
 }

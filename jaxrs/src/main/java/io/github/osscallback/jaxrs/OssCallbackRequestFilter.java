@@ -24,11 +24,9 @@ final class OssCallbackRequestFilter implements ContainerRequestFilter {
     private static final System.Logger LOG = System.getLogger(OssCallbackRequestFilter.class.getName());
 
     private final CallbackVerifier verifier;
-    private final String signedPathPrefix;
 
-    OssCallbackRequestFilter(CallbackVerifier verifier, String signedPathPrefix) {
+    OssCallbackRequestFilter(CallbackVerifier verifier) {
         this.verifier = verifier;
-        this.signedPathPrefix = signedPathPrefix;
     }
 
     @Override
@@ -40,7 +38,7 @@ final class OssCallbackRequestFilter implements ContainerRequestFilter {
                     : new byte[0];
             CallbackRequest.Builder request = CallbackRequest.builder()
                     .method(context.getMethod())
-                    .path(signedPathPrefix + uri.getRawPath())
+                    .path(uri.getRawPath())
                     .query(uri.getRawQuery())
                     .body(body);
             for (String name : CallbackRequest.HEADERS_READ) {

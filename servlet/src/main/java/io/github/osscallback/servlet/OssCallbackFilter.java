@@ -26,22 +26,15 @@ import java.util.Objects;
  * available through {@link OssCallbacks#from}. Rejected requests get a JSON error and never reach
  * the chain.
  *
- * <p>Configure it in code with {@link #OssCallbackFilter(CallbackVerifier)} or {@link #builder},
- * or declare it in {@code web.xml} with init-params: the names of
- * {@link io.github.osscallback.VerifierSettings} plus {@value #SIGNED_PATH_PREFIX}.
+ * <p>Configure it in code with {@link #OssCallbackFilter(CallbackVerifier)}, or declare it in
+ * {@code web.xml} with init-params named as in {@link io.github.osscallback.VerifierSettings}.
+ * Behind a reverse proxy that strips a path prefix, set the verifier's {@code signedPathPrefix}.
  */
 public class OssCallbackFilter implements Filter {
-
-    /**
-     * Init-param: a path prefix that a reverse proxy strips before the request reaches this
-     * application. OSS signs the path it was given, so the filter puts the prefix back.
-     */
-    public static final String SIGNED_PATH_PREFIX = "signedPathPrefix";
 
     private static final System.Logger LOG = System.getLogger(OssCallbackFilter.class.getName());
 
     private CallbackVerifier verifier;
-    private String signedPathPrefix;
 
     /** For {@code web.xml} and {@code @WebFilter}: configured from init-params in {@link #init}. */
     public OssCallbackFilter() {
@@ -49,17 +42,7 @@ public class OssCallbackFilter implements Filter {
 
     /** A filter using the given verifier. */
     public OssCallbackFilter(CallbackVerifier verifier) {
-        this(verifier, "");
-    }
-
-    private OssCallbackFilter(CallbackVerifier verifier, String signedPathPrefix) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
-        this.signedPathPrefix = signedPathPrefix;
-    }
-
-    /** Starts a filter configuration around a verifier. */
-    public static Builder builder(CallbackVerifier verifier) {
-        return new Builder(verifier);
     }
 
     @Override
@@ -71,9 +54,7 @@ public class OssCallbackFilter implements Filter {
         for (String name : Collections.list(config.getInitParameterNames())) {
             settings.put(name, config.getInitParameter(name));
         }
-        String prefix = settings.remove(SIGNED_PATH_PREFIX);
         try {
-            this.signedPathPrefix = checkedPrefix(prefix == null ? "" : prefix.trim());
             this.verifier = CallbackVerifier.builder().settings(settings).build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ServletException("OssCallbackFilter '" + config.getFilterName() + "' is misconfigured: "
@@ -112,7 +93,7 @@ public class OssCallbackFilter implements Filter {
     private CallbackRequest toCallbackRequest(HttpServletRequest request, byte[] body) {
         CallbackRequest.Builder builder = CallbackRequest.builder()
                 .method(request.getMethod())
-                .path(signedPathPrefix + request.getRequestURI())
+                .path(request.getRequestURI())
                 .query(request.getQueryString())
                 .body(body);
         for (String name : CallbackRequest.HEADERS_READ) {
@@ -137,35 +118,6 @@ public class OssCallbackFilter implements Filter {
 
     @Override
     public void destroy() {
-    }
-
-    static String checkedPrefix(String prefix) {
-        if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
-            throw new IllegalArgumentException(SIGNED_PATH_PREFIX + " must start with '/' and not end with it, got '"
-                    + prefix + "'");
-        }
-        return prefix;
-    }
-
-    /** Configures an {@link OssCallbackFilter}. */
-    public static final class Builder {
-        private final CallbackVerifier verifier;
-        private String signedPathPrefix = "";
-
-        private Builder(CallbackVerifier verifier) {
-            this.verifier = Objects.requireNonNull(verifier, "verifier");
-        }
-
-        /** See {@link OssCallbackFilter#SIGNED_PATH_PREFIX}; e.g. {@code /api} when a proxy strips {@code /api}. */
-        public Builder signedPathPrefix(String prefix) {
-            this.signedPathPrefix = checkedPrefix(Objects.requireNonNull(prefix, "prefix"));
-            return this;
-        }
-
-        /** The filter. */
-        public OssCallbackFilter build() {
-            return new OssCallbackFilter(verifier, signedPathPrefix);
-        }
     }
 
     /** Writes replies with an exact Content-Length, as OSS requires. */

@@ -67,10 +67,13 @@ abstract class FilterContractTest {
     }
 
     CallbackVerifier verifier() {
+        return verifierBuilder().build();
+    }
+
+    CallbackVerifier.Builder verifierBuilder() {
         return CallbackVerifier.builder()
                 .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build())
-                .maxBodyBytes(1024)
-                .build();
+                .maxBodyBytes(1024);
     }
 
     /** Echoes what a downstream servlet can read after the filter. */
@@ -177,7 +180,7 @@ abstract class FilterContractTest {
 
     @Test
     void restoresPathPrefixStrippedByProxy() throws Exception {
-        String base = start("/app", OssCallbackFilter.builder(verifier()).signedPathPrefix("/edge").build());
+        String base = start("/app", new OssCallbackFilter(verifierBuilder().signedPathPrefix("/edge").build()));
         HttpResponse<String> response = send(base, "/edge/app/cb/x", "/cb/x", null, FORM, "bucket=b", Map.of(), false);
         assertEquals(200, response.statusCode(), response.body());
     }
@@ -187,7 +190,7 @@ abstract class FilterContractTest {
         Map<String, String> params = Map.of(
                 "keyUrlPrefixes", keyServer.baseUrl() + "/oss/",
                 "maxBodyBytes", "64",
-                OssCallbackFilter.SIGNED_PATH_PREFIX, "/edge");
+                "signedPathPrefix", "/edge");
         String base = container.start("", "/cb/*", null, params, echo);
         assertEquals(200, send(base, "/edge/cb/x", "/cb/x", null, FORM, "bucket=b", Map.of(), false).statusCode());
         servletCalls.set(0);
