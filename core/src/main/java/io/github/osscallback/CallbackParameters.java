@@ -168,6 +168,16 @@ public final class CallbackParameters {
             return this;
         }
 
+        /**
+         * Carries an upload token from {@link UploadTokens}: sets {@value UploadTokens#VARIABLE}
+         * and, when built, adds {@code upload_token=${x:upload_token}} to the body template, plus
+         * {@code bucket=${bucket}} and {@code object=${object}} where the template has no such
+         * placeholder, so that OSS itself substitutes the real bucket and object.
+         */
+        public Builder uploadToken(String token) {
+            return customVariable(UploadTokens.VARIABLE, Objects.requireNonNull(token, "token"));
+        }
+
         /** Adds a custom variable; the name starts with {@code x:} and is lower case. */
         public Builder customVariable(String name, String value) {
             Objects.requireNonNull(value, "value");
@@ -198,13 +208,14 @@ public final class CallbackParameters {
             if (body == null || body.isEmpty()) {
                 throw new IllegalStateException("a callback body template is required");
             }
-            checkPlaceholders();
+            String template = customVariables.containsKey(UploadTokens.VARIABLE) ? withTokenFields(body) : body;
+            checkPlaceholders(template);
             Map<String, Object> callback = new LinkedHashMap<>();
             callback.put("callbackUrl", String.join(";", urls));
             if (host != null) {
                 callback.put("callbackHost", host);
             }
-            callback.put("callbackBody", body);
+            callback.put("callbackBody", template);
             if (sni != null) {
                 callback.put("callbackSNI", sni);
             }
@@ -214,8 +225,34 @@ public final class CallbackParameters {
                     Collections.unmodifiableMap(new LinkedHashMap<>(customVariables)));
         }
 
-        private void checkPlaceholders() {
-            Matcher m = PLACEHOLDER.matcher(body);
+        private String withTokenFields(String template) {
+            Map<String, String> added = new LinkedHashMap<>();
+            if (!template.contains(SystemVariable.BUCKET.placeholder())) {
+                added.put(SystemVariable.BUCKET.variableName(), SystemVariable.BUCKET.placeholder());
+            }
+            if (!template.contains(SystemVariable.OBJECT.placeholder())) {
+                added.put(SystemVariable.OBJECT.variableName(), SystemVariable.OBJECT.placeholder());
+            }
+            added.put(UploadTokens.BODY_FIELD, "${" + UploadTokens.VARIABLE + "}");
+            StringBuilder out = new StringBuilder(template);
+            if (bodyType == BodyType.FORM) {
+                added.forEach((name, placeholder) -> out.append(out.length() == 0 ? "" : "&")
+                        .append(name).append('=').append(placeholder));
+                return out.toString();
+            }
+            int close = template.lastIndexOf('}');
+            if (close < 0) {
+                throw new IllegalStateException("JSON callback body template is not a JSON object");
+            }
+            boolean empty = template.substring(template.indexOf('{') + 1, close).isBlank();
+            StringBuilder fields = new StringBuilder();
+            added.forEach((name, placeholder) -> fields.append(fields.length() == 0 && empty ? "" : ",")
+                    .append('"').append(name).append("\":").append(placeholder));
+            return template.substring(0, close) + fields + template.substring(close);
+        }
+
+        private void checkPlaceholders(String template) {
+            Matcher m = PLACEHOLDER.matcher(template);
             while (m.find()) {
                 String name = m.group(1);
                 if (name.startsWith("x:")) {
@@ -230,7 +267,7 @@ public final class CallbackParameters {
                 }
             }
             if (bodyType == BodyType.JSON) {
-                String sample = PLACEHOLDER.matcher(body).replaceAll("0");
+                String sample = PLACEHOLDER.matcher(template).replaceAll("0");
                 try {
                     JsonNode tree = JsonCodec.MAPPER.readTree(sample);
                     if (tree == null || !tree.isObject()) {

@@ -33,7 +33,19 @@ public final class CallbackRejectedException extends Exception {
         /** The body is signed but does not parse as its content type says, or a typed field is invalid. */
         MALFORMED_BODY(400, "malformed_body"),
         /** The body's content type is neither form nor JSON. */
-        UNSUPPORTED_CONTENT_TYPE(400, "unsupported_content_type");
+        UNSUPPORTED_CONTENT_TYPE(400, "unsupported_content_type"),
+        /** Upload tokens are required, and the callback carries none. */
+        UPLOAD_TOKEN_MISSING(403, "upload_token_missing"),
+        /** The upload token is malformed or its MAC does not match. */
+        UPLOAD_TOKEN_INVALID(403, "upload_token_invalid"),
+        /** The upload token names a key id that is not (or no longer) accepted. */
+        UPLOAD_TOKEN_UNKNOWN_KEY(403, "upload_token_unknown_key"),
+        /** The upload token has expired. */
+        UPLOAD_TOKEN_EXPIRED(403, "upload_token_expired"),
+        /** The callback's bucket or object is not the one the upload token was issued for. */
+        UPLOAD_TOKEN_MISMATCH(403, "upload_token_mismatch"),
+        /** The callback's bucket is not on the expected-bucket list. */
+        BUCKET_NOT_ALLOWED(403, "bucket_not_allowed");
 
         private final int httpStatus;
         private final String code;

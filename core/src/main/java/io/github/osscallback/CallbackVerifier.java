@@ -65,16 +65,19 @@ public final class CallbackVerifier {
     private final PublicKeySource keys;
     private final Map<SystemVariable, String> fieldNames;
     private final String signedPathPrefix;
+    private final UploadTokens uploadTokens;
     /** Header value to checked fetch URI, for allowed URLs only, so repeat callbacks skip the parse. */
     private final Cache<String, TrustedKeyUrl> trustedKeyUrls = Caffeine.newBuilder().maximumSize(64).build();
 
     private CallbackVerifier(KeyUrlPolicy policy, int maxBodyBytes, PublicKeySource keys,
-                             Map<SystemVariable, String> fieldNames, String signedPathPrefix) {
+                             Map<SystemVariable, String> fieldNames, String signedPathPrefix,
+                             UploadTokens uploadTokens) {
         this.policy = policy;
         this.maxBodyBytes = maxBodyBytes;
         this.keys = keys;
         this.fieldNames = fieldNames;
         this.signedPathPrefix = signedPathPrefix;
+        this.uploadTokens = uploadTokens;
     }
 
     /** Starts a configuration; every option has a safe default. */
@@ -159,7 +162,14 @@ public final class CallbackVerifier {
         }
         String contentType = request.header(CallbackRequest.CONTENT_TYPE);
         BodyParser.Parsed parsed = BodyParser.parse(BodyParser.kindOf(contentType), body);
-        return new OssCallback(request.path(), request.query(), keyUrl.decoded, contentType, body, parsed, fieldNames);
+        OssCallback callback = new OssCallback(request.path(), request.query(), keyUrl.decoded, contentType, body,
+                parsed, fieldNames);
+        if (uploadTokens == null) {
+            return callback;
+        }
+        String subject = uploadTokens.check(callback.field(UploadTokens.BODY_FIELD).orElse(null),
+                callback.bucket().orElse(null), callback.object().orElse(null));
+        return callback.withUploadSubject(subject);
     }
 
     /**
@@ -247,6 +257,7 @@ public final class CallbackVerifier {
         private Clock clock = Clock.systemUTC();
         private Function<URI, CompletableFuture<PublicKey>> fetcher;
         private String signedPathPrefix = "";
+        private UploadTokens uploadTokens;
 
         private Builder() {
         }
@@ -373,6 +384,16 @@ public final class CallbackVerifier {
             return this;
         }
 
+        /**
+         * Requires every callback to carry an upload token issued by these {@link UploadTokens}
+         * and to name the bucket and object it binds. Off by default.
+         */
+        public Builder uploadTokens(UploadTokens tokens) {
+            once("uploadTokens");
+            this.uploadTokens = Objects.requireNonNull(tokens, "tokens");
+            return this;
+        }
+
         /** The clock for key ages; tests pass one they control. */
         public Builder clock(Clock clock) {
             once("clock");
@@ -438,7 +459,8 @@ public final class CallbackVerifier {
                 remote = new CachingKeySource(f, clock, refreshInterval, maxKeyAge, retryBackoff);
             }
             PublicKeySource source = pinned.isEmpty() ? remote : new PinnedKeySource(pinned, remote);
-            return new CallbackVerifier(policy, maxBodyBytes, source, OssCallback.copyOf(fieldNames), signedPathPrefix);
+            return new CallbackVerifier(policy, maxBodyBytes, source, OssCallback.copyOf(fieldNames), signedPathPrefix,
+                    uploadTokens);
         }
 
         private URI fetchUri(String keyUrl) {

@@ -29,6 +29,19 @@ public final class OssCallback {
     private final Map<String, String> fields;
     private final Map<SystemVariable, String> fieldNames;
     private final JsonNode json;
+    private final String uploadSubject;
+
+    private OssCallback(OssCallback verified, String uploadSubject) {
+        this.path = verified.path;
+        this.query = verified.query;
+        this.keyUrl = verified.keyUrl;
+        this.contentType = verified.contentType;
+        this.body = verified.body;
+        this.fields = verified.fields;
+        this.fieldNames = verified.fieldNames;
+        this.json = verified.json;
+        this.uploadSubject = uploadSubject;
+    }
 
     OssCallback(String path, String query, String keyUrl, String contentType, byte[] body,
                 BodyParser.Parsed parsed, Map<SystemVariable, String> fieldNames) throws CallbackRejectedException {
@@ -40,6 +53,7 @@ public final class OssCallback {
         this.fields = Collections.unmodifiableMap(parsed.fields);
         this.fieldNames = fieldNames;
         this.json = parsed.json;
+        this.uploadSubject = null;
         checkNumber(SystemVariable.SIZE);
         checkNumber(SystemVariable.IMAGE_HEIGHT);
         checkNumber(SystemVariable.IMAGE_WIDTH);
@@ -126,6 +140,19 @@ public final class OssCallback {
     private String fieldName(SystemVariable variable) {
         String mapped = fieldNames.get(variable);
         return mapped != null ? mapped : variable.variableName();
+    }
+
+    /** The same callback, with the subject its verified upload token binds. */
+    OssCallback withUploadSubject(String subject) {
+        return new OssCallback(this, subject);
+    }
+
+    /**
+     * The subject (e.g. a user id) bound into the verified upload token, when the verifier checks
+     * {@link UploadTokens} and the token carried one.
+     */
+    public Optional<String> uploadSubject() {
+        return Optional.ofNullable(uploadSubject);
     }
 
     /** {@code ${bucket}}. */

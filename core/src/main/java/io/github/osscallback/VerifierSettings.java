@@ -19,6 +19,9 @@ import java.util.Set;
  *   <li>{@code pinnedOssKey}, {@code remoteKeyFetching}: {@code true} or {@code false}</li>
  *   <li>{@code bodyFields}: {@code variable=field} pairs, e.g. {@code object=filename,size=length}</li>
  *   <li>{@code signedPathPrefix}: a path prefix a reverse proxy strips, e.g. {@code /api}</li>
+ *   <li>{@code uploadTokenKeys}: {@code keyId=base64secret} pairs turning on {@link UploadTokens};
+ *       the first key signs, the others are still accepted</li>
+ *   <li>{@code expectedBuckets}: with {@code uploadTokenKeys}, the buckets callbacks may name</li>
  * </ul>
  */
 public final class VerifierSettings {
@@ -26,12 +29,15 @@ public final class VerifierSettings {
     /** Every setting name this parser understands. */
     public static final Set<String> NAMES = Set.of("keyUrlPrefixes", "maxBodyBytes",
             "keyFetchConnectTimeoutMillis", "keyFetchTimeoutMillis", "keyRefreshIntervalSeconds",
-            "maxKeyAgeSeconds", "keyRetryBackoffMillis", "pinnedOssKey", "remoteKeyFetching", "bodyFields", "signedPathPrefix");
+            "maxKeyAgeSeconds", "keyRetryBackoffMillis", "pinnedOssKey", "remoteKeyFetching", "bodyFields", "signedPathPrefix", "uploadTokenKeys", "expectedBuckets");
 
     private VerifierSettings() {
     }
 
     static void apply(Map<String, String> settings, CallbackVerifier.Builder builder) {
+        if (settings.containsKey("expectedBuckets") && !settings.containsKey("uploadTokenKeys")) {
+            throw new IllegalArgumentException("expectedBuckets needs uploadTokenKeys");
+        }
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String name = e.getKey();
             String value = e.getValue() == null ? "" : e.getValue().trim();
@@ -44,6 +50,44 @@ public final class VerifierSettings {
                 throw new IllegalArgumentException("setting " + name + "='" + value + "': " + ex.getMessage(), ex);
             }
         }
+        String keys = settings.get("uploadTokenKeys");
+        if (keys != null) {
+            try {
+                builder.uploadTokens(uploadTokens(keys, settings.getOrDefault("expectedBuckets", "")));
+            } catch (IllegalArgumentException ex) {
+                // The value holds secrets: name the setting, never echo it.
+                throw new IllegalArgumentException("setting uploadTokenKeys: " + ex.getMessage(), ex);
+            }
+        }
+    }
+
+    private static UploadTokens uploadTokens(String keys, String buckets) {
+        UploadTokens.Builder tokens = UploadTokens.builder();
+        boolean first = true;
+        for (String pair : split(keys)) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("each key is keyId=base64secret");
+            }
+            String id = pair.substring(0, eq);
+            byte[] secret;
+            try {
+                secret = java.util.Base64.getDecoder().decode(pair.substring(eq + 1));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("secret of key '" + id + "' is not base64");
+            }
+            if (first) {
+                tokens.signingKey(id, secret);
+                first = false;
+            } else {
+                tokens.acceptedKey(id, secret);
+            }
+        }
+        if (first) {
+            throw new IllegalArgumentException("at least one key is required");
+        }
+        tokens.expectedBuckets(split(buckets).toArray(new String[0]));
+        return tokens.build();
     }
 
     private static void applyOne(String name, String value, CallbackVerifier.Builder builder) {
@@ -92,6 +136,10 @@ public final class VerifierSettings {
                 break;
             case "signedPathPrefix":
                 builder.signedPathPrefix(value);
+                break;
+            case "uploadTokenKeys":
+                break; // applied below, together with expectedBuckets
+            case "expectedBuckets":
                 break;
             default:
                 throw new AssertionError(name);

@@ -1,0 +1,272 @@
+package io.github.osscallback;
+
+import static io.github.osscallback.CallbackRejectedException.Reason.BUCKET_NOT_ALLOWED;
+import static io.github.osscallback.CallbackRejectedException.Reason.UPLOAD_TOKEN_EXPIRED;
+import static io.github.osscallback.CallbackRejectedException.Reason.UPLOAD_TOKEN_INVALID;
+import static io.github.osscallback.CallbackRejectedException.Reason.UPLOAD_TOKEN_MISMATCH;
+import static io.github.osscallback.CallbackRejectedException.Reason.UPLOAD_TOKEN_MISSING;
+import static io.github.osscallback.CallbackRejectedException.Reason.UPLOAD_TOKEN_UNKNOWN_KEY;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Binds each callback to an upload the application issued. The OSS signature proves only that
+ * OSS sent a callback; the body template is the uploader's, so any OSS account holder can make
+ * OSS sign {@code bucket=yours} as a constant (PROTOCOL.md, threat model). An upload token is an
+ * HMAC-SHA256 over bucket, object key (or key prefix), expiry and an optional subject, issued
+ * with the upload parameters and carried back in an {@code x:} variable; the verifier checks it
+ * after the signature and refuses callbacks whose bucket or object differ from what it binds.
+ *
+ * <p>Keys have ids, so secrets rotate: issue with the new key while the old one is still
+ * accepted, then drop the old one.
+ */
+public final class UploadTokens {
+
+    /** The custom variable that carries the token: {@code ${x:upload_token}}. */
+    public static final String VARIABLE = "x:upload_token";
+    /** The body field the token arrives in. */
+    public static final String BODY_FIELD = "upload_token";
+    /** Default allowance for clocks that disagree. */
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+
+    static final String VERSION = "v1";
+    private static final int MIN_SECRET_BYTES = 32;
+    private static final int MAX_TOKEN_LENGTH = 4096;
+    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+
+    private final String signingKeyId;
+    private final Map<String, byte[]> keys;
+    private final Clock clock;
+    private final Duration skew;
+    private final Set<String> expectedBuckets;
+
+    private UploadTokens(Builder b) {
+        this.signingKeyId = b.signingKeyId;
+        this.keys = Map.copyOf(b.keys);
+        this.clock = b.clock;
+        this.skew = b.skew;
+        this.expectedBuckets = Set.copyOf(b.expectedBuckets);
+    }
+
+    /** Starts a configuration; a signing key is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A token for exactly one object key in one bucket. */
+    public String issueForObject(String bucket, String objectKey, String subject, Duration validity) {
+        return issue(bucket, "o", objectKey, subject, validity);
+    }
+
+    /** A token for any object key under a prefix (e.g. {@code users/42/}) in one bucket. */
+    public String issueForPrefix(String bucket, String keyPrefix, String subject, Duration validity) {
+        return issue(bucket, "p", keyPrefix, subject, validity);
+    }
+
+    private String issue(String bucket, String kind, String key, String subject, Duration validity) {
+        Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(validity, "validity");
+        if (bucket.isEmpty() || key.isEmpty()) {
+            throw new IllegalArgumentException("bucket and object key (or prefix) must not be empty");
+        }
+        if (validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("validity must be positive, got " + validity);
+        }
+        ObjectNode payload = JsonCodec.MAPPER.createObjectNode();
+        payload.put("b", bucket);
+        payload.put(kind, key);
+        payload.put("e", clock.instant().plus(validity).getEpochSecond());
+        if (subject != null) {
+            payload.put("s", subject);
+        }
+        String signedPart = VERSION + "." + signingKeyId + "." + B64.encodeToString(json(payload));
+        return signedPart + "." + B64.encodeToString(mac(keys.get(signingKeyId), signedPart));
+    }
+
+    private static byte[] json(JsonNode node) {
+        try {
+            return JsonCodec.MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Checks the token carried by a callback against the bucket and object in its body.
+     *
+     * @return the subject bound into the token, or null if none was
+     */
+    String check(String token, String bucket, String object) throws CallbackRejectedException {
+        if (token == null || token.isEmpty()) {
+            throw new CallbackRejectedException(UPLOAD_TOKEN_MISSING, "callback carries no '" + BODY_FIELD
+                    + "' field; upload tokens are required");
+        }
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw invalid("is " + token.length() + " characters long");
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 4 || !parts[0].equals(VERSION)) {
+            throw invalid("is not a " + VERSION + " token of four dot-separated parts");
+        }
+        byte[] secret = keys.get(parts[1]);
+        if (secret == null) {
+            throw new CallbackRejectedException(UPLOAD_TOKEN_UNKNOWN_KEY, "upload token key id '"
+                    + LogSafe.text(parts[1]) + "' is not accepted (accepted: " + keys.keySet() + ")");
+        }
+        byte[] presented;
+        JsonNode payload;
+        try {
+            presented = B64D.decode(parts[3]);
+            payload = JsonCodec.MAPPER.readTree(B64D.decode(parts[2]));
+        } catch (IllegalArgumentException | IOException e) {
+            throw invalid("does not decode");
+        }
+        byte[] expected = mac(secret, parts[0] + "." + parts[1] + "." + parts[2]);
+        if (!MessageDigest.isEqual(expected, presented)) {
+            throw invalid("MAC does not match under key '" + parts[1] + "'");
+        }
+        if (payload == null || !payload.isObject() || !payload.path("b").isTextual() || !payload.path("e").isIntegralNumber()
+                || !(payload.path("o").isTextual() ^ payload.path("p").isTextual())) {
+            throw invalid("payload lacks bucket, expiry or object binding");
+        }
+        Instant expiry = Instant.ofEpochSecond(payload.get("e").asLong());
+        Instant now = clock.instant();
+        if (now.isAfter(expiry.plus(skew))) {
+            throw new CallbackRejectedException(UPLOAD_TOKEN_EXPIRED, "upload token expired at " + expiry
+                    + "; now is " + now + ", allowed skew " + skew);
+        }
+        String boundBucket = payload.get("b").asText();
+        if (!boundBucket.equals(bucket)) {
+            throw new CallbackRejectedException(UPLOAD_TOKEN_MISMATCH, "callback bucket '" + LogSafe.text(bucket)
+                    + "' is not the bucket '" + LogSafe.text(boundBucket) + "' the upload token was issued for");
+        }
+        if (!expectedBuckets.isEmpty() && !expectedBuckets.contains(bucket)) {
+            throw new CallbackRejectedException(BUCKET_NOT_ALLOWED, "bucket '" + LogSafe.text(bucket)
+                    + "' is not among the expected buckets " + expectedBuckets);
+        }
+        if (object == null) {
+            throw new CallbackRejectedException(UPLOAD_TOKEN_MISMATCH, "callback names no object to match the upload token");
+        }
+        boolean matches = payload.has("o")
+                ? payload.get("o").asText().equals(object)
+                : object.startsWith(payload.get("p").asText());
+        if (!matches) {
+            throw new CallbackRejectedException(UPLOAD_TOKEN_MISMATCH, "callback object '" + LogSafe.text(object)
+                    + "' is not the " + (payload.has("o") ? "object" : "key prefix") + " the upload token was issued for");
+        }
+        JsonNode subject = payload.get("s");
+        return subject == null || subject.isNull() ? null : subject.asText();
+    }
+
+    private static CallbackRejectedException invalid(String why) {
+        return new CallbackRejectedException(UPLOAD_TOKEN_INVALID, "upload token " + why);
+    }
+
+    private static byte[] mac(byte[] secret, String signedPart) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(signedPart.getBytes(StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is available on every JDK", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "UploadTokens[signing=" + signingKeyId + ", accepted=" + keys.keySet() + "]";
+    }
+
+    /** Configures {@link UploadTokens}. */
+    public static final class Builder {
+        private String signingKeyId;
+        private final Map<String, byte[]> keys = new LinkedHashMap<>();
+        private Clock clock = Clock.systemUTC();
+        private Duration skew = DEFAULT_CLOCK_SKEW;
+        private final Set<String> expectedBuckets = new java.util.LinkedHashSet<>();
+
+        private Builder() {
+        }
+
+        /** The key new tokens are issued with; also accepted. Secrets have at least 32 bytes. */
+        public Builder signingKey(String keyId, byte[] secret) {
+            if (signingKeyId != null) {
+                throw new IllegalStateException("signing key already set to '" + signingKeyId + "'");
+            }
+            addKey(keyId, secret);
+            signingKeyId = keyId;
+            return this;
+        }
+
+        /** A key still accepted for tokens issued before a rotation; drop it to retire it. */
+        public Builder acceptedKey(String keyId, byte[] secret) {
+            addKey(keyId, secret);
+            return this;
+        }
+
+        private void addKey(String keyId, byte[] secret) {
+            if (keyId == null || !KEY_ID.matcher(keyId).matches()) {
+                throw new IllegalArgumentException("key id must be 1 to 32 of A-Z a-z 0-9 _ -, got '" + keyId + "'");
+            }
+            Objects.requireNonNull(secret, "secret");
+            if (secret.length < MIN_SECRET_BYTES) {
+                throw new IllegalArgumentException("secret for key '" + keyId + "' has " + secret.length
+                        + " bytes; at least " + MIN_SECRET_BYTES + " are required");
+            }
+            if (keys.putIfAbsent(keyId, secret.clone()) != null) {
+                throw new IllegalStateException("key id '" + keyId + "' is already configured");
+            }
+        }
+
+        /** Only callbacks for these buckets are accepted (in addition to the token's own binding). */
+        public Builder expectedBuckets(String... buckets) {
+            for (String bucket : buckets) {
+                expectedBuckets.add(Objects.requireNonNull(bucket, "bucket"));
+            }
+            return this;
+        }
+
+        /** The clock for issuing and expiry; tests pass one they control. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How far the issuing and checking clocks may disagree; default 30 s. */
+        public Builder allowedClockSkew(Duration skew) {
+            Objects.requireNonNull(skew, "skew");
+            if (skew.isNegative()) {
+                throw new IllegalArgumentException("skew must not be negative, got " + skew);
+            }
+            this.skew = skew;
+            return this;
+        }
+
+        /** The immutable token issuer and checker. */
+        public UploadTokens build() {
+            if (signingKeyId == null) {
+                throw new IllegalStateException("a signing key is required");
+            }
+            return new UploadTokens(this);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.github.osscallback;
+
+import static io.github.osscallback.CallbackRejectedException.Reason.BUCKET_NOT_ALLOWED;
+import static io.github.osscallback.CallbackRejectedException.Reason.UPLOAD_TOKEN_EXPIRED;
+import static io.github.osscallback.CallbackRejectedException.Reason.UPLOAD_TOKEN_INVALID;
+import static io.github.osscallback.CallbackRejectedException.Reason.UPLOAD_TOKEN_MISMATCH;
+import static io.github.osscallback.CallbackRejectedException.Reason.UPLOAD_TOKEN_MISSING;
+import static io.github.osscallback.CallbackRejectedException.Reason.UPLOAD_TOKEN_UNKNOWN_KEY;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.osscallback.testing.OssCallbackSigner;
+import io.github.osscallback.testing.OssTemplate;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Upload tokens bind a callback to an upload the application issued (PROTOCOL.md, threat model):
+ * issued with the upload parameters, rendered by OSS into the body, checked after the signature.
+ */
+class UploadTokensTest {
+
+    static final String KEY_URL = "https://keys.test/oss/key.pem";
+    static final byte[] SECRET_1 = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] SECRET_2 = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
+
+    private final MutableClock clock = new MutableClock();
+    private final OssCallbackSigner oss = OssCallbackSigner.generate();
+    private final UploadTokens tokens = UploadTokens.builder().signingKey("k1", SECRET_1).clock(clock).build();
+
+    private CallbackVerifier verifier(UploadTokens checking) {
+        return CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix("https://keys.test/oss/").build())
+                .pinKey(KEY_URL, oss.publicKeyPem())
+                .remoteKeyFetching(false)
+                .uploadTokens(checking)
+                .build();
+    }
+
+    /** What OSS sends after an upload of {@code object} to {@code bucket} with these parameters. */
+    private CallbackRequest ossCallback(CallbackParameters params, String bucket, String object) {
+        Map<String, String> values = new java.util.HashMap<>(params.customVariables());
+        values.put("bucket", bucket);
+        values.put("object", object);
+        values.put("size", "100");
+        String body = OssTemplate.renderForm(callbackBody(params), values);
+        return oss.request(KEY_URL, "/cb", null, "application/x-www-form-urlencoded",
+                body.getBytes(StandardCharsets.UTF_8)).build();
+    }
+
+    private static String callbackBody(CallbackParameters params) {
+        try {
+            return JsonCodec.MAPPER.readTree(params.callbackJson()).get("callbackBody").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private CallbackParameters params(String token) {
+        return CallbackParameters.builder().callbackUrl("https://app.test/cb")
+                .callbackBody("size=${size}").uploadToken(token).build();
+    }
+
+    private CallbackRejectedException.Reason rejection(CallbackVerifier v, CallbackRequest request) {
+        return assertThrows(CallbackRejectedException.class, () -> v.verify(request)).reason();
+    }
+
+    @Test
+    void roundTripExposesTheVerifiedSubject() throws Exception {
+        String token = tokens.issueForObject("photos", "users/42/cat.jpg", "user-42", Duration.ofMinutes(15));
+        OssCallback callback = verifier(tokens).verify(ossCallback(params(token), "photos", "users/42/cat.jpg"));
+        assertEquals("user-42", callback.uploadSubject().orElseThrow());
+        assertEquals("users/42/cat.jpg", callback.object().orElseThrow());
+    }
+
+    @Test
+    void builderAddsTokenAndRealBucketAndObjectPlaceholders() {
+        String body = callbackBody(params("t"));
+        assertEquals("size=${size}&bucket=${bucket}&object=${object}&upload_token=${x:upload_token}", body);
+        CallbackParameters keeps = CallbackParameters.builder().callbackUrl("https://app.test/cb")
+                .callbackBody("filename=${object}").uploadToken("t").build();
+        assertEquals("filename=${object}&bucket=${bucket}&upload_token=${x:upload_token}", callbackBody(keeps));
+        CallbackParameters json = CallbackParameters.builder().callbackUrl("https://app.test/cb")
+                .bodyType(CallbackParameters.BodyType.JSON).callbackBody("{\"size\":${size}}").uploadToken("t").build();
+        assertEquals("{\"size\":${size},\"bucket\":${bucket},\"object\":${object},\"upload_token\":${x:upload_token}}",
+                callbackBody(json));
+    }
+
+    @Test
+    void rejectsConstantBucketWithTokenForAnotherObject() {
+        // An OSS account holder's own template: constant bucket, a token they got for another object.
+        String token = tokens.issueForObject("photos", "users/7/own.jpg", "user-7", Duration.ofMinutes(15));
+        String body = "bucket=photos&object=users%2F42%2Fcat.jpg&upload_token=" + token;
+        CallbackRequest forged = oss.request(KEY_URL, "/cb", null, null, body.getBytes(StandardCharsets.UTF_8)).build();
+        assertEquals(UPLOAD_TOKEN_MISMATCH, rejection(verifier(tokens), forged));
+    }
+
+    @Test
+    void rejectsCallbackForAnotherObject() {
+        String token = tokens.issueForObject("photos", "a.jpg", null, Duration.ofMinutes(15));
+        assertEquals(UPLOAD_TOKEN_MISMATCH, rejection(verifier(tokens), ossCallback(params(token), "photos", "b.jpg")));
+    }
+
+    @Test
+    void rejectsCallbackForAnotherBucket() {
+        String token = tokens.issueForObject("photos", "a.jpg", null, Duration.ofMinutes(15));
+        assertEquals(UPLOAD_TOKEN_MISMATCH, rejection(verifier(tokens), ossCallback(params(token), "other", "a.jpg")));
+    }
+
+    @Test
+    void acceptsObjectUnderIssuedPrefixOnly() throws Exception {
+        String token = tokens.issueForPrefix("photos", "users/42/", "user-42", Duration.ofMinutes(15));
+        verifier(tokens).verify(ossCallback(params(token), "photos", "users/42/x/y.png"));
+        assertEquals(UPLOAD_TOKEN_MISMATCH, rejection(verifier(tokens), ossCallback(params(token), "photos", "users/43/y.png")));
+    }
+
+    @Test
+    void rejectsTamperedExpiry() throws Exception {
+        String token = tokens.issueForObject("photos", "a.jpg", "u", Duration.ofMinutes(1));
+        String tampered = withPayload(token, p -> p.put("e", p.get("e").asLong() + 86_400));
+        assertEquals(UPLOAD_TOKEN_INVALID, rejection(verifier(tokens), ossCallback(params(tampered), "photos", "a.jpg")));
+    }
+
+    @Test
+    void rejectsTamperedSubject() throws Exception {
+        String token = tokens.issueForObject("photos", "a.jpg", "user-7", Duration.ofMinutes(1));
+        String tampered = withPayload(token, p -> p.put("s", "admin"));
+        assertEquals(UPLOAD_TOKEN_INVALID, rejection(verifier(tokens), ossCallback(params(tampered), "photos", "a.jpg")));
+    }
+
+    @Test
+    void rejectsTamperedObjectInToken() throws Exception {
+        String token = tokens.issueForObject("photos", "a.jpg", null, Duration.ofMinutes(1));
+        String tampered = withPayload(token, p -> p.put("o", "b.jpg"));
+        assertEquals(UPLOAD_TOKEN_INVALID, rejection(verifier(tokens), ossCallback(params(tampered), "photos", "b.jpg")));
+    }
+
+    @Test
+    void rejectsTamperedMac() {
+        String token = tokens.issueForObject("photos", "a.jpg", null, Duration.ofMinutes(1));
+        String[] parts = token.split("\\.");
+        byte[] mac = Base64.getUrlDecoder().decode(parts[3]);
+        mac[0] ^= 1;
+        String tampered = String.join(".", parts[0], parts[1], parts[2], Base64.getUrlEncoder().withoutPadding().encodeToString(mac));
+        assertEquals(UPLOAD_TOKEN_INVALID, rejection(verifier(tokens), ossCallback(params(tampered), "photos", "a.jpg")));
+    }
+
+    @Test
+    void rejectsTamperedKeyId() {
+        UploadTokens both = UploadTokens.builder().signingKey("k1", SECRET_1).acceptedKey("k2", SECRET_2).clock(clock).build();
+        String token = both.issueForObject("photos", "a.jpg", null, Duration.ofMinutes(1));
+        assertEquals(UPLOAD_TOKEN_INVALID, rejection(verifier(both),
+                ossCallback(params(token.replaceFirst("\\.k1\\.", ".k2.")), "photos", "a.jpg")));
+        assertEquals(UPLOAD_TOKEN_UNKNOWN_KEY, rejection(verifier(both),
+                ossCallback(params(token.replaceFirst("\\.k1\\.", ".k9.")), "photos", "a.jpg")));
+    }
+
+    @Test
+    void rejectsGarbageToken() {
+        for (String garbage : new String[] {"x", "v1.k1.x", "v2.k1.e30.AA", "v1.k1.!!.AA", "v1..."}) {
+            assertTrue(Arrays.asList(UPLOAD_TOKEN_INVALID, UPLOAD_TOKEN_UNKNOWN_KEY)
+                    .contains(rejection(verifier(tokens), ossCallback(params(garbage), "photos", "a.jpg"))), garbage);
+        }
+    }
+
+    @Test
+    void rejectsCallbackWithoutToken() {
+        CallbackRequest request = oss.request(KEY_URL, "/cb", null, null,
+                "bucket=photos&object=a.jpg".getBytes(StandardCharsets.UTF_8)).build();
+        assertEquals(UPLOAD_TOKEN_MISSING, rejection(verifier(tokens), request));
+    }
+
+    @Test
+    void expiresByTheClockAfterTheSkew() throws Exception {
+        String token = tokens.issueForObject("photos", "a.jpg", null, Duration.ofMinutes(15));
+        CallbackRequest request = ossCallback(params(token), "photos", "a.jpg");
+        clock.advance(Duration.ofMinutes(15).plusSeconds(30));
+        verifier(tokens).verify(request); // within the default 30 s skew
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(UPLOAD_TOKEN_EXPIRED, rejection(verifier(tokens), request));
+    }
+
+    @Test
+    void acceptsOldKeyDuringRotationAndRejectsItOnceRetired() throws Exception {
+        String oldToken = tokens.issueForObject("photos", "a.jpg", null, Duration.ofMinutes(15));
+        UploadTokens rotated = UploadTokens.builder().signingKey("k2", SECRET_2).acceptedKey("k1", SECRET_1).clock(clock).build();
+        verifier(rotated).verify(ossCallback(params(oldToken), "photos", "a.jpg"));
+        String newToken = rotated.issueForObject("photos", "a.jpg", null, Duration.ofMinutes(15));
+        assertTrue(newToken.startsWith("v1.k2."));
+        UploadTokens retired = UploadTokens.builder().signingKey("k2", SECRET_2).clock(clock).build();
+        verifier(retired).verify(ossCallback(params(newToken), "photos", "a.jpg"));
+        assertEquals(UPLOAD_TOKEN_UNKNOWN_KEY, rejection(verifier(retired), ossCallback(params(oldToken), "photos", "a.jpg")));
+    }
+
+    @Test
+    void rejectsBucketOutsideTheExpectedList() {
+        UploadTokens strict = UploadTokens.builder().signingKey("k1", SECRET_1).clock(clock).expectedBuckets("photos").build();
+        String token = strict.issueForObject("scratch", "a.jpg", null, Duration.ofMinutes(1));
+        assertEquals(BUCKET_NOT_ALLOWED, rejection(verifier(strict), ossCallback(params(token), "scratch", "a.jpg")));
+    }
+
+    @Test
+    void refusesWeakSecretsAndBadKeyIds() {
+        assertThrows(IllegalArgumentException.class, () -> UploadTokens.builder().signingKey("k", new byte[16]));
+        assertThrows(IllegalArgumentException.class, () -> UploadTokens.builder().signingKey("k.1", SECRET_1));
+        assertThrows(IllegalStateException.class, () -> UploadTokens.builder().acceptedKey("k", SECRET_1).build());
+    }
+
+    @Test
+    void settingsTurnTokensOn() throws Exception {
+        String k1 = Base64.getEncoder().encodeToString(SECRET_1);
+        CallbackVerifier v = CallbackVerifier.builder()
+                .settings(Map.of("keyUrlPrefixes", "https://keys.test/oss/", "remoteKeyFetching", "false",
+                        "uploadTokenKeys", "k1=" + k1, "expectedBuckets", "photos"))
+                .pinKey(KEY_URL, oss.publicKeyPem()).build();
+        UploadTokens systemClock = UploadTokens.builder().signingKey("k1", SECRET_1).build();
+        String token = systemClock.issueForObject("photos", "a.jpg", "u", Duration.ofMinutes(1));
+        assertEquals("u", v.verify(ossCallback(params(token), "photos", "a.jpg")).uploadSubject().orElseThrow());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CallbackVerifier.builder()
+                .settings(Map.of("uploadTokenKeys", "k1=c2hvcnQ=")));
+        assertTrue(!e.getMessage().contains("c2hvcnQ="), e.getMessage());
+    }
+
+    private static String withPayload(String token, java.util.function.Consumer<ObjectNode> change) throws Exception {
+        String[] parts = token.split("\\.");
+        ObjectNode payload = (ObjectNode) JsonCodec.MAPPER.readTree(Base64.getUrlDecoder().decode(parts[2]));
+        change.accept(payload);
+        parts[2] = Base64.getUrlEncoder().withoutPadding().encodeToString(JsonCodec.MAPPER.writeValueAsBytes(payload));
+        return String.join(".", parts);
+    }
+}
