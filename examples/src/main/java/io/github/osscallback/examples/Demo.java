@@ -2,10 +2,13 @@ package io.github.osscallback.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.osscallback.CallbackParameters;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
+import io.github.osscallback.UploadTokens;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
+import io.github.osscallback.testing.OssTemplate;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -13,13 +16,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Plays OSS against both endpoints on loopback: a stand-in for OSS's key host, genuine form and
- * JSON callbacks, a tampered body, a forged key URL and a GET, and checks each answer.
+ * JSON callbacks (issued with upload tokens, rendered as OSS renders templates), a tampered body,
+ * a forged key URL, a GET, and a genuinely OSS-signed callback with a constant bucket and a token
+ * issued for another object; and checks each answer.
  */
 final class Demo {
 
@@ -42,8 +50,12 @@ final class Demo {
             ossKeys.serve("/callback_pub_key_v1.pem", oss.publicKeyPem());
             attackerKeys.serve("/key.pem", attacker.publicKeyPem());
             String keyUrl = ossKeys.url("/callback_pub_key_v1.pem");
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            UploadTokens tokens = UploadTokens.builder().signingKey("demo-1", secret).expectedBuckets("demo-bucket").build();
             CallbackVerifier verifier = CallbackVerifier.builder()
                     .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(ossKeys.baseUrl() + "/").build())
+                    .uploadTokens(tokens)
                     .build();
             verifier.prefetchKey(keyUrl);
             try (ExampleServer server = ExampleServer.start("127.0.0.1", 0, verifier, new PrintStream(OutputStream.nullOutputStream()))) {
@@ -51,13 +63,29 @@ final class Demo {
                 String base = "http://127.0.0.1:" + server.port();
                 for (String endpoint : List.of("servlet", "jaxrs")) {
                     String path = "/" + endpoint + "/uploads";
-                    String form = "bucket=demo-bucket&object=photos%2Fcat.jpg&size=2048&mimeType=image%2Fjpeg";
+                    String callbackUrl = base + path;
+
+                    // What the application hands the uploader, and what OSS then renders and signs.
+                    String catToken = tokens.issueForObject("demo-bucket", "photos/cat.jpg", "user-1001", Duration.ofMinutes(15));
+                    CallbackParameters formParams = CallbackParameters.builder().callbackUrl(callbackUrl)
+                            .callbackBody("bucket=${bucket}&object=${object}&size=${size}&mimeType=${mimeType}")
+                            .uploadToken(catToken).build();
+                    String form = OssTemplate.renderForm(template(formParams), upload(formParams, "photos/cat.jpg", "2048"));
                     cases.add(check(http, "valid form callback", endpoint, 200, "photos/cat.jpg",
                             signed(oss, keyUrl, base, path, "source=demo", "application/x-www-form-urlencoded", form)));
-                    String json = "{\"bucket\":\"demo-bucket\",\"object\":\"\u4e0a\u4f20/\u732b.png\",\"size\":\"512\","
-                            + "\"x:uid\":\"1001\",\"x:album\":\"holiday\"}";
-                    cases.add(check(http, "valid JSON callback, x: vars, non-ASCII", endpoint, 200, "\u4e0a\u4f20/\u732b.png",
+
+                    String unicodeObject = "\u4e0a\u4f20/\u732b.png";
+                    CallbackParameters jsonParams = CallbackParameters.builder().callbackUrl(callbackUrl)
+                            .bodyType(CallbackParameters.BodyType.JSON)
+                            .callbackBody("{\"bucket\":${bucket},\"object\":${object},\"size\":${size},"
+                                    + "\"x:uid\":${x:uid},\"x:album\":${x:album}}")
+                            .customVariable("x:uid", "1001").customVariable("x:album", "holiday")
+                            .uploadToken(tokens.issueForObject("demo-bucket", unicodeObject, "user-1001", Duration.ofMinutes(15)))
+                            .build();
+                    String json = OssTemplate.renderJson(template(jsonParams), upload(jsonParams, unicodeObject, "512"));
+                    cases.add(check(http, "valid JSON callback, x: vars, non-ASCII", endpoint, 200, unicodeObject,
                             signed(oss, keyUrl, base, path, null, "application/json", json)));
+
                     HttpRequest.Builder tampered = signed(oss, keyUrl, base, path, null,
                             "application/x-www-form-urlencoded", form);
                     cases.add(check(http, "tampered body", endpoint, 403, "signature_mismatch",
@@ -65,6 +93,12 @@ final class Demo {
                     cases.add(check(http, "forged key URL (attacker's key)", endpoint, 403, "untrusted_key_url",
                             signed(attacker, attackerKeys.url("/key.pem"), base, path, null,
                                     "application/x-www-form-urlencoded", form)));
+
+                    // Signed by OSS (the stand-in) all the same: another OSS customer's own template, with a
+                    // constant bucket and a token the application issued for a different object.
+                    String constantBucket = "bucket=demo-bucket&object=photos%2Fdog.jpg&size=1&upload_token=" + catToken;
+                    cases.add(check(http, "OSS-signed, constant bucket, other token", endpoint, 403, "upload_token_mismatch",
+                            signed(oss, keyUrl, base, path, null, "application/x-www-form-urlencoded", constantBucket)));
                     cases.add(check(http, "GET instead of POST", endpoint, 405, "method_not_allowed",
                             HttpRequest.newBuilder(URI.create(base + path)).GET()));
                 }
@@ -76,6 +110,20 @@ final class Demo {
         }
         print(out, cases);
         return cases.stream().allMatch(Case::ok);
+    }
+
+    private static String template(CallbackParameters params) throws Exception {
+        return JSON.readTree(params.callbackJson()).get("callbackBody").asText();
+    }
+
+    /** The variables OSS substitutes for an upload of {@code object}: system ones and the custom ones. */
+    private static Map<String, String> upload(CallbackParameters params, String object, String size) {
+        Map<String, String> values = new HashMap<>(params.customVariables());
+        values.put("bucket", "demo-bucket");
+        values.put("object", object);
+        values.put("size", size);
+        values.put("mimeType", "image/jpeg");
+        return values;
     }
 
     private static HttpRequest.Builder signed(OssCallbackSigner signer, String keyUrl, String base, String path,
@@ -112,7 +160,7 @@ final class Demo {
     }
 
     private static void print(PrintStream out, List<Case> cases) {
-        String format = "%-40s %-8s %-6s %-6s %-28s %s%n";
+        String format = "%-42s %-8s %-6s %-6s %-28s %s%n";
         out.printf(format, "request", "endpoint", "want", "got", "object / reason", "result");
         out.println("-".repeat(100));
         for (Case c : cases) {

@@ -16,6 +16,6 @@ class DemoTest {
         boolean passed = Demo.run(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         String table = buffer.toString(StandardCharsets.UTF_8);
         assertTrue(passed, table);
-        assertTrue(table.contains("All 10 cases behaved as they should."), table);
+        assertTrue(table.contains("All 12 cases behaved as they should."), table);
     }
 }
