@@ -45,7 +45,11 @@ public final class CallbackRejectedException extends Exception {
         /** The callback's bucket or object is not the one the upload token was issued for. */
         UPLOAD_TOKEN_MISMATCH(403, "upload_token_mismatch"),
         /** The callback's bucket is not on the expected-bucket list. */
-        BUCKET_NOT_ALLOWED(403, "bucket_not_allowed");
+        BUCKET_NOT_ALLOWED(403, "bucket_not_allowed"),
+        /** With replay protection on: this exact callback was already accepted within the window. */
+        REPLAYED(409, "replayed"),
+        /** With replay protection on: the replay store could not be reached, so the callback fails closed. */
+        REPLAY_STORE_UNAVAILABLE(503, "replay_store_unavailable");
 
         private final int httpStatus;
         private final String code;

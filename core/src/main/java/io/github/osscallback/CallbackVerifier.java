@@ -66,18 +66,22 @@ public final class CallbackVerifier {
     private final Map<SystemVariable, String> fieldNames;
     private final String signedPathPrefix;
     private final UploadTokens uploadTokens;
+    private final ReplayStore replayStore;
+    private final Duration replayWindow;
     /** Header value to checked fetch URI, for allowed URLs only, so repeat callbacks skip the parse. */
     private final Cache<String, TrustedKeyUrl> trustedKeyUrls = Caffeine.newBuilder().maximumSize(64).build();
 
     private CallbackVerifier(KeyUrlPolicy policy, int maxBodyBytes, PublicKeySource keys,
                              Map<SystemVariable, String> fieldNames, String signedPathPrefix,
-                             UploadTokens uploadTokens) {
+                             UploadTokens uploadTokens, ReplayStore replayStore, Duration replayWindow) {
         this.policy = policy;
         this.maxBodyBytes = maxBodyBytes;
         this.keys = keys;
         this.fieldNames = fieldNames;
         this.signedPathPrefix = signedPathPrefix;
         this.uploadTokens = uploadTokens;
+        this.replayStore = replayStore;
+        this.replayWindow = replayWindow;
     }
 
     /** Starts a configuration; every option has a safe default. */
@@ -164,12 +168,34 @@ public final class CallbackVerifier {
         BodyParser.Parsed parsed = BodyParser.parse(BodyParser.kindOf(contentType), body);
         OssCallback callback = new OssCallback(request.path(), request.query(), keyUrl.decoded, contentType, body,
                 parsed, fieldNames);
-        if (uploadTokens == null) {
-            return callback;
+        if (uploadTokens != null) {
+            callback = callback.withUploadSubject(uploadTokens.check(callback.field(UploadTokens.BODY_FIELD).orElse(null),
+                    callback.bucket().orElse(null), callback.object().orElse(null)));
         }
-        String subject = uploadTokens.check(callback.field(UploadTokens.BODY_FIELD).orElse(null),
-                callback.bucket().orElse(null), callback.object().orElse(null));
-        return callback.withUploadSubject(subject);
+        if (replayStore != null) {
+            rejectReplay(signature);
+        }
+        return callback;
+    }
+
+    /**
+     * Keyed by the signature: it covers path, query and body, so OSS's fallback delivery to another
+     * callback URL (another path) is a different key, while a replay of the same request is not.
+     */
+    private void rejectReplay(byte[] signature) throws CallbackRejectedException {
+        String key = Base64.getEncoder().encodeToString(signature);
+        boolean first;
+        try {
+            first = replayStore.firstSeen(key, replayWindow);
+        } catch (RuntimeException e) {
+            throw new CallbackRejectedException(CallbackRejectedException.Reason.REPLAY_STORE_UNAVAILABLE,
+                    "replay store failed: " + e.getClass().getSimpleName(), e);
+        }
+        if (!first) {
+            throw new CallbackRejectedException(CallbackRejectedException.Reason.REPLAYED,
+                    "this callback (same signature, path, query and body) was already accepted within the last "
+                            + replayWindow);
+        }
     }
 
     /**
@@ -258,6 +284,8 @@ public final class CallbackVerifier {
         private Function<URI, CompletableFuture<PublicKey>> fetcher;
         private String signedPathPrefix = "";
         private UploadTokens uploadTokens;
+        private ReplayStore replayStore;
+        private Duration replayWindow;
 
         private Builder() {
         }
@@ -394,6 +422,23 @@ public final class CallbackVerifier {
             return this;
         }
 
+        /**
+         * Refuses a callback identical to one accepted within the window (409 {@code replayed}),
+         * remembered in memory. Opt-in: a body template without unique fields (such as
+         * {@code ${reqId}} or {@code ${etag}}) makes two genuine uploads produce identical callbacks.
+         */
+        public Builder replayProtection(Duration window) {
+            return replayProtection(window, ReplayStore.inMemory(100_000));
+        }
+
+        /** As {@link #replayProtection(Duration)}, with a store a cluster can share. */
+        public Builder replayProtection(Duration window, ReplayStore store) {
+            once("replayProtection");
+            this.replayWindow = positive("replay window", window);
+            this.replayStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
         /** The clock for key ages; tests pass one they control. */
         public Builder clock(Clock clock) {
             once("clock");
@@ -460,7 +505,7 @@ public final class CallbackVerifier {
             }
             PublicKeySource source = pinned.isEmpty() ? remote : new PinnedKeySource(pinned, remote);
             return new CallbackVerifier(policy, maxBodyBytes, source, OssCallback.copyOf(fieldNames), signedPathPrefix,
-                    uploadTokens);
+                    uploadTokens, replayStore, replayWindow);
         }
 
         private URI fetchUri(String keyUrl) {

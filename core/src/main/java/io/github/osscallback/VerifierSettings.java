@@ -22,6 +22,7 @@ import java.util.Set;
  *   <li>{@code uploadTokenKeys}: {@code keyId=base64secret} pairs turning on {@link UploadTokens};
  *       the first key signs, the others are still accepted</li>
  *   <li>{@code expectedBuckets}: with {@code uploadTokenKeys}, the buckets callbacks may name</li>
+ *   <li>{@code replayWindowSeconds}: turns on in-memory replay protection for this window</li>
  * </ul>
  */
 public final class VerifierSettings {
@@ -29,7 +30,7 @@ public final class VerifierSettings {
     /** Every setting name this parser understands. */
     public static final Set<String> NAMES = Set.of("keyUrlPrefixes", "maxBodyBytes",
             "keyFetchConnectTimeoutMillis", "keyFetchTimeoutMillis", "keyRefreshIntervalSeconds",
-            "maxKeyAgeSeconds", "keyRetryBackoffMillis", "pinnedOssKey", "remoteKeyFetching", "bodyFields", "signedPathPrefix", "uploadTokenKeys", "expectedBuckets");
+            "maxKeyAgeSeconds", "keyRetryBackoffMillis", "pinnedOssKey", "remoteKeyFetching", "bodyFields", "signedPathPrefix", "uploadTokenKeys", "expectedBuckets", "replayWindowSeconds");
 
     private VerifierSettings() {
     }
@@ -136,6 +137,9 @@ public final class VerifierSettings {
                 break;
             case "signedPathPrefix":
                 builder.signedPathPrefix(value);
+                break;
+            case "replayWindowSeconds":
+                builder.replayProtection(Duration.ofSeconds(number(value)));
                 break;
             case "uploadTokenKeys":
                 break; // applied below, together with expectedBuckets
