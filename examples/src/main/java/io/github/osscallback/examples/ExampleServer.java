@@ -24,6 +24,7 @@ import java.io.PrintStream;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -48,6 +49,12 @@ final class ExampleServer implements AutoCloseable {
     }
 
     static ExampleServer start(String bind, int port, CallbackVerifier verifier, PrintStream accessLog) throws Exception {
+        return start(bind, port, verifier, accessLog, callback -> { });
+    }
+
+    /** As above; {@code onVerified} sees every callback that reaches an endpoint (tests count them). */
+    static ExampleServer start(String bind, int port, CallbackVerifier verifier, PrintStream accessLog,
+                               Consumer<OssCallback> onVerified) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(bind);
@@ -57,8 +64,10 @@ final class ExampleServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.addFilter(new FilterHolder(new AccessLog(accessLog)), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(new OssCallbackFilter(verifier)), "/servlet/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder(new ServletEndpoint()), "/servlet/*");
-        ResourceConfig jaxrs = new ResourceConfig(JaxRsEndpoint.class).register(new OssCallbackFeature(verifier));
+        context.addServlet(new ServletHolder(new ServletEndpoint(onVerified)), "/servlet/*");
+        ResourceConfig jaxrs = new ResourceConfig()
+                .register(new JaxRsEndpoint(onVerified))
+                .register(new OssCallbackFeature(verifier));
         context.addServlet(new ServletHolder(new ServletContainer(jaxrs)), "/jaxrs/*");
         server.setHandler(context);
         server.setStopAtShutdown(true);
@@ -94,9 +103,15 @@ final class ExampleServer implements AutoCloseable {
     /** The servlet endpoint. */
     static final class ServletEndpoint extends OssCallbackServlet {
         private static final long serialVersionUID = 1L;
+        private final transient Consumer<OssCallback> onVerified;
+
+        ServletEndpoint(Consumer<OssCallback> onVerified) {
+            this.onVerified = onVerified;
+        }
 
         @Override
         protected CallbackReply handle(OssCallback callback, HttpServletRequest request) {
+            onVerified.accept(callback);
             return describe(callback, "servlet");
         }
     }
@@ -104,11 +119,17 @@ final class ExampleServer implements AutoCloseable {
     /** The JAX-RS endpoint. */
     @Path("/")
     public static final class JaxRsEndpoint {
+        private final Consumer<OssCallback> onVerified;
+
+        JaxRsEndpoint(Consumer<OssCallback> onVerified) {
+            this.onVerified = onVerified;
+        }
 
         @POST
         @Path("{any: .*}")
         @OssCallbackVerified
         public CallbackReply post(OssCallback callback) {
+            onVerified.accept(callback);
             return describe(callback, "jaxrs");
         }
 
