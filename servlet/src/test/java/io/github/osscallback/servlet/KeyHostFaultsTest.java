@@ -1,0 +1,151 @@
+package io.github.osscallback.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.osscallback.CallbackReply;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.KeyUrlPolicy;
+import io.github.osscallback.OssCallback;
+import io.github.osscallback.testing.LoopbackKeyServer;
+import io.github.osscallback.testing.OssCallbackSigner;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Key host faults seen through the filter on Jetty: a cached key keeps valid callbacks flowing
+ * while the host is down or flapping, requests fail closed (503) when no key can be had, and the
+ * server recovers by itself. Time moves by an injected clock.
+ */
+class KeyHostFaultsTest {
+
+    private static final String BODY = "bucket=b&object=o";
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final TestClock clock = new TestClock();
+    private final OssCallbackSigner oss = OssCallbackSigner.generate();
+    private LoopbackKeyServer keyServer;
+    private JettyFixture jetty;
+    private String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        keyServer = LoopbackKeyServer.start();
+        CallbackVerifier verifier = CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build())
+                .keyRefreshInterval(Duration.ofMinutes(1))
+                .maxKeyAge(Duration.ofMinutes(30))
+                .keyRetryBackoff(Duration.ofSeconds(5))
+                .keyFetchConnectTimeout(Duration.ofMillis(500))
+                .keyFetchTimeout(Duration.ofSeconds(1))
+                .clock(clock)
+                .build();
+        jetty = new JettyFixture();
+        base = jetty.start("", "/cb/*", new OssCallbackFilter(verifier), Map.of(), new OssCallbackServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected CallbackReply handle(OssCallback callback, HttpServletRequest request) {
+                return CallbackReply.ok();
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        jetty.close();
+        keyServer.close();
+    }
+
+    private int post(OssCallbackSigner signer, String keyPath) throws Exception {
+        byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/cb/x"))
+                .header("authorization", signer.sign("/cb/x", null, body))
+                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyServer.url(keyPath)))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    @Test
+    void cachedKeyKeepsAnsweringWhileKeyHostIsDown() throws Exception {
+        keyServer.serve("/oss/k.pem", oss.publicKeyPem());
+        assertEquals(200, post(oss, "/oss/k.pem"));
+        String keyUrl = keyServer.url("/oss/k.pem");
+        keyServer.close(); // connection refused from now on
+        for (int minute = 0; minute < 25; minute += 5) {
+            clock.advance(Duration.ofMinutes(5)); // stale: background refreshes fail
+            byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/cb/x"))
+                    .header("authorization", oss.sign("/cb/x", null, body))
+                    .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            assertEquals(200, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+    }
+
+    @Test
+    void failsClosedWithoutKeyThenRecoversByItself() throws Exception {
+        keyServer.answer("/oss/k.pem", 500, "down", Duration.ZERO, Map.of());
+        assertEquals(503, post(oss, "/oss/k.pem"));
+        keyServer.serve("/oss/k.pem", oss.publicKeyPem());
+        assertEquals(503, post(oss, "/oss/k.pem")); // within the back-off: answered from memory
+        assertEquals(1, keyServer.requestCount("/oss/k.pem"));
+        clock.advance(Duration.ofSeconds(6));
+        assertEquals(200, post(oss, "/oss/k.pem"));
+        assertEquals(2, keyServer.requestCount("/oss/k.pem"));
+    }
+
+    @Test
+    void slowKeyHostFailsClosedWithinTheFetchTimeout() throws Exception {
+        keyServer.answer("/oss/k.pem", 200, oss.publicKeyPem(), Duration.ofSeconds(4), Map.of());
+        long started = System.nanoTime();
+        assertEquals(503, post(oss, "/oss/k.pem"));
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(4)) < 0,
+                "the 1 s fetch timeout must answer before the key host does");
+    }
+
+    @Test
+    void flappingKeyHostNeverInterruptsCachedKey() throws Exception {
+        keyServer.serve("/oss/k.pem", oss.publicKeyPem());
+        assertEquals(200, post(oss, "/oss/k.pem"));
+        for (int i = 0; i < 10; i++) {
+            if (i % 2 == 0) {
+                keyServer.answer("/oss/k.pem", 503, "flap", Duration.ZERO, Map.of());
+            } else {
+                keyServer.serve("/oss/k.pem", oss.publicKeyPem());
+            }
+            clock.advance(Duration.ofMinutes(2));
+            assertEquals(200, post(oss, "/oss/k.pem"), "round " + i);
+        }
+        assertTrue(keyServer.requestCount("/oss/k.pem") <= 11, "at most one refresh per stale round");
+    }
+
+    @Test
+    void changedKeyIsPickedUpByTheRefresh() throws Exception {
+        OssCallbackSigner rotated = OssCallbackSigner.generate();
+        keyServer.serve("/oss/k.pem", oss.publicKeyPem());
+        assertEquals(200, post(oss, "/oss/k.pem"));
+        assertEquals(403, post(rotated, "/oss/k.pem"));
+        keyServer.serve("/oss/k.pem", rotated.publicKeyPem());
+        clock.advance(Duration.ofMinutes(2));
+        assertEquals(200, post(oss, "/oss/k.pem")); // served from cache while the refresh runs
+        // The refresh completes in the background: retry the request until it lands, bounded.
+        int status = 0;
+        for (int attempt = 0; attempt < 200 && status != 200; attempt++) {
+            status = post(rotated, "/oss/k.pem");
+            if (status != 200) {
+                Thread.sleep(10);
+            }
+        }
+        assertEquals(200, status);
+        assertEquals(403, post(oss, "/oss/k.pem"));
+    }
+}
