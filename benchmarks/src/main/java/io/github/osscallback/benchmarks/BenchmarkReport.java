@@ -1,0 +1,121 @@
+package io.github.osscallback.benchmarks;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every benchmark and prints each figure as a ratio between measurements of the same run,
+ * with the machine they came from. {@code --quick} shortens warm-up and measurement.
+ * Any other arguments are handed to JMH's own command line instead (e.g. {@code VerifyBenchmark -prof gc}).
+ */
+public final class BenchmarkReport {
+
+    private BenchmarkReport() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        if (args.length > 0 && !quick) {
+            org.openjdk.jmh.Main.main(args);
+            return;
+        }
+        int iterations = quick ? 3 : 5;
+        TimeValue time = TimeValue.seconds(quick ? 1 : 2);
+
+        System.out.printf("machine: %d cores, %s %s, %s %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                System.getProperty("os.name"), System.getProperty("os.arch"));
+
+        Collection<RunResult> verify = run(base(iterations, time).include(VerifyBenchmark.class.getName())
+                .addProfiler(GCProfiler.class));
+        Collection<RunResult> keys = run(base(iterations, time).include(KeyFetchBenchmark.class.getName()));
+        Collection<RunResult> endToEnd = run(base(iterations, time).include(EndToEndBenchmark.class.getName())
+                .mode(Mode.Throughput).mode(Mode.SampleTime).timeUnit(TimeUnit.MICROSECONDS));
+
+        StringBuilder report = new StringBuilder("\n== oss-callback benchmark report ==\n");
+        report.append("\nHot path: library verify vs bare JDK Signature.verify of the same bytes (512-bit key, cached)\n");
+        report.append(String.format("%-10s %12s %12s %8s %14s %14s%n", "body", "library us", "bare JDK us", "ratio",
+                "lib B/op", "bare B/op"));
+        for (String shape : List.of("form-200", "form-1k", "form-64k", "json-1k", "json-64k")) {
+            RunResult lib = find(verify, "library", shape);
+            RunResult bare = find(verify, "bareJdkSignature", shape);
+            report.append(String.format("%-10s %12.2f %12.2f %7.2fx %14.0f %14.0f%n", shape, score(lib), score(bare),
+                    score(lib) / score(bare), alloc(lib), alloc(bare)));
+        }
+        double cached = score(find(keys, "libraryCached", null));
+        double first = score(find(keys, "libraryFirstRequest", null));
+        double hundred = score(find(keys, "libraryHundredConcurrentFirstRequests", null));
+        double handWritten = score(find(keys, "handWritten", null));
+        report.append("\nKey fetching on a loopback key server\n");
+        report.append(String.format("first request for a key URL:           %10.1f us (%.0fx a cached verify)%n", first, first / cached));
+        report.append(String.format("100 concurrent first requests (1 fetch): %9.1f us in all%n", hundred));
+        report.append(String.format("hand-written, key fetched every time:   %10.1f us%n", handWritten));
+        report.append(String.format("library, key cached:                    %10.1f us%n", cached));
+        report.append(String.format("speed-up over the hand-written way:      %9.1fx%n", handWritten / cached));
+
+        double withFilter = score(find(endToEnd, "withFilter", null, Mode.Throughput));
+        double withoutFilter = score(find(endToEnd, "withoutFilter", null, Mode.Throughput));
+        double p99With = percentile(find(endToEnd, "withFilter", null, Mode.SampleTime), 99);
+        double p99Without = percentile(find(endToEnd, "withoutFilter", null, Mode.SampleTime), 99);
+        report.append("\nEnd to end through embedded Jetty, 16 client threads on loopback\n");
+        report.append(String.format("with filter:    %10.0f requests/s, p99 %8.0f us%n", withFilter, p99With));
+        report.append(String.format("without filter: %10.0f requests/s, p99 %8.0f us%n", withoutFilter, p99Without));
+        report.append(String.format("throughput ratio with/without: %.2fx; p99 ratio: %.2fx%n",
+                withFilter / withoutFilter, p99With / p99Without));
+        System.out.println(report);
+    }
+
+    private static ChainedOptionsBuilder base(int iterations, TimeValue time) {
+        return new OptionsBuilder().forks(1).warmupIterations(iterations).warmupTime(time)
+                .measurementIterations(iterations).measurementTime(time).shouldFailOnError(true);
+    }
+
+    private static Collection<RunResult> run(ChainedOptionsBuilder options) throws Exception {
+        return new Runner(options.build()).run();
+    }
+
+    private static RunResult find(Collection<RunResult> results, String method, String shape) {
+        return find(results, method, shape, null);
+    }
+
+    private static RunResult find(Collection<RunResult> results, String method, String shape, Mode mode) {
+        for (RunResult r : results) {
+            boolean sameMethod = r.getParams().getBenchmark().endsWith("." + method);
+            boolean sameShape = shape == null || shape.equals(r.getParams().getParam("shape"));
+            boolean sameMode = mode == null || r.getParams().getMode() == mode;
+            if (sameMethod && sameShape && sameMode) {
+                return r;
+            }
+        }
+        throw new IllegalStateException("no result for " + method + " " + shape + " " + mode);
+    }
+
+    private static double score(RunResult r) {
+        return r.getPrimaryResult().getScore();
+    }
+
+    private static double percentile(RunResult r, double p) {
+        return r.getPrimaryResult().getStatistics().getPercentile(p);
+    }
+
+    private static double alloc(RunResult r) {
+        Map<String, Result> secondary = new LinkedHashMap<>(r.getSecondaryResults());
+        for (Map.Entry<String, Result> e : secondary.entrySet()) {
+            if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+                return e.getValue().getScore();
+            }
+        }
+        return Double.NaN;
+    }
+}

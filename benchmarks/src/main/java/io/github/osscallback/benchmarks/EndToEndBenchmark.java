@@ -1,0 +1,129 @@
+package io.github.osscallback.benchmarks;
+
+import io.github.osscallback.CallbackReply;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.KeyUrlPolicy;
+import io.github.osscallback.servlet.OssCallbackFilter;
+import io.github.osscallback.servlet.OssCallbacks;
+import io.github.osscallback.testing.LoopbackKeyServer;
+import io.github.osscallback.testing.OssCallbackSigner;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * End to end over loopback HTTP through embedded Jetty: the same endpoint with the filter
+ * ({@code /protected}) and without it ({@code /plain}), in the same run, from 16 client threads.
+ */
+@State(Scope.Benchmark)
+@Threads(16)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class EndToEndBenchmark {
+
+    private LoopbackKeyServer keyServer;
+    private Server server;
+    private HttpClient http;
+    private HttpRequest protectedRequest;
+    private HttpRequest plainRequest;
+
+    /** The application endpoint: reads the body and answers with JSON, as a callback handler does. */
+    static final class Endpoint extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            byte[] body = req.getInputStream().readAllBytes();
+            OssCallbacks.reply(resp, CallbackReply.json(Map.of("Status", "OK", "bytes", body.length)));
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        OssCallbackSigner oss = OssCallbackSigner.generate(512);
+        keyServer = LoopbackKeyServer.start();
+        keyServer.serve("/oss/key.pem", oss.publicKeyPem());
+        String keyUrl = keyServer.url("/oss/key.pem");
+        CallbackVerifier verifier = CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build())
+                .build();
+        verifier.prefetchKey(keyUrl);
+
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addFilter(new FilterHolder(new OssCallbackFilter(verifier)), "/protected/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new Endpoint()), "/protected/*");
+        context.addServlet(new ServletHolder(new Endpoint()), "/plain/*");
+        server.setHandler(context);
+        server.start();
+        String base = "http://127.0.0.1:" + connector.getLocalPort();
+
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        byte[] body = Bodies.of("form-200");
+        protectedRequest = request(base, "/protected/cb", oss, keyUrl, body);
+        plainRequest = request(base, "/plain/cb", oss, keyUrl, body);
+        for (HttpRequest r : new HttpRequest[] {protectedRequest, plainRequest}) {
+            int status = http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status != 200) {
+                throw new IllegalStateException(r.uri() + " answered " + status);
+            }
+        }
+    }
+
+    private static HttpRequest request(String base, String path, OssCallbackSigner oss, String keyUrl, byte[] body) {
+        return HttpRequest.newBuilder(URI.create(base + path))
+                .header("content-type", Bodies.FORM)
+                .header("authorization", oss.sign(path, null, body))
+                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        server.stop();
+        keyServer.close();
+    }
+
+    @Benchmark
+    public int withFilter() throws Exception {
+        return check(http.send(protectedRequest, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    @Benchmark
+    public int withoutFilter() throws Exception {
+        return check(http.send(plainRequest, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private static int check(HttpResponse<String> response) {
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.statusCode();
+    }
+}

@@ -1,0 +1,82 @@
+package io.github.osscallback.benchmarks;
+
+import io.github.osscallback.CallbackRequest;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.KeyUrlPolicy;
+import io.github.osscallback.OssCallback;
+import io.github.osscallback.testing.LoopbackKeyServer;
+import io.github.osscallback.testing.OssCallbackSigner;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The hot path: verifying a callback whose key is already cached (fetched once from a loopback
+ * key server), against a bare JDK {@code Signature.verify} of the same bytes under the same
+ * 512-bit key, as OSS uses.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class VerifyBenchmark {
+
+    @Param({"form-200", "form-1k", "form-64k", "json-1k", "json-64k"})
+    public String shape;
+
+    private LoopbackKeyServer keyServer;
+    private CallbackVerifier verifier;
+    private CallbackRequest request;
+    private PublicKey key;
+    private byte[] stringToSign;
+    private byte[] signature;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        OssCallbackSigner oss = OssCallbackSigner.generate(512);
+        keyServer = LoopbackKeyServer.start();
+        keyServer.serve("/oss/key.pem", oss.publicKeyPem());
+        String keyUrl = keyServer.url("/oss/key.pem");
+        verifier = CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build())
+                .maxBodyBytes(128 * 1024)
+                .build();
+        verifier.prefetchKey(keyUrl);
+        byte[] body = Bodies.of(shape);
+        request = oss.request(keyUrl, "/oss/callback", null, Bodies.contentType(shape), body).build();
+        key = oss.publicKey();
+        stringToSign = OssCallbackSigner.stringToSign("/oss/callback", null, body);
+        signature = Base64.getDecoder().decode(oss.sign("/oss/callback", null, body));
+        verifier.verify(request); // fails the trial at once if the setup is wrong
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        keyServer.close();
+    }
+
+    /** The library: headers, key URL policy, cached key, signature, body parsing, typed result. */
+    @Benchmark
+    public OssCallback library() throws Exception {
+        return verifier.verify(request);
+    }
+
+    /** The floor: one JDK signature verification of the same bytes. */
+    @Benchmark
+    public boolean bareJdkSignature() throws Exception {
+        Signature s = Signature.getInstance("MD5withRSA");
+        s.initVerify(key);
+        s.update(stringToSign);
+        return s.verify(signature);
+    }
+}
