@@ -6,10 +6,11 @@ import static io.github.osscallback.CallbackRejectedException.Reason.UNSUPPORTED
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -63,15 +64,15 @@ final class BodyParser {
 
     static Map<String, String> parseForm(byte[] body) throws CallbackRejectedException {
         Map<String, String> fields = new LinkedHashMap<>();
+        FormDecoder decoder = new FormDecoder(body);
         int start = 0;
         int pairIndex = 0;
         while (start <= body.length) {
-            int end = indexOf(body, (byte) '&', start);
+            int end = indexOf(body, (byte) '&', start, body.length);
             if (end > start) {
-                int eq = indexOf(body, (byte) '=', start);
-                int nameEnd = eq >= 0 && eq < end ? eq : end;
-                String name = formDecode(body, start, nameEnd, pairIndex);
-                String value = nameEnd < end ? formDecode(body, nameEnd + 1, end, pairIndex) : "";
+                int nameEnd = indexOf(body, (byte) '=', start, end);
+                String name = decoder.decode(start, nameEnd, pairIndex);
+                String value = nameEnd < end ? decoder.decode(nameEnd + 1, end, pairIndex) : "";
                 if (fields.putIfAbsent(name, value) != null) {
                     throw new CallbackRejectedException(MALFORMED_BODY, "form field '" + LogSafe.text(name)
                             + "' appears more than once");
@@ -83,42 +84,75 @@ final class BodyParser {
         return fields;
     }
 
-    private static int indexOf(byte[] body, byte b, int from) {
-        for (int i = from; i < body.length; i++) {
+    /** The index of {@code b} in {@code body[from, to)}, or {@code to}. */
+    private static int indexOf(byte[] body, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (body[i] == b) {
                 return i;
             }
         }
-        return body.length;
+        return to;
     }
 
-    private static String formDecode(byte[] body, int from, int to, int pairIndex) throws CallbackRejectedException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
-        for (int i = from; i < to; i++) {
-            byte b = body[i];
-            if (b == '+') {
-                out.write(' ');
-            } else if (b == '%') {
-                int hi = i + 2 < to ? Character.digit(body[i + 1], 16) : -1;
-                int lo = i + 2 < to ? Character.digit(body[i + 2], 16) : -1;
-                if (hi < 0 || lo < 0) {
-                    throw new CallbackRejectedException(MALFORMED_BODY, "form pair " + pairIndex
-                            + " has an invalid percent escape at byte " + i);
-                }
-                out.write((hi << 4) | lo);
-                i += 2;
-            } else {
-                out.write(b);
-            }
+    /**
+     * Decodes form names and values. Plain ASCII, the common case, becomes a string directly;
+     * escapes and {@code +} go through one scratch buffer and a strict UTF-8 decoder per body.
+     */
+    private static final class FormDecoder {
+        private final byte[] body;
+        private byte[] scratch;
+        private CharBuffer chars;
+        private CharsetDecoder utf8;
+
+        FormDecoder(byte[] body) {
+            this.body = body;
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(out.toByteArray()))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new CallbackRejectedException(MALFORMED_BODY, "form pair " + pairIndex + " is not UTF-8");
+
+        String decode(int from, int to, int pairIndex) throws CallbackRejectedException {
+            boolean plain = true;
+            for (int i = from; i < to && plain; i++) {
+                byte b = body[i];
+                plain = b != '%' && b != '+' && b >= 0;
+            }
+            if (plain) {
+                // Only ASCII bytes here, so Latin-1 decoding is exact and skips validation.
+                return new String(body, from, to - from, StandardCharsets.ISO_8859_1);
+            }
+            if (scratch == null) {
+                scratch = new byte[body.length];
+                chars = CharBuffer.allocate(body.length);
+                utf8 = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+            }
+            int n = 0;
+            for (int i = from; i < to; i++) {
+                byte b = body[i];
+                if (b == '+') {
+                    scratch[n++] = ' ';
+                } else if (b == '%') {
+                    int hi = i + 2 < to ? Character.digit(body[i + 1], 16) : -1;
+                    int lo = i + 2 < to ? Character.digit(body[i + 2], 16) : -1;
+                    if (hi < 0 || lo < 0) {
+                        throw new CallbackRejectedException(MALFORMED_BODY, "form pair " + pairIndex
+                                + " has an invalid percent escape at byte " + i);
+                    }
+                    scratch[n++] = (byte) ((hi << 4) | lo);
+                    i += 2;
+                } else {
+                    scratch[n++] = b;
+                }
+            }
+            chars.clear();
+            CoderResult result = utf8.reset().decode(ByteBuffer.wrap(scratch, 0, n), chars, true);
+            if (!result.isError()) {
+                result = utf8.flush(chars);
+            }
+            if (result.isError()) {
+                throw new CallbackRejectedException(MALFORMED_BODY, "form pair " + pairIndex + " is not UTF-8");
+            }
+            // UTF-8 never decodes to more chars than bytes, so the buffer cannot overflow.
+            return new String(chars.array(), 0, chars.position());
         }
     }
 

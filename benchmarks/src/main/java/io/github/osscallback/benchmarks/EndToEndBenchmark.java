@@ -44,7 +44,6 @@ public class EndToEndBenchmark {
 
     private LoopbackKeyServer keyServer;
     private Server server;
-    private HttpClient http;
     private HttpRequest protectedRequest;
     private HttpRequest plainRequest;
 
@@ -74,6 +73,8 @@ public class EndToEndBenchmark {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        // Longer than any run: a server closing an idle pooled connection races the client reusing it.
+        connector.setIdleTimeout(600_000);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addFilter(new FilterHolder(new OssCallbackFilter(verifier)), "/protected/*", EnumSet.of(DispatcherType.REQUEST));
@@ -83,7 +84,7 @@ public class EndToEndBenchmark {
         server.start();
         String base = "http://127.0.0.1:" + connector.getLocalPort();
 
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http = newClient();
         byte[] body = Bodies.of("form-200");
         protectedRequest = request(base, "/protected/cb", oss, keyUrl, body);
         plainRequest = request(base, "/plain/cb", oss, keyUrl, body);
@@ -110,14 +111,24 @@ public class EndToEndBenchmark {
         keyServer.close();
     }
 
-    @Benchmark
-    public int withFilter() throws Exception {
-        return check(http.send(protectedRequest, HttpResponse.BodyHandlers.ofString()));
+    static HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** Each client thread has its own HTTP client, so its connection is never idle in a shared pool. */
+    @State(Scope.Thread)
+    public static class Client {
+        final HttpClient http = newClient();
     }
 
     @Benchmark
-    public int withoutFilter() throws Exception {
-        return check(http.send(plainRequest, HttpResponse.BodyHandlers.ofString()));
+    public int withFilter(Client client) throws Exception {
+        return check(client.http.send(protectedRequest, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    @Benchmark
+    public int withoutFilter(Client client) throws Exception {
+        return check(client.http.send(plainRequest, HttpResponse.BodyHandlers.ofString()));
     }
 
     private static int check(HttpResponse<String> response) {

@@ -23,6 +23,14 @@ import java.util.concurrent.Executors;
  */
 public final class LoopbackKeyServer implements AutoCloseable {
 
+    static {
+        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle and delayed
+        // ACKs add ~40 ms to every fetch on loopback, which no real key host does.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();

@@ -22,6 +22,8 @@ final class JettyFixture implements ContainerFixture {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        // Longer than any run: a server closing an idle pooled connection races the client reusing it.
+        connector.setIdleTimeout(600_000);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
         FilterHolder holder = filter != null ? new FilterHolder(filter) : new FilterHolder(OssCallbackFilter.class);

@@ -60,10 +60,9 @@ class LoadTest {
                 }
             });
             List<Prepared> mix = prepare(base, oss, attacker, keys);
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            run(http, mix, 2); // warm-up: JIT, connection pools, the key cache
+            run(mix, 2); // warm-up: JIT, connections, the key cache
             long heapBefore = usedHeapAfterGc();
-            Result result = run(http, mix, seconds);
+            Result result = run(mix, seconds);
             long heapAfter = usedHeapAfterGc();
             System.out.printf("load: %d clients, %d s, %d requests, %.0f requests/s, %d misclassified, %d errors,"
                             + " heap %d -> %d MiB%n", CLIENTS, seconds, result.requests, result.requests / (double) seconds,
@@ -104,7 +103,7 @@ class LoadTest {
     private record Result(long requests, long misclassified, long errors) {
     }
 
-    private static Result run(HttpClient http, List<Prepared> mix, long seconds) throws Exception {
+    private static Result run(List<Prepared> mix, long seconds) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         AtomicLong requests = new AtomicLong();
         AtomicLong misclassified = new AtomicLong();
@@ -115,6 +114,8 @@ class LoadTest {
             for (int c = 0; c < CLIENTS; c++) {
                 int offset = c;
                 clients.add(pool.submit(() -> {
+                    // One HTTP client per simulated client: a shared pool races idle-connection cleanup.
+                    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                     for (int i = offset; System.nanoTime() < deadline; i++) {
                         Prepared p = mix.get(i % mix.size());
                         try {
