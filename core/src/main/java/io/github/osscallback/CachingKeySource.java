@@ -43,12 +43,16 @@ final class CachingKeySource implements PublicKeySource {
         this.refreshAfter = refreshAfter;
         this.maxAge = maxAge;
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+        // Maintenance of these tiny caches runs on the calling thread: handing it to the common pool
+        // costs a thread switch on the request path, more than the work itself.
         this.keys = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .ticker(ticker)
                 .maximumSize(MAX_CACHED_URLS)
                 .expireAfterWrite(maxAge)
                 .buildAsync();
         this.recentFailures = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .ticker(ticker)
                 .maximumSize(MAX_CACHED_URLS)
                 .expireAfterWrite(failureBackoff)

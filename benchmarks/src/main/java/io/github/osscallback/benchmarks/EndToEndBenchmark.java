@@ -8,9 +8,18 @@ import io.github.osscallback.servlet.OssCallbacks;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,7 +44,9 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * End to end over loopback HTTP through embedded Jetty: the same endpoint with the filter
- * ({@code /protected}) and without it ({@code /plain}), in the same run, from 16 client threads.
+ * ({@code /protected}), without it ({@code /plain}), and behind a filter that only buffers the
+ * body and wraps the request ({@code /buffered}), the least any body-reading filter costs; in the
+ * same run, from 16 client threads.
  */
 @State(Scope.Benchmark)
 @Threads(16)
@@ -46,6 +57,7 @@ public class EndToEndBenchmark {
     private Server server;
     private HttpRequest protectedRequest;
     private HttpRequest plainRequest;
+    private HttpRequest bufferedRequest;
 
     /** The application endpoint: reads the body and answers with JSON, as a callback handler does. */
     static final class Endpoint extends HttpServlet {
@@ -80,6 +92,8 @@ public class EndToEndBenchmark {
         context.addFilter(new FilterHolder(new OssCallbackFilter(verifier)), "/protected/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new Endpoint()), "/protected/*");
         context.addServlet(new ServletHolder(new Endpoint()), "/plain/*");
+        context.addFilter(new FilterHolder(new BufferingFilter()), "/buffered/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new Endpoint()), "/buffered/*");
         server.setHandler(context);
         server.start();
         String base = "http://127.0.0.1:" + connector.getLocalPort();
@@ -88,7 +102,8 @@ public class EndToEndBenchmark {
         byte[] body = Bodies.of("form-200");
         protectedRequest = request(base, "/protected/cb", oss, keyUrl, body);
         plainRequest = request(base, "/plain/cb", oss, keyUrl, body);
-        for (HttpRequest r : new HttpRequest[] {protectedRequest, plainRequest}) {
+        bufferedRequest = request(base, "/buffered/cb", oss, keyUrl, body);
+        for (HttpRequest r : new HttpRequest[] {protectedRequest, plainRequest, bufferedRequest}) {
             int status = http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status != 200) {
                 throw new IllegalStateException(r.uri() + " answered " + status);
@@ -129,6 +144,52 @@ public class EndToEndBenchmark {
     @Benchmark
     public int withoutFilter(Client client) throws Exception {
         return check(client.http.send(plainRequest, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    @Benchmark
+    public int bufferingFilterOnly(Client client) throws Exception {
+        return check(client.http.send(bufferedRequest, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** Reads the body and hands the chain a request that replays it: no verification at all. */
+    static final class BufferingFilter implements Filter {
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            byte[] body = request.getInputStream().readAllBytes();
+            chain.doFilter(new HttpServletRequestWrapper((HttpServletRequest) request) {
+                @Override
+                public ServletInputStream getInputStream() {
+                    ByteArrayInputStream in = new ByteArrayInputStream(body);
+                    return new ServletInputStream() {
+                        @Override
+                        public boolean isFinished() {
+                            return in.available() == 0;
+                        }
+
+                        @Override
+                        public boolean isReady() {
+                            return true;
+                        }
+
+                        @Override
+                        public void setReadListener(ReadListener listener) {
+                            throw new UnsupportedOperationException("blocking reads only");
+                        }
+
+                        @Override
+                        public int read() {
+                            return in.read();
+                        }
+
+                        @Override
+                        public int read(byte[] b, int off, int len) {
+                            return in.read(b, off, len);
+                        }
+                    };
+                }
+            }, response);
+        }
     }
 
     private static int check(HttpResponse<String> response) {

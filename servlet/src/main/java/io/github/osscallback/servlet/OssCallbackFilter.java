@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -97,8 +98,9 @@ public class OssCallbackFilter implements Filter {
                 .query(request.getQueryString())
                 .body(body);
         for (String name : CallbackRequest.HEADERS_READ) {
-            for (String value : Collections.list(request.getHeaders(name))) {
-                builder.header(name, value);
+            Enumeration<String> values = request.getHeaders(name);
+            while (values != null && values.hasMoreElements()) {
+                builder.header(name, values.nextElement());
             }
         }
         return builder.build();

@@ -29,12 +29,21 @@ import java.util.Map;
 final class VerifiedRequest extends HttpServletRequestWrapper {
 
     private final byte[] body;
-    private final Map<String, String[]> parameters;
+    private final OssCallback callback;
+    private Map<String, String[]> parameters;
 
     VerifiedRequest(HttpServletRequest request, byte[] body, OssCallback callback) {
         super(request);
         this.body = body;
-        this.parameters = parameters(request.getQueryString(), isForm(request) ? callback.fields() : Map.of());
+        this.callback = callback;
+    }
+
+    /** Built on first use: most callback handlers never ask for parameters. */
+    private Map<String, String[]> parameters() {
+        if (parameters == null) {
+            parameters = parameters(getQueryString(), isForm((HttpServletRequest) getRequest()) ? callback.fields() : Map.of());
+        }
+        return parameters;
     }
 
     private static boolean isForm(HttpServletRequest request) {
@@ -105,23 +114,23 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
 
     @Override
     public String getParameter(String name) {
-        String[] values = parameters.get(name);
+        String[] values = parameters().get(name);
         return values == null ? null : values[0];
     }
 
     @Override
     public Map<String, String[]> getParameterMap() {
-        return parameters;
+        return parameters();
     }
 
     @Override
     public Enumeration<String> getParameterNames() {
-        return Collections.enumeration(parameters.keySet());
+        return Collections.enumeration(parameters().keySet());
     }
 
     @Override
     public String[] getParameterValues(String name) {
-        String[] values = parameters.get(name);
+        String[] values = parameters().get(name);
         return values == null ? null : values.clone();
     }
 
