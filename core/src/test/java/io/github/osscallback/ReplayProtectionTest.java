@@ -3,9 +3,11 @@ package io.github.osscallback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.osscallback.testing.ManualClock;
 import io.github.osscallback.testing.OssCallbackSigner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +16,7 @@ class ReplayProtectionTest {
 
     static final String KEY_URL = "https://keys.test/oss/key.pem";
     private final OssCallbackSigner oss = OssCallbackSigner.generate();
-    private final MutableClock clock = new MutableClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T00:00:00Z"));
 
     private CallbackVerifier.Builder builder() {
         return CallbackVerifier.builder()

@@ -11,10 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.osscallback.testing.ManualClock;
 import io.github.osscallback.testing.OssCallbackSigner;
 import io.github.osscallback.testing.OssTemplate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
@@ -30,7 +32,7 @@ class UploadTokensTest {
     static final byte[] SECRET_1 = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     static final byte[] SECRET_2 = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
 
-    private final MutableClock clock = new MutableClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T00:00:00Z"));
     private final OssCallbackSigner oss = OssCallbackSigner.generate();
     private final UploadTokens tokens = UploadTokens.builder().signingKey("k1", SECRET_1).clock(clock).build();
 

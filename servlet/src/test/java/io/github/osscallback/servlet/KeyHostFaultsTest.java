@@ -8,6 +8,7 @@ import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.OssCallback;
 import io.github.osscallback.testing.LoopbackKeyServer;
+import io.github.osscallback.testing.ManualClock;
 import io.github.osscallback.testing.OssCallbackSigner;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +32,7 @@ class KeyHostFaultsTest {
 
     private static final String BODY = "bucket=b&object=o";
     private final HttpClient http = HttpClient.newHttpClient();
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T00:00:00Z"));
     private final OssCallbackSigner oss = OssCallbackSigner.generate();
     private LoopbackKeyServer keyServer;
     private JettyFixture jetty;
