@@ -261,7 +261,7 @@ public final class CallbackParameters {
                     } catch (IllegalArgumentException e) {
                         throw new IllegalStateException("placeholder ${" + name + "}: " + e.getMessage(), e);
                     }
-                } else if (!isSystemVariable(name)) {
+                } else if (SystemVariable.named(name) == null) {
                     throw new IllegalStateException("placeholder ${" + name + "} is neither an OSS system variable "
                             + "nor an x: custom variable");
                 }
@@ -279,15 +279,6 @@ public final class CallbackParameters {
                             + e.getOriginalMessage(), e);
                 }
             }
-        }
-
-        private static boolean isSystemVariable(String name) {
-            for (SystemVariable v : SystemVariable.values()) {
-                if (v.variableName().equals(name)) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         private static String write(Map<String, ?> map) {

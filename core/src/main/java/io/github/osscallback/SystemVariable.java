@@ -33,6 +33,16 @@ public enum SystemVariable {
         return variableName;
     }
 
+    /** The variable OSS calls {@code name} (e.g. {@code imageInfo.height}), or null if there is none. */
+    static SystemVariable named(String name) {
+        for (SystemVariable v : values()) {
+            if (v.variableName.equals(name)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
     /** The template placeholder, e.g. {@code ${object}}. */
     public String placeholder() {
         return "${" + variableName + "}";

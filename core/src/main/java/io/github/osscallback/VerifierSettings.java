@@ -151,12 +151,11 @@ public final class VerifierSettings {
     }
 
     private static SystemVariable variable(String name) {
-        for (SystemVariable v : SystemVariable.values()) {
-            if (v.variableName().equals(name)) {
-                return v;
-            }
+        SystemVariable variable = SystemVariable.named(name);
+        if (variable == null) {
+            throw new IllegalArgumentException("'" + name + "' is not an OSS system variable");
         }
-        throw new IllegalArgumentException("'" + name + "' is not an OSS system variable");
+        return variable;
     }
 
     private static List<String> split(String value) {
