@@ -312,7 +312,11 @@ class HostileCorpusTest {
     Stream<DynamicTest> eachHostileRequestIsRejectedByBothAdapters() {
         return corpus().stream().flatMap(c -> Stream.of("servlet", "jaxrs").map(endpoint ->
                 DynamicTest.dynamicTest(endpoint + ": " + c.name(), () -> {
-                    HttpResponse<String> response = HTTP.send(c.request().build("/" + endpoint + "/cb"),
+                    // The server closes a connection whose oversized body it refused to read; such
+                    // requests get a client of their own, so no other request meets that connection.
+                    HttpClient client = c.status() == 413
+                            ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build() : HTTP;
+                    HttpResponse<String> response = client.send(c.request().build("/" + endpoint + "/cb"),
                             HttpResponse.BodyHandlers.ofString());
                     assertEquals(c.status(), response.statusCode(), response.body());
                     JsonNode json = JSON.readTree(response.body());
