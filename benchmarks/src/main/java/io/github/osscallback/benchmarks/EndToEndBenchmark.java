@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -82,7 +84,10 @@ public class EndToEndBenchmark {
         verifier.prefetchKey(keyUrl);
 
         server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        // Jetty's header cache otherwise matches a repeated Authorization value ignoring case (see README).
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setHeaderCacheCaseSensitive(true);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         // Longer than any run: a server closing an idle pooled connection races the client reusing it.

@@ -28,6 +28,8 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -56,7 +58,10 @@ final class ExampleServer implements AutoCloseable {
     static ExampleServer start(String bind, int port, CallbackVerifier verifier, PrintStream accessLog,
                                Consumer<OssCallback> onVerified) throws Exception {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        // Jetty's header cache otherwise matches a repeated Authorization value ignoring case (see README).
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setHeaderCacheCaseSensitive(true);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         connector.setHost(bind);
         connector.setPort(port);
         server.addConnector(connector);

@@ -7,6 +7,7 @@ import io.github.osscallback.OssCallback;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 
@@ -33,8 +34,11 @@ final class OssCallbackRequestFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext context) {
         URI uri = context.getUriInfo().getRequestUri();
         try {
-            byte[] body = "POST".equals(context.getMethod()) && context.hasEntity()
-                    ? verifier.readBody(context.getEntityStream(), context.getLength())
+            // Not hasEntity(): on Jersey it waits for the first body byte, so an oversized declared
+            // length would be refused only once the client starts sending.
+            InputStream entity = context.getEntityStream();
+            byte[] body = "POST".equals(context.getMethod()) && entity != null
+                    ? verifier.readBody(entity, context.getLength())
                     : new byte[0];
             CallbackRequest.Builder request = CallbackRequest.builder()
                     .method(context.getMethod())

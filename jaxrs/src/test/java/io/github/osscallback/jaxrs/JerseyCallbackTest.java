@@ -29,6 +29,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -119,7 +121,10 @@ class JerseyCallbackTest {
             server.stop();
         }
         server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        // Jetty's header cache otherwise matches a repeated Authorization value ignoring case (see README).
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setHeaderCacheCaseSensitive(true);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);

@@ -8,18 +8,32 @@ import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** Embedded Jetty 12 (EE10, Servlet 6). */
+/** Embedded Jetty 12 (EE10, Servlet 6), configured as the README tells Jetty users to. */
 final class JettyFixture implements ContainerFixture {
+    private final boolean headerCacheCaseSensitive;
     private Server server;
+
+    JettyFixture() {
+        this(true);
+    }
+
+    /** @param headerCacheCaseSensitive false leaves Jetty's default, which may rewrite a signature's case */
+    JettyFixture(boolean headerCacheCaseSensitive) {
+        this.headerCacheCaseSensitive = headerCacheCaseSensitive;
+    }
 
     @Override
     public String start(String contextPath, String mapping, Filter filter, Map<String, String> initParams,
                         HttpServlet servlet) throws Exception {
         server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setHeaderCacheCaseSensitive(headerCacheCaseSensitive);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         // Longer than any run: a server closing an idle pooled connection races the client reusing it.
