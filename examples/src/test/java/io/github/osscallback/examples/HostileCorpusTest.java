@@ -12,6 +12,7 @@ import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +56,8 @@ class HostileCorpusTest {
     private static final OssCallbackSigner ATTACKER = OssCallbackSigner.generate();
     private static final List<OssCallback> REACHED_USER_CODE = new CopyOnWriteArrayList<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** The server's access log: one line per request with its status and rejection reason. */
+    private static final List<String> ACCESS_LOG = new CopyOnWriteArrayList<>();
 
     private static LoopbackKeyServer trusted;
     private static LoopbackKeyServer attacker;
@@ -83,8 +87,20 @@ class HostileCorpusTest {
         CallbackVerifier verifier = CallbackVerifier.builder()
                 .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(trusted.baseUrl() + "/oss/").build())
                 .build();
-        server = ExampleServer.start("127.0.0.1", 0, verifier, new PrintStream(OutputStream.nullOutputStream()),
-                REACHED_USER_CODE::add);
+        PrintStream accessLog = new PrintStream(new OutputStream() {
+            private final StringBuilder line = new StringBuilder();
+
+            @Override
+            public synchronized void write(int b) {
+                if (b == '\n') {
+                    ACCESS_LOG.add(line.toString());
+                    line.setLength(0);
+                } else {
+                    line.append((char) b);
+                }
+            }
+        }, true, StandardCharsets.US_ASCII);
+        server = ExampleServer.start("127.0.0.1", 0, verifier, accessLog, REACHED_USER_CODE::add);
         base = "http://127.0.0.1:" + server.port();
     }
 
@@ -263,11 +279,7 @@ class HostileCorpusTest {
                 .header("authorization", OSS.sign(path, null, huge))
                 .header("x-oss-pub-key-url", goodKeyHeader)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))).build()));
-        // A client that sends a megabyte without waiting may see its connection reset before it reads the
-        // 413; one that asks to continue, as large uploads do, gets the 413 and never sends the body.
-        cases.add(new Case("body of 1 MB", 413, "body_too_large",
-                path -> HttpRequest.newBuilder(signed(FORM, new byte[1 << 20], keyUrl).build(path), (n, v) -> true)
-                        .expectContinue(true).build()));
+        cases.add(new Case("body of 1 MB", 413, "body_too_large", signed(FORM, new byte[1 << 20], keyUrl)));
         cases.add(new Case("Latin-1 form body", 400, "malformed_body",
                 signed(FORM, "object=caf\u00e9".getBytes(StandardCharsets.ISO_8859_1), keyUrl)));
         cases.add(new Case("percent-encoded non-UTF-8", 400, "malformed_body", signedBody(FORM, "object=%C3%28")));
@@ -310,6 +322,20 @@ class HostileCorpusTest {
         return cases;
     }
 
+    /** The access log line for a path, once the server has written it. */
+    private static String awaitLogLine(String path) throws InterruptedException {
+        String prefix = "POST " + path + " ";
+        for (int i = 0; i < 100; i++) {
+            for (String line : ACCESS_LOG) {
+                if (line.startsWith(prefix)) {
+                    return line.trim();
+                }
+            }
+            Thread.sleep(50);
+        }
+        return "no access log line for " + path;
+    }
+
     @Test
     void corpusHasAtLeast150HostileRequests() {
         assertTrue(corpus().size() >= 150, "corpus has " + corpus().size());
@@ -317,44 +343,65 @@ class HostileCorpusTest {
 
     @TestFactory
     Stream<DynamicTest> eachHostileRequestIsRejectedByBothAdapters() {
-        return corpus().stream().flatMap(c -> Stream.of("servlet", "jaxrs").map(endpoint ->
-                DynamicTest.dynamicTest(endpoint + ": " + c.name(), () -> {
-                    // The server closes a connection whose oversized body it refused to read; such
-                    // requests get a client of their own, so no other request meets that connection.
-                    HttpClient client = c.status() == 413
-                            ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build() : HTTP;
-                    HttpResponse<String> response = client.send(c.request().build("/" + endpoint + "/cb"),
-                            HttpResponse.BodyHandlers.ofString());
-                    String context = endpoint + ": " + c.name() + ": " + response.body();
-                    assertEquals(c.status(), response.statusCode(), context);
-                    JsonNode json = JSON.readTree(response.body());
-                    assertEquals("REJECTED", json.path("status").asText(), context);
-                    assertEquals(c.reason(), json.path("reason").asText(), context);
+        List<Case> corpus = corpus();
+        return IntStream.range(0, corpus.size()).boxed().flatMap(i -> Stream.of("servlet", "jaxrs").map(endpoint -> {
+            Case c = corpus.get(i);
+            // A path of its own per request, so the server's access log line is this request's.
+            String path = "/" + endpoint + "/case" + i;
+            return DynamicTest.dynamicTest(endpoint + ": " + c.name(), () -> {
+                // The server closes a connection whose oversized body it refused to read; such
+                // requests get a client of their own, so no other request meets that connection.
+                HttpClient client = c.status() == 413
+                        ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build() : HTTP;
+                HttpResponse<String> response;
+                try {
+                    response = client.send(c.request().build(path), HttpResponse.BodyHandlers.ofString());
+                } catch (IOException e) {
+                    if (c.status() != 413) {
+                        throw e;
+                    }
+                    // Closing with the body unread can reset the connection, and the client's kernel
+                    // may drop the 413 before the client reads it: a transport race, not a verdict.
+                    // The server's own record of its answer then stands in for the lost response.
+                    assertEquals("POST " + path + " -> 413 body_too_large", awaitLogLine(path), c.name());
                     assertEquals(List.of(), REACHED_USER_CODE, "a hostile request reached user code");
-                    assertEquals(List.of(), attacker.requests(), "an untrusted key host was contacted");
-                    assertTrue(TRUSTED_FETCHABLE.containsAll(trusted.requests()), "fetched " + trusted.requests());
-                })));
+                    return;
+                }
+                String context = endpoint + ": " + c.name() + ": " + response.body();
+                assertEquals(c.status(), response.statusCode(), context);
+                JsonNode json = JSON.readTree(response.body());
+                assertEquals("REJECTED", json.path("status").asText(), context);
+                assertEquals(c.reason(), json.path("reason").asText(), context);
+                assertEquals(List.of(), REACHED_USER_CODE, "a hostile request reached user code");
+                assertEquals(List.of(), attacker.requests(), "an untrusted key host was contacted");
+                assertTrue(TRUSTED_FETCHABLE.containsAll(trusted.requests()), "fetched " + trusted.requests());
+            });
+        }));
     }
 
     /**
-     * The limit holds against the declared length: the 413 comes back after the first kilobyte of
-     * ten megabytes. (Not before any byte: for form bodies, Jersey's servlet container waits for
-     * the first one before any filter runs.)
+     * The limit holds against the declared length: the 413 for ten megabytes comes back before any
+     * body byte is sent. One exception, not ours: for a form body, Jersey's servlet container waits
+     * for the first byte before any filter runs, so that case gets one byte and no more.
      */
     @Test
     void declaredOversizeIsRefusedBeforeTheBodyArrives() throws Exception {
         for (String endpoint : List.of("servlet", "jaxrs")) {
             for (String type : List.of(FORM, "application/json")) {
+                boolean firstByteNeeded = endpoint.equals("jaxrs") && type.equals(FORM);
                 try (Socket socket = new Socket("127.0.0.1", server.port())) {
-                    socket.setSoTimeout(10_000);
                     OutputStream out = socket.getOutputStream();
                     out.write(("POST /" + endpoint + "/cb HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                             + "Content-Type: " + type + "\r\nContent-Length: 10000000\r\n"
                             + "authorization: " + Base64.getEncoder().encodeToString(new byte[64]) + "\r\n"
                             + "x-oss-pub-key-url: " + OssCallbackSigner.encodeKeyUrl(keyUrl) + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
-                    out.write(new byte[1024]);
+                    if (firstByteNeeded) {
+                        out.write('b');
+                    }
                     out.flush();
+                    // Every byte sent is read by the server, so its close cannot reset the connection.
+                    socket.setSoTimeout(10_000);
                     String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                             StandardCharsets.US_ASCII)).readLine();
                     assertEquals("HTTP/1.1 413 Payload Too Large", statusLine, endpoint + ", " + type);
