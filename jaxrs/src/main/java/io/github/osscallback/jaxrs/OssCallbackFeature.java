@@ -17,6 +17,9 @@ import java.util.Objects;
  * <p>Registered by class instead, it configures itself from application properties named
  * {@value #PROPERTY_PREFIX} followed by a {@link io.github.osscallback.VerifierSettings} name
  * (e.g. {@code oss.callback.keyUrlPrefixes}).
+ *
+ * <p>On Jetty, set {@code HttpConfiguration.setHeaderCacheCaseSensitive(true)}: Jetty's default
+ * header cache may hand the filter a signature whose letters changed case, which then fails.
  */
 public final class OssCallbackFeature implements Feature {
 

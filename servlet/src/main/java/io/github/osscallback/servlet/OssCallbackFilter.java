@@ -30,6 +30,9 @@ import java.util.Objects;
  * <p>Configure it in code with {@link #OssCallbackFilter(CallbackVerifier)}, or declare it in
  * {@code web.xml} with init-params named as in {@link io.github.osscallback.VerifierSettings}.
  * Behind a reverse proxy that strips a path prefix, set the verifier's {@code signedPathPrefix}.
+ *
+ * <p>On Jetty, set {@code HttpConfiguration.setHeaderCacheCaseSensitive(true)}: Jetty's default
+ * header cache may hand the filter a signature whose letters changed case, which then fails.
  */
 public class OssCallbackFilter implements Filter {
 
