@@ -84,7 +84,7 @@ public class EndToEndBenchmark {
         verifier.prefetchKey(keyUrl);
 
         server = new Server();
-        // Jetty's header cache otherwise matches a repeated Authorization value ignoring case (see README).
+        // Otherwise Jetty's header cache may change the case of a signature to an earlier value's (README).
         HttpConfiguration httpConfig = new HttpConfiguration();
         httpConfig.setHeaderCacheCaseSensitive(true);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
