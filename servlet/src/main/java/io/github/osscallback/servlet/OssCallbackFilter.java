@@ -17,8 +17,10 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A servlet filter that lets only verified OSS callbacks through. It reads the body once,
@@ -37,8 +39,11 @@ import java.util.Objects;
 public class OssCallbackFilter implements Filter {
 
     private static final System.Logger LOG = System.getLogger(OssCallbackFilter.class.getName());
+    static final String JETTY_HINT = ". On Jetty, genuine callbacks fail like this unless its HttpConfiguration"
+            + " has setHeaderCacheCaseSensitive(true) (see the oss-callback README); this hint is logged once";
 
     private CallbackVerifier verifier;
+    private final AtomicBoolean jettyHintLogged = new AtomicBoolean();
 
     /** For {@code web.xml} and {@code @WebFilter}: configured from init-params in {@link #init}. */
     public OssCallbackFilter() {
@@ -109,16 +114,25 @@ public class OssCallbackFilter implements Filter {
         return builder.build();
     }
 
-    private static void reject(HttpServletRequest request, HttpServletResponse response, CallbackRejectedException e)
+    private void reject(HttpServletRequest request, HttpServletResponse response, CallbackRejectedException e)
             throws IOException {
         CallbackRejectedException.Reason reason = e.reason();
-        LOG.log(System.Logger.Level.INFO, "OSS callback rejected: {0} {1} from {2}: {3} ({4})",
-                reason.httpStatus(), reason.code(), request.getRemoteAddr(), e.getMessage(), request.getMethod());
+        // The one misconfiguration that turns genuine callbacks into mismatches: said once, where it shows.
+        boolean hint = reason == CallbackRejectedException.Reason.SIGNATURE_MISMATCH && isJetty(request)
+                && !jettyHintLogged.getAndSet(true);
+        LOG.log(hint ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+                "OSS callback rejected: {0} {1} from {2}: {3} ({4}){5}", reason.httpStatus(), reason.code(),
+                request.getRemoteAddr(), e.getMessage(), request.getMethod(), hint ? JETTY_HINT : "");
         request.setAttribute(OssCallbacks.REJECTION_ATTRIBUTE, reason.code());
         if (reason == CallbackRejectedException.Reason.METHOD_NOT_ALLOWED) {
             response.setHeader("Allow", "POST");
         }
         Replies.write(response, e.toReply());
+    }
+
+    private static boolean isJetty(HttpServletRequest request) {
+        String serverInfo = request.getServletContext().getServerInfo();
+        return serverInfo != null && serverInfo.toLowerCase(Locale.ROOT).contains("jetty");
     }
 
     @Override

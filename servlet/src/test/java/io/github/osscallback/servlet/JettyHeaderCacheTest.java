@@ -1,6 +1,8 @@
 package io.github.osscallback.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
@@ -15,11 +17,19 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.text.MessageFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,8 +40,9 @@ import org.junit.jupiter.api.Test;
  * that starts the new one. So a signature reaches the application with the case of an earlier
  * value on the same connection, even one of a single letter, and fails: anyone whose requests
  * share a proxy's upstream connection with OSS's can break callbacks that way. Base64 is
- * case-sensitive, so the README tells Jetty users to make that cache case-sensitive; these tests
- * show why, and that the setting is enough.
+ * case-sensitive, so the README tells Jetty users to make that cache case-sensitive, and the
+ * filter says so in its log at the first mismatch it sees on Jetty. These tests show why, that the
+ * setting is enough, and that Tomcat needs none.
  */
 class JettyHeaderCacheTest {
 
@@ -61,25 +72,77 @@ class JettyHeaderCacheTest {
 
     @Test
     void caseSensitiveHeaderCacheDeliversEachSignatureAsSent() throws Exception {
-        assertEquals(List.of(403, 200), earlierValueThenGenuine(true, JettyHeaderCacheTest::swapCase));
-        assertEquals(List.of(400, 200), earlierValueThenGenuine(true, s -> swapCase(s.substring(0, 1))));
+        assertEquals(List.of(403, 200), earlierValueThenGenuine(new JettyFixture(true), JettyHeaderCacheTest::swapCase));
+        assertEquals(List.of(400, 200), earlierValueThenGenuine(new JettyFixture(true), s -> swapCase(s.substring(0, 1))));
     }
 
     @Test
     void jettysDefaultHeaderCacheRewritesTheCaseOfASignature() throws Exception {
         // Each genuine callback fails only because Jetty handed over the earlier value's case.
-        assertEquals(List.of(403, 403), earlierValueThenGenuine(false, JettyHeaderCacheTest::swapCase));
-        assertEquals(List.of(400, 403), earlierValueThenGenuine(false, s -> swapCase(s.substring(0, 1))));
+        assertEquals(List.of(403, 403), earlierValueThenGenuine(new JettyFixture(false), JettyHeaderCacheTest::swapCase));
+        assertEquals(List.of(400, 403), earlierValueThenGenuine(new JettyFixture(false), s -> swapCase(s.substring(0, 1))));
+    }
+
+    /** Tomcat has no such cache. (It closes the connection after a 400, so the one-letter case cannot arise.) */
+    @Test
+    void tomcatDeliversEachSignatureAsSent() throws Exception {
+        assertEquals(List.of(403, 200), earlierValueThenGenuine(new TomcatFixture(), JettyHeaderCacheTest::swapCase));
+    }
+
+    /** On Jetty, the first signature mismatch a filter sees logs how to rule the header cache out, once. */
+    @Test
+    void firstSignatureMismatchOnJettyCarriesTheHeaderCacheHint() throws Exception {
+        List<LogRecord> jetty = logsOf(() -> earlierValueThenGenuine(new JettyFixture(false), JettyHeaderCacheTest::swapCase));
+        assertEquals(List.of(Level.WARNING, Level.INFO), levels(jetty));
+        assertTrue(message(jetty.get(0)).contains("setHeaderCacheCaseSensitive(true)"), message(jetty.get(0)));
+        assertFalse(message(jetty.get(1)).contains("setHeaderCacheCaseSensitive"), message(jetty.get(1)));
+
+        List<LogRecord> tomcat = logsOf(() -> earlierValueThenGenuine(new TomcatFixture(), JettyHeaderCacheTest::swapCase));
+        assertEquals(List.of(Level.INFO), levels(tomcat));
+    }
+
+    private static List<LogRecord> logsOf(Callable<?> action) throws Exception {
+        Logger logger = Logger.getLogger(OssCallbackFilter.class.getName());
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            action.call();
+        } finally {
+            logger.removeHandler(handler);
+        }
+        return records;
+    }
+
+    private static List<Level> levels(List<LogRecord> records) {
+        return records.stream().map(LogRecord::getLevel).collect(Collectors.toList());
+    }
+
+    private static String message(LogRecord record) {
+        return MessageFormat.format(record.getMessage(), record.getParameters());
     }
 
     /**
      * Statuses of two requests on one connection: one whose authorization is derived from the
      * genuine signature, then the genuine callback.
      */
-    private static List<Integer> earlierValueThenGenuine(boolean headerCacheCaseSensitive,
+    private static List<Integer> earlierValueThenGenuine(ContainerFixture container,
                                                          UnaryOperator<String> earlierValue) throws Exception {
-        try (JettyFixture jetty = new JettyFixture(headerCacheCaseSensitive)) {
-            URI base = URI.create(jetty.start("", "/cb/*", new OssCallbackFilter(verifier), Map.of(), new OssCallbackServlet() {
+        try (container) {
+            URI base = URI.create(container.start("", "/cb/*", new OssCallbackFilter(verifier), Map.of(), new OssCallbackServlet() {
                 private static final long serialVersionUID = 1L;
 
                 @Override
