@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class OssCallbackFilter implements Filter {
 
     private static final System.Logger LOG = System.getLogger(OssCallbackFilter.class.getName());
-    static final String JETTY_HINT = ". On Jetty, genuine callbacks fail like this unless its HttpConfiguration"
+    private static final String JETTY_HINT = ". On Jetty, genuine callbacks fail like this unless its HttpConfiguration"
             + " has setHeaderCacheCaseSensitive(true) (see the oss-callback README); this hint is logged once";
 
     private CallbackVerifier verifier;
