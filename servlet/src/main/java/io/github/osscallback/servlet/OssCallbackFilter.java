@@ -118,8 +118,8 @@ public class OssCallbackFilter implements Filter {
             throws IOException {
         CallbackRejectedException.Reason reason = e.reason();
         // The one misconfiguration that turns genuine callbacks into mismatches: said once, where it shows.
-        boolean hint = reason == CallbackRejectedException.Reason.SIGNATURE_MISMATCH && isJetty(request)
-                && !jettyHintLogged.getAndSet(true);
+        boolean hint = reason == CallbackRejectedException.Reason.SIGNATURE_MISMATCH && !jettyHintLogged.get()
+                && isJetty(request) && !jettyHintLogged.getAndSet(true);
         LOG.log(hint ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
                 "OSS callback rejected: {0} {1} from {2}: {3} ({4}){5}", reason.httpStatus(), reason.code(),
                 request.getRemoteAddr(), e.getMessage(), request.getMethod(), hint ? JETTY_HINT : "");
