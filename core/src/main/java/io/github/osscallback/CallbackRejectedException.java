@@ -18,6 +18,12 @@ public final class CallbackRejectedException extends Exception {
         MISSING_HEADER(400, "missing_header"),
         /** A callback header is repeated, empty, too long or not valid base64. */
         MALFORMED_HEADER(400, "malformed_header"),
+        /**
+         * The percent-decoded path holds {@code ?}, {@code #} or a control character. OSS signs the
+         * decoded path, so such a path would let a captured callback move its query or body framing
+         * into the path and still verify.
+         */
+        MALFORMED_PATH(400, "malformed_path"),
         /** The public key URL is not allowed by the {@link KeyUrlPolicy}. */
         UNTRUSTED_KEY_URL(403, "untrusted_key_url"),
         /** The public key could not be fetched (host down, timeout, non-200 answer). */
@@ -34,6 +40,16 @@ public final class CallbackRejectedException extends Exception {
         MALFORMED_BODY(400, "malformed_body"),
         /** The body's content type is neither form nor JSON. */
         UNSUPPORTED_CONTENT_TYPE(400, "unsupported_content_type"),
+        /**
+         * The verifier expects one body type (form or JSON) and the request says the other. The
+         * content type is not signed, so relabelling a body could otherwise change its fields.
+         */
+        UNEXPECTED_BODY_TYPE(400, "unexpected_body_type"),
+        /**
+         * A query parameter has the name of a body field. The query is chosen by the uploader, so
+         * two sources for one name would let it override what the signed body says.
+         */
+        AMBIGUOUS_PARAMETER(400, "ambiguous_parameter"),
         /** Upload tokens are required, and the callback carries none. */
         UPLOAD_TOKEN_MISSING(403, "upload_token_missing"),
         /** The upload token is malformed or its MAC does not match. */

@@ -3,7 +3,6 @@ package io.github.osscallback;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -86,8 +85,8 @@ public final class CallbackRequest {
 
     @Override
     public String toString() {
-        return "CallbackRequest[" + method + " " + LogSafe.text(path) + (query == null ? "" : "?" + LogSafe.text(query))
-                + ", " + body.length + " body bytes]";
+        return "CallbackRequest[" + LogSafe.text(method) + " " + LogSafe.text(path)
+                + (query == null ? "" : "?" + LogSafe.queryNames(query)) + ", " + body.length + " body bytes]";
     }
 
     /** Builds a {@link CallbackRequest}. */
@@ -101,9 +100,13 @@ public final class CallbackRequest {
         private Builder() {
         }
 
-        /** The HTTP method, e.g. from {@code HttpServletRequest.getMethod()}. */
+        /**
+         * The HTTP method exactly as received, e.g. from {@code HttpServletRequest.getMethod()}.
+         * Not normalised: methods are case-sensitive, and a container that reads a body only for
+         * {@code POST} would hand a {@code post} request over without one.
+         */
         public Builder method(String method) {
-            this.method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
+            this.method = Objects.requireNonNull(method, "method");
             return this;
         }
 

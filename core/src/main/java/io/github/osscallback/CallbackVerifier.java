@@ -7,6 +7,7 @@ import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_H
 import static io.github.osscallback.CallbackRejectedException.Reason.METHOD_NOT_ALLOWED;
 import static io.github.osscallback.CallbackRejectedException.Reason.MISSING_HEADER;
 import static io.github.osscallback.CallbackRejectedException.Reason.SIGNATURE_MISMATCH;
+import static io.github.osscallback.CallbackRejectedException.Reason.UNEXPECTED_BODY_TYPE;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -68,6 +69,7 @@ public final class CallbackVerifier {
     private final UploadTokens uploadTokens;
     private final ReplayStore replayStore;
     private final Duration replayWindow;
+    private final BodyParser.Kind expectedBodyType;
     /** Header value to checked fetch URI, for allowed URLs only, so repeat callbacks skip the parse. */
     private final Cache<String, TrustedKeyUrl> trustedKeyUrls = Caffeine.newBuilder()
             .executor(Runnable::run) // as in CachingKeySource: no thread switch on the request path
@@ -76,7 +78,8 @@ public final class CallbackVerifier {
 
     private CallbackVerifier(KeyUrlPolicy policy, int maxBodyBytes, PublicKeySource keys,
                              Map<SystemVariable, String> fieldNames, String signedPathPrefix,
-                             UploadTokens uploadTokens, ReplayStore replayStore, Duration replayWindow) {
+                             UploadTokens uploadTokens, ReplayStore replayStore, Duration replayWindow,
+                             BodyParser.Kind expectedBodyType) {
         this.policy = policy;
         this.maxBodyBytes = maxBodyBytes;
         this.keys = keys;
@@ -85,6 +88,7 @@ public final class CallbackVerifier {
         this.uploadTokens = uploadTokens;
         this.replayStore = replayStore;
         this.replayWindow = replayWindow;
+        this.expectedBodyType = expectedBodyType;
     }
 
     /** Starts a configuration; every option has a safe default. */
@@ -116,7 +120,10 @@ public final class CallbackVerifier {
             if (declaredLength >= 0) {
                 // The usual case: read exactly the declared bytes into their final array, no copying.
                 byte[] body = in.readNBytes((int) declaredLength);
-                if (body.length == declaredLength && in.read() != -1) {
+                if (body.length < declaredLength) {
+                    throw shortBody(body.length, declaredLength);
+                }
+                if (in.read() != -1) {
                     throw tooLarge("has more bytes than its Content-Length of " + declaredLength);
                 }
                 return body;
@@ -136,6 +143,20 @@ public final class CallbackVerifier {
         } catch (IOException | UncheckedIOException e) {
             throw new CallbackRejectedException(BODY_UNREADABLE, "body could not be read: " + e.getClass().getSimpleName(), e);
         }
+    }
+
+    /**
+     * A body cut short would be verified as if complete, and fail as a misleading signature
+     * mismatch. No bytes at all usually means an earlier filter read the body (for instance by
+     * asking for form parameters), which only running the OSS filter first can fix.
+     */
+    private static CallbackRejectedException shortBody(int received, long declared) {
+        String hint = received == 0
+                ? "; no body bytes were left to read: another filter or framework probably consumed the body,"
+                        + " so the OSS callback filter must run before anything that reads parameters or the body"
+                : "";
+        return new CallbackRejectedException(BODY_UNREADABLE, "body ended after " + received + " of the "
+                + declared + " bytes its Content-Length declares" + hint);
     }
 
     private CallbackRejectedException tooLarge(String what) {
@@ -162,10 +183,12 @@ public final class CallbackVerifier {
         if (body.length > maxBodyBytes) {
             throw tooLarge("has " + body.length + " bytes");
         }
+        StringToSign signed = StringToSign.of(signedPathPrefix + request.path(), request.query(), body);
+        signed.refuseReframingPath();
         PublicKey key = keys.get(keyUrl.fetchUri);
         boolean matches;
         try {
-            matches = StringToSign.of(signedPathPrefix + request.path(), request.query(), body).verifies(key, signature);
+            matches = signed.verifies(key, signature);
         } catch (InvalidKeyException e) {
             throw new CallbackRejectedException(INVALID_KEY, "key from " + keyUrl.fetchUri
                     + " cannot verify " + StringToSign.ALGORITHM + " signatures", e);
@@ -175,9 +198,15 @@ public final class CallbackVerifier {
                     + " bytes does not match " + request + " under the key from " + keyUrl.fetchUri);
         }
         String contentType = request.header(CallbackRequest.CONTENT_TYPE);
-        BodyParser.Parsed parsed = BodyParser.parse(BodyParser.kindOf(contentType), body);
+        BodyParser.Kind kind = BodyParser.kindOf(contentType);
+        if (expectedBodyType != null && kind != expectedBodyType) {
+            throw new CallbackRejectedException(UNEXPECTED_BODY_TYPE, "content type '" + LogSafe.text(contentType)
+                    + "' says " + kind + ", but this verifier expects " + expectedBodyType + " bodies only");
+        }
+        BodyParser.Parsed parsed = BodyParser.parse(kind, body);
         OssCallback callback = new OssCallback(request.path(), request.query(), keyUrl.decoded, contentType, body,
                 parsed, fieldNames);
+        QueryNames.refuseOverlap(request.query(), callback.fields().keySet());
         if (uploadTokens != null) {
             callback = callback.withUploadSubject(uploadTokens.check(callback.field(UploadTokens.BODY_FIELD).orElse(null),
                     callback.bucket().orElse(null), callback.object().orElse(null)));
@@ -296,6 +325,7 @@ public final class CallbackVerifier {
         private UploadTokens uploadTokens;
         private ReplayStore replayStore;
         private Duration replayWindow;
+        private BodyParser.Kind expectedBodyType;
 
         private Builder() {
         }
@@ -423,6 +453,19 @@ public final class CallbackVerifier {
         }
 
         /**
+         * Accepts only bodies of this type and refuses the other with 400
+         * {@code unexpected_body_type}. OSS does not sign the Content-Type, so a body whose text
+         * reads differently as form and as JSON could otherwise be relabelled by whoever replays
+         * it; set this to the {@code callbackBodyType} your upload parameters use. Default: both.
+         */
+        public Builder expectedBodyType(CallbackParameters.BodyType type) {
+            once("expectedBodyType");
+            Objects.requireNonNull(type, "type");
+            this.expectedBodyType = type == CallbackParameters.BodyType.JSON ? BodyParser.Kind.JSON : BodyParser.Kind.FORM;
+            return this;
+        }
+
+        /**
          * Requires every callback to carry an upload token issued by these {@link UploadTokens}
          * and to name the bucket and object it binds. Off by default.
          */
@@ -515,7 +558,7 @@ public final class CallbackVerifier {
             }
             PublicKeySource source = pinned.isEmpty() ? remote : new PinnedKeySource(pinned, remote);
             return new CallbackVerifier(policy, maxBodyBytes, source, OssCallback.copyOf(fieldNames), signedPathPrefix,
-                    uploadTokens, replayStore, replayWindow);
+                    uploadTokens, replayStore, replayWindow, expectedBodyType);
         }
 
         private URI fetchUri(String keyUrl) {

@@ -8,6 +8,22 @@ final class LogSafe {
     private LogSafe() {
     }
 
+    /**
+     * A raw query with every value replaced by {@code …}: the query is chosen by the uploader and
+     * may carry tokens or personal data, while its parameter names are what an operator needs.
+     */
+    static String queryNames(String rawQuery) {
+        StringBuilder names = new StringBuilder();
+        for (String pair : rawQuery.split("&", -1)) {
+            if (names.length() > 0) {
+                names.append('&');
+            }
+            int eq = pair.indexOf('=');
+            names.append(eq < 0 ? pair : pair.substring(0, eq) + "=...");
+        }
+        return text(names.toString());
+    }
+
     static String text(String s) {
         if (s == null) {
             return "null";

@@ -38,6 +38,23 @@ final class StringToSign {
         return new StringToSign(path, plusAsSpace, query, body);
     }
 
+    /**
+     * Refuses a path whose decoded form holds {@code ?}, {@code #}, CR, LF or another control
+     * character. The signature covers the decoded path, so without this a callback signed for
+     * {@code /cb?admin=1} would also verify when sent as {@code /cb%3Fadmin=1}, where its query
+     * vanishes for the application, and a body line could move into the path as {@code %0A}.
+     */
+    void refuseReframingPath() throws CallbackRejectedException {
+        for (int i = 0; i < path.length; i++) {
+            int b = path[i] & 0xff;
+            if (b == '?' || b == '#' || b < 0x20 || b == 0x7f) {
+                throw new CallbackRejectedException(CallbackRejectedException.Reason.MALFORMED_PATH,
+                        "the decoded path has " + (b == '?' || b == '#' ? "'" + (char) b + "'" : String.format("byte 0x%02x", b))
+                                + " at byte " + i + "; it would change how the signed string is framed");
+            }
+        }
+    }
+
     /** The primary candidate as one array, for signers and tests. */
     byte[] primaryBytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

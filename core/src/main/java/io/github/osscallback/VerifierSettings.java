@@ -23,6 +23,7 @@ import java.util.Set;
  *       the first key signs, the others are still accepted</li>
  *   <li>{@code expectedBuckets}: with {@code uploadTokenKeys}, the buckets callbacks may name</li>
  *   <li>{@code replayWindowSeconds}: turns on in-memory replay protection for this window</li>
+ *   <li>{@code expectedBodyType}: {@code form} or {@code json}, refusing bodies of the other type</li>
  * </ul>
  */
 public final class VerifierSettings {
@@ -30,7 +31,8 @@ public final class VerifierSettings {
     /** Every setting name this parser understands. */
     public static final Set<String> NAMES = Set.of("keyUrlPrefixes", "maxBodyBytes",
             "keyFetchConnectTimeoutMillis", "keyFetchTimeoutMillis", "keyRefreshIntervalSeconds",
-            "maxKeyAgeSeconds", "keyRetryBackoffMillis", "pinnedOssKey", "remoteKeyFetching", "bodyFields", "signedPathPrefix", "uploadTokenKeys", "expectedBuckets", "replayWindowSeconds");
+            "maxKeyAgeSeconds", "keyRetryBackoffMillis", "pinnedOssKey", "remoteKeyFetching", "bodyFields", "signedPathPrefix", "uploadTokenKeys", "expectedBuckets", "replayWindowSeconds",
+            "expectedBodyType");
 
     private VerifierSettings() {
     }
@@ -141,6 +143,9 @@ public final class VerifierSettings {
             case "replayWindowSeconds":
                 builder.replayProtection(Duration.ofSeconds(number(value)));
                 break;
+            case "expectedBodyType":
+                builder.expectedBodyType(bodyType(value));
+                break;
             case "uploadTokenKeys":
                 break; // applied below, together with expectedBuckets
             case "expectedBuckets":
@@ -177,6 +182,17 @@ public final class VerifierSettings {
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("is not a whole number");
+        }
+    }
+
+    private static CallbackParameters.BodyType bodyType(String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "form":
+                return CallbackParameters.BodyType.FORM;
+            case "json":
+                return CallbackParameters.BodyType.JSON;
+            default:
+                throw new IllegalArgumentException("must be form or json");
         }
     }
 

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 abstract class FilterContractTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
     static final String FORM = "application/x-www-form-urlencoded";
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -308,5 +308,68 @@ abstract class FilterContractTest {
         }
         assertEquals(150, servletCalls.get());
         assertEquals(1, keyServer.requestCount("/oss/key.pem"));
+    }
+
+    // --- what the uploader or a replaying attacker controls cannot change the meaning ---
+
+    @Test
+    void queryNamingASignedBodyFieldIsRefused() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        String query = "object=users%2F1%2Fadmin.jpg&bucket=other";
+        assertRejected(send(base, "/cb/x", "/cb/x", query, FORM, "bucket=b&object=users%2F42%2Fcat.jpg", Map.of(), false),
+                400, "ambiguous_parameter");
+    }
+
+    @Test
+    void queryEscapedIntoThePathIsRefused() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        String signature = signer.sign("/cb/x", "admin=1", "bucket=b".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = send(base, "/cb/x%3Fadmin=1", "/cb/x%3Fadmin=1", null, FORM, "bucket=b",
+                Map.of("authorization", List.of(signature)), false);
+        assertRejected(response, 400, "malformed_path");
+    }
+
+    @Test
+    void lowerCasePostNeverReachesTheServlet() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        String body = "bucket=b";
+        RawResponse response = RawResponse.send(URI.create(base), "post /cb/x HTTP/1.1", body.length(),
+                Map.of("authorization", signer.sign("/cb/x", null, body.getBytes(StandardCharsets.UTF_8)),
+                        "x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl), "content-type", FORM), body);
+        // Some containers refuse the method themselves; whoever answers, it is never accepted.
+        assertTrue(response.status == 405 || response.status == 400 || response.status == 501, response.toString());
+        assertEquals(0, servletCalls.get());
+    }
+
+    @Test
+    void bodyCutShortIsUnreadable() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        String body = "bucket=b";
+        RawResponse response = RawResponse.send(URI.create(base), "POST /cb/x HTTP/1.1", body.length() + 10,
+                Map.of("authorization", signer.sign("/cb/x", null, body.getBytes(StandardCharsets.UTF_8)),
+                        "x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl), "content-type", FORM), body);
+        assertEquals(400, response.status, response.toString());
+        // Tomcat answers a read that hit the end of the connection with its own error page.
+        if (response.body.startsWith("{")) {
+            assertEquals("body_unreadable", JSON.readTree(response.body).get("reason").asText());
+        }
+        assertEquals(0, servletCalls.get());
+    }
+
+    @Test
+    void bodyConsumedByAnEarlierFilterIsNamedInTheLog() throws Exception {
+        OssCallbackFilter oss = new OssCallbackFilter(verifier());
+        // An earlier filter that asks for a parameter makes the container read the form body first.
+        jakarta.servlet.Filter readsParameters = (req, res, chain) -> {
+            req.getParameter("anything");
+            oss.doFilter(req, res, chain);
+        };
+        String base = container.start("", "/cb/*", readsParameters, Map.of(), echo);
+        List<String> logged = LogCapture.messagesOf(OssCallbackFilter.class, () -> {
+            assertRejected(send(base, "/cb/x", FORM, "bucket=b&object=o"), 400, "body_unreadable");
+            return null;
+        });
+        assertEquals(1, logged.size(), logged.toString());
+        assertTrue(logged.get(0).contains("another filter"), logged.get(0));
     }
 }
