@@ -1,5 +1,6 @@
 package io.github.osscallback;
 
+import java.net.URI;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -39,7 +40,7 @@ final class KeyFetchFailure extends CompletionException {
     }
 
     /** The failure carried by a failed fetch future; anything unexpected counts as a host failure. */
-    static KeyFetchFailure of(Object uri, Throwable error) {
+    static KeyFetchFailure of(URI uri, Throwable error) {
         Throwable cause = error;
         while (!(cause instanceof KeyFetchFailure) && cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();

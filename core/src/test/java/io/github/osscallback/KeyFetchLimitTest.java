@@ -69,8 +69,9 @@ class KeyFetchLimitTest {
     private Function<URI, CompletableFuture<PublicKey>> heldFetcher(CountDownLatch started) {
         return uri -> {
             fetched.add(uri);
-            started.countDown();
-            return pending.computeIfAbsent(uri, u -> new CompletableFuture<>());
+            CompletableFuture<PublicKey> fetch = pending.computeIfAbsent(uri, u -> new CompletableFuture<>());
+            started.countDown(); // after the future is in the map, where the test completes it
+            return fetch;
         };
     }
 
