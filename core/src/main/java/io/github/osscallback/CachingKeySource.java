@@ -1,6 +1,5 @@
 package io.github.osscallback;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -10,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +18,13 @@ import java.util.function.Function;
  * Caches keys per URI around a fetcher. Concurrent first requests share one fetch; a key older
  * than the refresh interval is refreshed in the background while it keeps being served; if
  * refreshes fail, the key is served until it reaches the maximum age, then requests fail closed.
- * A failed fetch is remembered for a short back-off, so an outage costs the key host one request
- * per back-off, not one per callback.
+ * A failed fetch is logged once and remembered for a short back-off, so an outage costs the key
+ * host one request per back-off, not one per callback. A fetch the fetcher refused without using
+ * the network (see {@link KeyFetchLimiter}) fails only the requests waiting for it.
+ *
+ * <p>Fetches in flight live in a plain map of futures that always complete normally, with a key
+ * or a rejection: a failed future inside a Caffeine async cache would make Caffeine log a
+ * warning with a stack trace for every failed fetch.
  */
 final class CachingKeySource implements PublicKeySource {
 
@@ -32,9 +35,10 @@ final class CachingKeySource implements PublicKeySource {
     private final Clock clock;
     private final Duration refreshAfter;
     private final Duration maxAge;
-    private final AsyncCache<URI, CachedKey> keys;
+    private final Duration failureBackoff;
+    private final Cache<URI, CachedKey> keys;
     private final Cache<URI, CallbackRejectedException> recentFailures;
-    private final ConcurrentMap<URI, Boolean> refreshing = new ConcurrentHashMap<>();
+    private final ConcurrentMap<URI, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
 
     CachingKeySource(Function<URI, CompletableFuture<PublicKey>> fetcher, Clock clock,
                      Duration refreshAfter, Duration maxAge, Duration failureBackoff) {
@@ -42,6 +46,7 @@ final class CachingKeySource implements PublicKeySource {
         this.clock = clock;
         this.refreshAfter = refreshAfter;
         this.maxAge = maxAge;
+        this.failureBackoff = failureBackoff;
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
         // Maintenance of these tiny caches runs on the calling thread: handing it to the common pool
         // costs a thread switch on the request path, more than the work itself.
@@ -50,7 +55,7 @@ final class CachingKeySource implements PublicKeySource {
                 .ticker(ticker)
                 .maximumSize(MAX_CACHED_URLS)
                 .expireAfterWrite(maxAge)
-                .buildAsync();
+                .build();
         this.recentFailures = Caffeine.newBuilder()
                 .executor(Runnable::run)
                 .ticker(ticker)
@@ -61,9 +66,8 @@ final class CachingKeySource implements PublicKeySource {
 
     @Override
     public PublicKey get(URI uri) throws CallbackRejectedException {
-        CompletableFuture<CachedKey> present = keys.getIfPresent(uri);
-        if (present != null && present.isDone() && !present.isCompletedExceptionally()) {
-            CachedKey cached = present.join();
+        CachedKey cached = keys.getIfPresent(uri);
+        if (cached != null) {
             Instant now = clock.instant();
             if (now.isBefore(cached.fetchedAt.plus(refreshAfter))) {
                 return cached.key;
@@ -72,54 +76,89 @@ final class CachingKeySource implements PublicKeySource {
                 refreshInBackground(uri, cached);
                 return cached.key;
             }
-            keys.asMap().remove(uri, present);
+            keys.asMap().remove(uri, cached);
         }
         CallbackRejectedException failed = recentFailures.getIfPresent(uri);
         if (failed != null) {
             throw new CallbackRejectedException(failed.reason(), failed.getMessage()
                     + " (not retried until the back-off ends)");
         }
-        CompletableFuture<CachedKey> fetch = keys.get(uri, (u, executor) -> fetchNow(u));
-        try {
-            return fetch.join().key;
-        } catch (CompletionException e) {
-            CallbackRejectedException rejection = unwrap(uri, e);
-            recentFailures.put(uri, rejection);
-            throw new CallbackRejectedException(rejection.reason(), rejection.getMessage(), rejection.getCause());
+        Outcome outcome = sharedFetch(uri, null).join();
+        if (outcome.key != null) {
+            return outcome.key;
         }
-    }
-
-    private CompletableFuture<CachedKey> fetchNow(URI uri) {
-        return fetcher.apply(uri).thenApply(key -> new CachedKey(key, clock.instant()));
+        CallbackRejectedException rejection = outcome.rejection;
+        throw new CallbackRejectedException(rejection.reason(), rejection.getMessage(), rejection.getCause());
     }
 
     private void refreshInBackground(URI uri, CachedKey stale) {
-        if (recentFailures.getIfPresent(uri) != null || refreshing.putIfAbsent(uri, Boolean.TRUE) != null) {
-            return;
+        if (recentFailures.getIfPresent(uri) == null && !inFlight.containsKey(uri)) {
+            sharedFetch(uri, stale);
         }
-        fetchNow(uri).whenComplete((fresh, error) -> {
-            if (error == null) {
-                keys.put(uri, CompletableFuture.completedFuture(fresh));
-            } else {
-                CallbackRejectedException rejection = unwrap(uri, error);
-                recentFailures.put(uri, rejection);
-                LOG.log(System.Logger.Level.WARNING, "key refresh failed ({0}); serving the key fetched at {1} until {2}: {3}",
-                        rejection.reason().code(), stale.fetchedAt, stale.fetchedAt.plus(maxAge), rejection.getMessage());
-            }
-            refreshing.remove(uri);
-        });
     }
 
-    private static CallbackRejectedException unwrap(URI uri, Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
+    /** The fetch in flight for this URI, or a new one; {@code stale} is the key a refresh replaces. */
+    private CompletableFuture<Outcome> sharedFetch(URI uri, CachedKey stale) {
+        CompletableFuture<Outcome> running = inFlight.get(uri);
+        if (running != null) {
+            return running;
         }
-        if (cause instanceof CallbackRejectedException) {
-            return (CallbackRejectedException) cause;
+        CompletableFuture<Outcome> mine = new CompletableFuture<>();
+        running = inFlight.putIfAbsent(uri, mine);
+        if (running != null) {
+            return running;
         }
-        return new CallbackRejectedException(CallbackRejectedException.Reason.KEY_UNAVAILABLE,
-                "key fetch from " + uri + " failed: " + cause, cause);
+        CompletableFuture<PublicKey> fetch;
+        try {
+            fetch = fetcher.apply(uri);
+        } catch (RuntimeException e) {
+            fetch = CompletableFuture.failedFuture(e);
+        }
+        fetch.whenComplete((key, error) -> {
+            // Recorded before the fetch leaves the map, so a later request finds one or the other.
+            Outcome outcome = new Outcome(null, new CallbackRejectedException(
+                    CallbackRejectedException.Reason.KEY_UNAVAILABLE, "key fetch from " + uri + " failed"));
+            try {
+                outcome = error == null ? fetched(uri, key) : failed(uri, error, stale);
+            } finally {
+                inFlight.remove(uri, mine);
+                mine.complete(outcome); // whatever happened, nobody waits forever
+            }
+        });
+        return mine;
+    }
+
+    private Outcome fetched(URI uri, PublicKey key) {
+        keys.put(uri, new CachedKey(key, clock.instant()));
+        return new Outcome(key, null);
+    }
+
+    private Outcome failed(URI uri, Throwable error, CachedKey stale) {
+        KeyFetchFailure failure = KeyFetchFailure.of(uri, error);
+        CallbackRejectedException rejection = failure.rejection();
+        if (failure.kind() == KeyFetchFailure.Kind.NOT_ATTEMPTED) {
+            return new Outcome(null, rejection); // nothing was fetched: nothing to remember or log
+        }
+        recentFailures.put(uri, rejection);
+        if (stale != null) {
+            LOG.log(System.Logger.Level.WARNING, "key refresh failed ({0}); serving the key fetched at {1} until {2}: {3}",
+                    rejection.reason().code(), stale.fetchedAt, stale.fetchedAt.plus(maxAge), rejection.getMessage());
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "key fetch failed ({0}), not retried for {1} ms: {2}",
+                    rejection.reason().code(), String.valueOf(failureBackoff.toMillis()), rejection.getMessage());
+        }
+        return new Outcome(null, rejection);
+    }
+
+    /** A fetch's result: a key, or the rejection for the requests that waited for it. */
+    private static final class Outcome {
+        final PublicKey key;
+        final CallbackRejectedException rejection;
+
+        Outcome(PublicKey key, CallbackRejectedException rejection) {
+            this.key = key;
+            this.rejection = rejection;
+        }
     }
 
     /** A key and when it was fetched. */

@@ -53,6 +53,8 @@ public final class CallbackVerifier {
     public static final Duration DEFAULT_KEY_REFRESH_INTERVAL = Duration.ofHours(1);
     public static final Duration DEFAULT_MAX_KEY_AGE = Duration.ofHours(24);
     public static final Duration DEFAULT_KEY_RETRY_BACKOFF = Duration.ofSeconds(1);
+    /** Key fetches running at once; more are refused (503 {@code key_unavailable}), never queued. */
+    public static final int DEFAULT_MAX_CONCURRENT_KEY_FETCHES = 4;
 
     /** Where OSS publishes its key; the same key ships in this jar, pinned by default. */
     public static final String OSS_KEY_URL = "https://" + KeyUrlPolicy.OSS_KEY_HOST + "/callback_pub_key_v1.pem";
@@ -315,6 +317,7 @@ public final class CallbackVerifier {
         private Duration refreshInterval = DEFAULT_KEY_REFRESH_INTERVAL;
         private Duration maxKeyAge = DEFAULT_MAX_KEY_AGE;
         private Duration retryBackoff = DEFAULT_KEY_RETRY_BACKOFF;
+        private int maxConcurrentKeyFetches = DEFAULT_MAX_CONCURRENT_KEY_FETCHES;
         private boolean pinnedOssKey = true;
         private boolean remoteKeyFetching = true;
         private final Map<String, String> pinnedPems = new LinkedHashMap<>();
@@ -389,10 +392,30 @@ public final class CallbackVerifier {
             return this;
         }
 
-        /** How long a failed key fetch is remembered before the next attempt; default 1 s. */
+        /**
+         * How long a failed key fetch is remembered before the next attempt; default 1 s. A key
+         * host that did not answer in time, could not be reached or answered 5xx is not contacted
+         * for this long for any key URL.
+         */
         public Builder keyRetryBackoff(Duration backoff) {
             once("keyRetryBackoff");
             this.retryBackoff = positive("keyRetryBackoff", backoff);
+            return this;
+        }
+
+        /**
+         * How many key fetches may run at once, over all key URLs; default
+         * {@value #DEFAULT_MAX_CONCURRENT_KEY_FETCHES}. A callback whose key is neither pinned nor
+         * cached, arriving while this many fetches run, is refused at once (503
+         * {@code key_unavailable}) rather than holding its request thread; callbacks for a URL
+         * already being fetched wait for that fetch.
+         */
+        public Builder maxConcurrentKeyFetches(int max) {
+            once("maxConcurrentKeyFetches");
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConcurrentKeyFetches must be at least 1, got " + max);
+            }
+            this.maxConcurrentKeyFetches = max;
             return this;
         }
 
@@ -554,7 +577,8 @@ public final class CallbackVerifier {
             if (remoteKeyFetching) {
                 Function<URI, CompletableFuture<PublicKey>> f = fetcher != null
                         ? fetcher : new RemoteKeySource(connectTimeout, fetchTimeout);
-                remote = new CachingKeySource(f, clock, refreshInterval, maxKeyAge, retryBackoff);
+                remote = new CachingKeySource(new KeyFetchLimiter(f, maxConcurrentKeyFetches, clock, retryBackoff),
+                        clock, refreshInterval, maxKeyAge, retryBackoff);
             }
             PublicKeySource source = pinned.isEmpty() ? remote : new PinnedKeySource(pinned, remote);
             return new CallbackVerifier(policy, maxBodyBytes, source, OssCallback.copyOf(fieldNames), signedPathPrefix,

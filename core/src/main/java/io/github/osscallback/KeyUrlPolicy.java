@@ -10,31 +10,45 @@ import java.util.Objects;
 /**
  * Which public key URLs a callback may name. The key URL travels in the request itself, so this
  * policy is the whole of the origin check (PROTOCOL.md, threat model): URLs are parsed, never
- * prefix-matched as strings, and must match an allowed prefix exactly in scheme, host and port,
- * with a path under the prefix on a segment boundary. User info, queries, fragments, percent
- * escapes, backslashes, empty and dot segments are refused outright.
+ * prefix-matched as strings, and must match an allowed entry exactly in scheme, host and port,
+ * with a path under an allowed prefix on a segment boundary, or naming an allowed key file.
+ * User info, queries, fragments, percent escapes, backslashes, empty and dot segments are refused
+ * outright.
  *
- * <p>The default, {@link #ossDefault()}, allows only {@code https://gosspublic.alicdn.com/} and
- * also accepts the {@code http://} form that OSS sends, fetching it over https.
+ * <p>The default, {@link #ossDefault()}, allows only OSS's key files,
+ * {@code https://gosspublic.alicdn.com/callback_pub_key_v1.pem} and the same name with a later
+ * version number ({@code _v2.pem}, ...), so a key rotation by OSS keeps working; it also accepts
+ * the {@code http://} form that OSS sends, fetching it over https. Any other path on the key host
+ * is refused: each fresh path would otherwise cost a fetch.
  */
 public final class KeyUrlPolicy {
 
     /** The host that serves OSS's callback signing keys. */
     public static final String OSS_KEY_HOST = "gosspublic.alicdn.com";
 
+    /**
+     * OSS's key files: {@code callback_pub_key_v1.pem} and its later versions on {@link #OSS_KEY_HOST},
+     * as a pattern for {@link Builder#allowKeyFileVersionsAcceptingHttp(String)}.
+     */
+    public static final String OSS_KEY_FILES = "https://" + OSS_KEY_HOST + "/callback_pub_key_v"
+            + Builder.VERSION + ".pem";
+
     static final int MAX_KEY_URL_LENGTH = 2048;
+    /** Versions 1 to 999: enough for any rotation, few enough that guessing them costs little. */
+    static final int MAX_VERSION_DIGITS = 3;
 
-    private static final KeyUrlPolicy OSS_DEFAULT = builder()
-            .allowPrefixAcceptingHttp("https://" + OSS_KEY_HOST + "/")
-            .build();
+    private static final KeyUrlPolicy OSS_DEFAULT = builder().allowOssKeyFiles().build();
 
-    private final List<AllowedPrefix> prefixes;
+    private final List<Allowed> allowed;
 
-    private KeyUrlPolicy(List<AllowedPrefix> prefixes) {
-        this.prefixes = List.copyOf(prefixes);
+    private KeyUrlPolicy(List<Allowed> allowed) {
+        this.allowed = List.copyOf(allowed);
     }
 
-    /** OSS's own key host over https; the {@code http://} URLs OSS sends are fetched over https. */
+    /**
+     * OSS's own key files ({@link #OSS_KEY_FILES}) over https; the {@code http://} URLs OSS sends
+     * are fetched over https.
+     */
     public static KeyUrlPolicy ossDefault() {
         return OSS_DEFAULT;
     }
@@ -54,11 +68,11 @@ public final class KeyUrlPolicy {
         }
     }
 
-    /** The allowed prefixes, as configured. */
-    public List<String> allowedPrefixes() {
+    /** The allowed prefixes and key-file patterns, as configured. */
+    public List<String> allowedUrls() {
         List<String> out = new ArrayList<>();
-        for (AllowedPrefix p : prefixes) {
-            out.add(p.text);
+        for (Allowed a : allowed) {
+            out.add(a.text);
         }
         return out;
     }
@@ -66,18 +80,18 @@ public final class KeyUrlPolicy {
     /** Checks the key URL and returns the URI to fetch it from (http upgraded where configured). */
     URI fetchUriFor(String keyUrl) throws CallbackRejectedException {
         ParsedUrl url = ParsedUrl.parse(keyUrl);
-        for (AllowedPrefix prefix : prefixes) {
-            URI fetch = prefix.match(url);
+        for (Allowed a : allowed) {
+            URI fetch = a.match(url);
             if (fetch != null) {
                 return fetch;
             }
         }
-        throw untrusted(keyUrl, "matches no allowed prefix " + allowedPrefixes());
+        throw untrusted(keyUrl, "matches none of the allowed " + allowedUrls());
     }
 
     @Override
     public String toString() {
-        return "KeyUrlPolicy" + allowedPrefixes();
+        return "KeyUrlPolicy" + allowedUrls();
     }
 
     static CallbackRejectedException untrusted(String keyUrl, String why) {
@@ -85,9 +99,12 @@ public final class KeyUrlPolicy {
                 "key URL '" + LogSafe.text(keyUrl) + "' " + why);
     }
 
-    /** Builds a {@link KeyUrlPolicy}; at least one prefix is required. */
+    /** Builds a {@link KeyUrlPolicy}; at least one prefix or key file is required. */
     public static final class Builder {
-        private final List<AllowedPrefix> prefixes = new ArrayList<>();
+        /** Marks the version number in a key-file pattern. */
+        public static final String VERSION = "{version}";
+
+        private final List<Allowed> allowed = new ArrayList<>();
 
         private Builder() {
         }
@@ -99,7 +116,7 @@ public final class KeyUrlPolicy {
          * @throws IllegalArgumentException if the prefix is not a plain http(s) URL
          */
         public Builder allowPrefix(String prefix) {
-            prefixes.add(AllowedPrefix.of(prefix, false));
+            allowed.add(Allowed.prefix(prefix, false));
             return this;
         }
 
@@ -108,20 +125,52 @@ public final class KeyUrlPolicy {
          * (as OSS sends them), which are then fetched over https.
          */
         public Builder allowPrefixAcceptingHttp(String httpsPrefix) {
-            AllowedPrefix p = AllowedPrefix.of(httpsPrefix, true);
-            if (!p.scheme.equals("https")) {
-                throw new IllegalArgumentException("allowPrefixAcceptingHttp needs an https prefix, got " + httpsPrefix);
-            }
-            prefixes.add(p);
+            allowed.add(requireHttps("allowPrefixAcceptingHttp", Allowed.prefix(httpsPrefix, true)));
             return this;
+        }
+
+        /**
+         * Allows every version of one key file, in exactly the pattern's scheme. The pattern is a
+         * URL whose last path segment holds {@value #VERSION} once, e.g.
+         * {@code https://keys.example/signing_key_v{version}.pem}; it matches a version of one to
+         * three decimal digits without leading zeros ({@code _v1.pem} to {@code _v999.pem}), and
+         * nothing else: not {@code _v01.pem}, not {@code _v1.pem.bak}, no other path.
+         *
+         * @throws IllegalArgumentException if the pattern is not a plain http(s) URL with one
+         *         {@value #VERSION} in its last path segment
+         */
+        public Builder allowKeyFileVersions(String pattern) {
+            allowed.add(Allowed.keyFileVersions(pattern, false));
+            return this;
+        }
+
+        /**
+         * As {@link #allowKeyFileVersions(String)} for an https pattern, also accepting the same
+         * URLs written with {@code http://}, which are then fetched over https.
+         */
+        public Builder allowKeyFileVersionsAcceptingHttp(String httpsPattern) {
+            allowed.add(requireHttps("allowKeyFileVersionsAcceptingHttp", Allowed.keyFileVersions(httpsPattern, true)));
+            return this;
+        }
+
+        /** Allows OSS's key files, {@link #OSS_KEY_FILES}, also in the {@code http://} form OSS sends. */
+        public Builder allowOssKeyFiles() {
+            return allowKeyFileVersionsAcceptingHttp(OSS_KEY_FILES);
+        }
+
+        private static Allowed requireHttps(String method, Allowed entry) {
+            if (!entry.scheme.equals("https")) {
+                throw new IllegalArgumentException(method + " needs an https URL, got " + entry.text);
+            }
+            return entry;
         }
 
         /** The immutable policy. */
         public KeyUrlPolicy build() {
-            if (prefixes.isEmpty()) {
-                throw new IllegalStateException("a KeyUrlPolicy needs at least one allowed prefix");
+            if (allowed.isEmpty()) {
+                throw new IllegalStateException("a KeyUrlPolicy needs at least one allowed prefix or key file");
             }
-            return new KeyUrlPolicy(prefixes);
+            return new KeyUrlPolicy(allowed);
         }
     }
 
@@ -201,34 +250,63 @@ public final class KeyUrlPolicy {
         return scheme.equals("https") ? 443 : 80;
     }
 
-    /** One allowed prefix, pre-parsed. */
-    static final class AllowedPrefix {
+    /** One allowed prefix or versioned key file, pre-parsed. */
+    static final class Allowed {
         final String text;
         final String scheme;
         final String host;
         final int port;
+        /** For a prefix, the whole path; for a key file, the path before the version. */
         final String path;
+        /** For a key file, the path after the version; null for a prefix. */
+        final String versionSuffix;
         final boolean acceptHttp;
 
-        private AllowedPrefix(String text, ParsedUrl parsed, boolean acceptHttp) {
+        private Allowed(String text, ParsedUrl parsed, String path, String versionSuffix, boolean acceptHttp) {
             this.text = text;
             this.scheme = parsed.scheme;
             this.host = parsed.host;
             this.port = parsed.port;
-            this.path = parsed.path;
+            this.path = path;
+            this.versionSuffix = versionSuffix;
             this.acceptHttp = acceptHttp;
         }
 
-        static AllowedPrefix of(String prefix, boolean acceptHttp) {
+        static Allowed prefix(String prefix, boolean acceptHttp) {
             Objects.requireNonNull(prefix, "prefix");
+            ParsedUrl parsed = parseConfigured(prefix, prefix);
+            return new Allowed(prefix, parsed, parsed.path, null, acceptHttp);
+        }
+
+        static Allowed keyFileVersions(String pattern, boolean acceptHttp) {
+            Objects.requireNonNull(pattern, "pattern");
+            int at = pattern.indexOf(Builder.VERSION);
+            if (at < 0 || pattern.indexOf(Builder.VERSION, at + 1) >= 0) {
+                throw new IllegalArgumentException("key-file pattern must hold " + Builder.VERSION
+                        + " exactly once, got " + pattern);
+            }
+            String after = pattern.substring(at + Builder.VERSION.length());
+            // Checked as the URL of version 1: the version digits then need no further scrutiny.
+            ParsedUrl parsed = parseConfigured(pattern, pattern.substring(0, at) + "1" + after);
+            String path = parsed.path;
+            int slash = path.lastIndexOf('/');
+            int versionAt = path.length() - after.length() - 1;
+            if (after.indexOf('/') >= 0 || versionAt <= slash || !path.endsWith("1" + after)) {
+                throw new IllegalArgumentException("key-file pattern must hold " + Builder.VERSION
+                        + " in its last path segment, got " + pattern);
+            }
+            return new Allowed(pattern, parsed, path.substring(0, versionAt), after, acceptHttp);
+        }
+
+        private static ParsedUrl parseConfigured(String text, String url) {
             try {
-                return new AllowedPrefix(prefix, ParsedUrl.parse(prefix), acceptHttp);
+                return ParsedUrl.parse(url);
             } catch (CallbackRejectedException e) {
-                throw new IllegalArgumentException("not a usable key URL prefix: " + e.getMessage(), e);
+                throw new IllegalArgumentException("not a usable key URL pattern '" + text + "': " + e.getMessage(), e);
             }
         }
 
-        /** The URI to fetch if {@code url} falls under this prefix, else null. */
+        /** The URI to fetch if {@code url} is allowed by this entry, else null. */
         URI match(ParsedUrl url) {
             if (!url.host.equals(host) || !pathMatches(url.path)) {
                 return null;
@@ -242,10 +320,29 @@ public final class KeyUrlPolicy {
         }
 
         private boolean pathMatches(String candidate) {
+            if (versionSuffix != null) {
+                return candidate.startsWith(path) && candidate.endsWith(versionSuffix)
+                        && isVersion(candidate, path.length(), candidate.length() - versionSuffix.length());
+            }
             if (path.endsWith("/")) {
                 return candidate.startsWith(path) && candidate.length() > path.length();
             }
             return candidate.equals(path);
+        }
+
+        /** Whether {@code s[from, to)} is 1 to {@value #MAX_VERSION_DIGITS} ASCII digits, not starting with 0. */
+        private static boolean isVersion(String s, int from, int to) {
+            int length = to - from;
+            if (length < 1 || length > MAX_VERSION_DIGITS || s.charAt(from) == '0') {
+                return false;
+            }
+            for (int i = from; i < to; i++) {
+                char c = s.charAt(i);
+                if (c < '0' || c > '9') {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private URI toUri(String fetchScheme, String fetchPath) {

@@ -22,8 +22,8 @@ import java.util.function.Function;
 
 /**
  * Fetches PEM keys with the JDK HTTP client: bounded connect and total timeouts, no redirects,
- * a bounded response size. Failures complete the future with a {@link CompletionException}
- * wrapping a {@link CallbackRejectedException}.
+ * a bounded response size. Failures complete the future with a {@link KeyFetchFailure} that says
+ * whether the key host failed (no answer in time, unreachable, 5xx) or answered without a key.
  */
 final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey>> {
 
@@ -52,13 +52,15 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
                 .orTimeout(fetchTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((response, error) -> {
                     if (error != null) {
-                        result.completeExceptionally(new CompletionException(failure(uri, error)));
+                        result.completeExceptionally(failure(uri, error));
                         return;
                     }
                     try {
                         result.complete(toKey(uri, response));
                     } catch (CallbackRejectedException e) {
-                        result.completeExceptionally(new CompletionException(e));
+                        boolean hostFailed = response.statusCode() >= 500;
+                        result.completeExceptionally(new KeyFetchFailure(
+                                hostFailed ? KeyFetchFailure.Kind.HOST_FAILED : KeyFetchFailure.Kind.KEY_REFUSED, e));
                     }
                 });
         return result;
@@ -115,21 +117,18 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
         }
     }
 
-    private CallbackRejectedException failure(URI uri, Throwable error) {
+    private KeyFetchFailure failure(URI uri, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof CallbackRejectedException) {
-            return (CallbackRejectedException) cause;
-        }
         if (cause instanceof BodyTooLarge) {
-            return new CallbackRejectedException(INVALID_KEY, "key at " + uri + " is larger than "
-                    + MAX_KEY_BYTES + " bytes");
+            return new KeyFetchFailure(KeyFetchFailure.Kind.KEY_REFUSED, new CallbackRejectedException(INVALID_KEY,
+                    "key at " + uri + " is larger than " + MAX_KEY_BYTES + " bytes"));
         }
         if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException) {
-            return new CallbackRejectedException(KEY_UNAVAILABLE, "key fetch from " + uri + " timed out after "
-                    + fetchTimeout.toMillis() + " ms", cause);
+            return new KeyFetchFailure(KeyFetchFailure.Kind.HOST_FAILED, new CallbackRejectedException(KEY_UNAVAILABLE,
+                    "key fetch from " + uri + " timed out after " + fetchTimeout.toMillis() + " ms", cause));
         }
-        return new CallbackRejectedException(KEY_UNAVAILABLE, "key fetch from " + uri + " failed: "
-                + cause.getClass().getSimpleName(), cause);
+        return new KeyFetchFailure(KeyFetchFailure.Kind.HOST_FAILED, new CallbackRejectedException(KEY_UNAVAILABLE,
+                "key fetch from " + uri + " failed: " + cause.getClass().getSimpleName(), cause));
     }
 
     /** Raised inside the subscriber when a key response outgrows its bound. */

@@ -16,6 +16,7 @@ import java.util.Set;
  *   <li>{@code maxBodyBytes}: the body limit in bytes</li>
  *   <li>{@code keyFetchConnectTimeoutMillis}, {@code keyFetchTimeoutMillis}</li>
  *   <li>{@code keyRefreshIntervalSeconds}, {@code maxKeyAgeSeconds}, {@code keyRetryBackoffMillis}</li>
+ *   <li>{@code maxConcurrentKeyFetches}: key fetches running at once</li>
  *   <li>{@code pinnedOssKey}, {@code remoteKeyFetching}: {@code true} or {@code false}</li>
  *   <li>{@code bodyFields}: {@code variable=field} pairs, e.g. {@code object=filename,size=length}</li>
  *   <li>{@code signedPathPrefix}: a path prefix a reverse proxy strips, e.g. {@code /api}</li>
@@ -31,8 +32,9 @@ public final class VerifierSettings {
     /** Every setting name this parser understands. */
     public static final Set<String> NAMES = Set.of("keyUrlPrefixes", "maxBodyBytes",
             "keyFetchConnectTimeoutMillis", "keyFetchTimeoutMillis", "keyRefreshIntervalSeconds",
-            "maxKeyAgeSeconds", "keyRetryBackoffMillis", "pinnedOssKey", "remoteKeyFetching", "bodyFields", "signedPathPrefix", "uploadTokenKeys", "expectedBuckets", "replayWindowSeconds",
-            "expectedBodyType");
+            "maxKeyAgeSeconds", "keyRetryBackoffMillis", "maxConcurrentKeyFetches", "pinnedOssKey",
+            "remoteKeyFetching", "bodyFields", "signedPathPrefix", "uploadTokenKeys", "expectedBuckets",
+            "replayWindowSeconds", "expectedBodyType");
 
     private VerifierSettings() {
     }
@@ -121,6 +123,9 @@ public final class VerifierSettings {
                 break;
             case "keyRetryBackoffMillis":
                 builder.keyRetryBackoff(Duration.ofMillis(number(value)));
+                break;
+            case "maxConcurrentKeyFetches":
+                builder.maxConcurrentKeyFetches(Math.toIntExact(number(value)));
                 break;
             case "pinnedOssKey":
                 builder.pinnedOssKey(bool(value));

@@ -130,9 +130,43 @@ class KeyUrlPolicyTest {
         "HTTPS://GOSSPUBLIC.ALICDN.COM/callback_pub_key_v1.pem",
         "https://gosspublic.alicdn.com:443/callback_pub_key_v1.pem",
         "http://gosspublic.alicdn.com:80/callback_pub_key_v1.pem",
-        "https://gosspublic.alicdn.com/keys/v2.pem"})
-    void defaultPolicyAllowsOssKeyHost(String keyUrl) {
+        "http://gosspublic.alicdn.com/callback_pub_key_v2.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_v10.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_v999.pem"})
+    void defaultPolicyAllowsOssKeyFilesOfAnyVersion(String keyUrl) {
         assertTrue(KeyUrlPolicy.ossDefault().allows(keyUrl), keyUrl);
+    }
+
+    /** Each fresh path on the key host would cost a fetch: only OSS's key file names pass. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "https://gosspublic.alicdn.com/keys/v2.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_v.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_v0.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_v01.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_v1000.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_v-1.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_v+1.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_v1a.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_vx.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_V1.pem",
+        "https://gosspublic.alicdn.com/CALLBACK_PUB_KEY_V1.PEM",
+        "https://gosspublic.alicdn.com/callback_pub_key_v1.pem.bak",
+        "https://gosspublic.alicdn.com/callback_pub_key_v1.pemx",
+        "https://gosspublic.alicdn.com/callback_pub_key_v1.pem/",
+        "https://gosspublic.alicdn.com/callback_pub_key_v1.pem/x",
+        "https://gosspublic.alicdn.com/callback_pub_key_v1.PEM",
+        "https://gosspublic.alicdn.com/xcallback_pub_key_v1.pem",
+        "https://gosspublic.alicdn.com/x/callback_pub_key_v1.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_v1/.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_v\u0661.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_v\uff12.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_v%32.pem",
+        "https://gosspublic.alicdn.com/callback_pub_key_v2.pem?v=1",
+        "https://gosspublic.alicdn.com/fresh-path-0001.pem"})
+    void defaultPolicyRejectsOtherPathsOnTheKeyHost(String keyUrl) {
+        assertFalse(KeyUrlPolicy.ossDefault().allows(keyUrl), keyUrl);
     }
 
     @ParameterizedTest
@@ -174,6 +208,48 @@ class KeyUrlPolicyTest {
         assertTrue(policy.allows("https://keys.example/oss.pem"));
         assertFalse(policy.allows("https://keys.example/oss.pem2"));
         assertFalse(policy.allows("https://keys.example/oss.pem/x"));
+    }
+
+    @Test
+    void keyFilePatternAllowsOnlyVersionsOfThatFile() {
+        KeyUrlPolicy policy = KeyUrlPolicy.builder().allowKeyFileVersions("https://keys.example/k/sign_v{version}.pem").build();
+        assertTrue(policy.allows("https://keys.example/k/sign_v1.pem"));
+        assertTrue(policy.allows("https://keys.example/k/sign_v42.pem"));
+        assertFalse(policy.allows("http://keys.example/k/sign_v1.pem"), "taken in its own scheme only");
+        assertFalse(policy.allows("https://keys.example/k/sign_v.pem"));
+        assertFalse(policy.allows("https://keys.example/k/sign_v007.pem"));
+        assertFalse(policy.allows("https://keys.example/k/sign_v1.pem.pem"));
+        assertFalse(policy.allows("https://keys.example/sign_v1.pem"));
+        assertFalse(policy.allows("https://keys.example:8443/k/sign_v1.pem"));
+        assertEquals(List.of("https://keys.example/k/sign_v{version}.pem"), policy.allowedUrls());
+    }
+
+    @Test
+    void keyFilePatternAcceptingHttpFetchesOverHttps() throws Exception {
+        KeyUrlPolicy policy = KeyUrlPolicy.builder().allowOssKeyFiles().allowPrefix("http://127.0.0.1:8080/keys/").build();
+        assertEquals("https://gosspublic.alicdn.com/callback_pub_key_v3.pem",
+                policy.fetchUriFor("http://gosspublic.alicdn.com/callback_pub_key_v3.pem").toString());
+        assertTrue(policy.allows("http://127.0.0.1:8080/keys/any.pem"));
+        assertEquals(List.of(KeyUrlPolicy.OSS_KEY_FILES, "http://127.0.0.1:8080/keys/"), policy.allowedUrls());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "https://keys.example/sign.pem",                        // no version
+        "https://keys.example/sign_v{version}_{version}.pem",   // two versions
+        "https://keys.example/v{version}/sign.pem",             // version not in the last segment
+        "https://k{version}.example/sign.pem",                  // version in the host
+        "https://keys.example/sign_v{version}.pem?x=1",
+        "https://u@keys.example/sign_v{version}.pem",
+        "ftp://keys.example/sign_v{version}.pem"})
+    void rejectsKeyFilePatternThatIsNotAVersionedFile(String pattern) {
+        assertThrows(IllegalArgumentException.class, () -> KeyUrlPolicy.builder().allowKeyFileVersions(pattern));
+    }
+
+    @Test
+    void acceptingHttpNeedsAnHttpsKeyFilePattern() {
+        assertThrows(IllegalArgumentException.class,
+                () -> KeyUrlPolicy.builder().allowKeyFileVersionsAcceptingHttp("http://keys.example/sign_v{version}.pem"));
     }
 
     @Test

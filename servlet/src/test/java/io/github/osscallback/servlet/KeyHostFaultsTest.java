@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,6 +104,18 @@ class KeyHostFaultsTest {
         clock.advance(Duration.ofSeconds(6));
         assertEquals(200, post(oss, "/oss/k.pem"));
         assertEquals(2, keyServer.requestCount("/oss/k.pem"));
+    }
+
+    @Test
+    void failingKeyHostIsNotAskedForOtherPathsUntilTheBackoffEnds() throws Exception {
+        keyServer.answer("/oss/k.pem", 500, "down", Duration.ZERO, Map.of());
+        keyServer.serve("/oss/fresh.pem", oss.publicKeyPem());
+        assertEquals(503, post(oss, "/oss/k.pem"));
+        assertEquals(503, post(oss, "/oss/fresh.pem")); // another path, same failing host: no fetch
+        assertEquals(List.of("/oss/k.pem"), keyServer.requests());
+        clock.advance(Duration.ofSeconds(6));
+        assertEquals(200, post(oss, "/oss/fresh.pem"));
+        assertEquals(List.of("/oss/k.pem", "/oss/fresh.pem"), keyServer.requests());
     }
 
     @Test
