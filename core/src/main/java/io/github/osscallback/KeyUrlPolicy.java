@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * Which public key URLs a callback may name. The key URL travels in the request itself, so this
- * policy is the whole of the origin check (PROTOCOL.md, threat model): URLs are parsed, never
+ * policy is the whole of the origin check (docs/protocol.md in the repository, threat model): URLs are parsed, never
  * prefix-matched as strings, and must match an allowed prefix exactly in scheme, host and port,
  * with a path under the prefix on a segment boundary. User info, queries, fragments, percent
  * escapes, backslashes, empty and dot segments are refused outright.

@@ -16,7 +16,7 @@ import java.util.OptionalLong;
  * {@link CallbackVerifier} creates one, so holding an {@code OssCallback} means the request came
  * from OSS. Immutable and safe to share.
  *
- * <p>Remember what the signature does not prove (PROTOCOL.md, threat model): the body template is
+ * <p>Remember what the signature does not prove (docs/protocol.md in the repository, threat model): the body template is
  * chosen by whoever uploaded, so a field is only as trustworthy as the template that produced it.
  */
 public final class OssCallback {
