@@ -255,7 +255,7 @@ public final class OssCallback {
     private static String bindFailure(Class<?> type, Exception failure) {
         Throwable cause = failure;
         while (cause != null && !(cause instanceof com.fasterxml.jackson.databind.JsonMappingException)) {
-            cause = cause.getCause() == cause ? null : cause.getCause();
+            cause = cause.getCause();
         }
         if (cause instanceof com.fasterxml.jackson.databind.exc.InvalidDefinitionException) {
             return type.getName() + " cannot be bound by Jackson (no usable constructor or setters)";
