@@ -143,7 +143,7 @@ final class JsonCodec {
      * through {@link #nextToken()}, so no token escapes the count. The cost is a counter per token
      * and a digit count per number, within the single parse.
      */
-    static final class LimitedParser extends JsonParserDelegate {
+    private static final class LimitedParser extends JsonParserDelegate {
         private int depth;
 
         LimitedParser(JsonParser parser) {
