@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * The answer to send to OSS: a status, {@code application/json}, and a UTF-8 JSON body whose exact
  * byte length is the Content-Length. OSS relays the body to the uploading client; it treats a
- * missing Content-Length, a non-JSON body or a body over 1 MB as a failed callback (PROTOCOL.md).
+ * missing Content-Length, a non-JSON body or a body over 1 MB as a failed callback (docs/protocol.md in the repository).
  */
 public final class CallbackReply {
 

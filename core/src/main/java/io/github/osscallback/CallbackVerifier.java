@@ -45,7 +45,7 @@ import java.util.function.Function;
  */
 public final class CallbackVerifier {
 
-    /** Callback bodies are templates plus variables; 64 KiB is ample (PROTOCOL.md). */
+    /** Callback bodies are templates plus variables; 64 KiB is ample (docs/protocol.md in the repository). */
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     /** OSS waits 5 s for the whole callback, so a first key fetch must finish well within that. */
     public static final Duration DEFAULT_KEY_FETCH_TIMEOUT = Duration.ofSeconds(3);

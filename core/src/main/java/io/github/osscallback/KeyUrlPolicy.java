@@ -9,11 +9,11 @@ import java.util.Objects;
 
 /**
  * Which public key URLs a callback may name. The key URL travels in the request itself, so this
- * policy is the whole of the origin check (PROTOCOL.md, threat model): URLs are parsed, never
- * prefix-matched as strings, and must match an allowed entry exactly in scheme, host and port,
- * with a path under an allowed prefix on a segment boundary, or naming an allowed key file.
- * User info, queries, fragments, percent escapes, backslashes, empty and dot segments are refused
- * outright.
+ * policy is the whole of the origin check (docs/protocol.md in the repository, threat model):
+ * URLs are parsed, never prefix-matched as strings, and must match an allowed entry exactly in
+ * scheme, host and port, with a path under an allowed prefix on a segment boundary, or naming an
+ * allowed key file. User info, queries, fragments, percent escapes, backslashes, empty and dot
+ * segments are refused outright.
  *
  * <p>The default, {@link #ossDefault()}, allows only OSS's key files,
  * {@code https://gosspublic.alicdn.com/callback_pub_key_v1.pem} and the same name with a later

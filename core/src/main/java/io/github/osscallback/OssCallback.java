@@ -16,7 +16,7 @@ import java.util.OptionalLong;
  * {@link CallbackVerifier} creates one, so holding an {@code OssCallback} means the request came
  * from OSS. Immutable and safe to share.
  *
- * <p>Remember what the signature does not prove (PROTOCOL.md, threat model): the body template is
+ * <p>Remember what the signature does not prove (docs/protocol.md in the repository, threat model): the body template is
  * chosen by whoever uploaded, so a field is only as trustworthy as the template that produced it.
  */
 public final class OssCallback {
@@ -232,9 +232,13 @@ public final class OssCallback {
 
     /**
      * Binds the body to a record or bean of the caller's: JSON bodies by their structure, form
-     * bodies by field name. Numbers sent as strings are accepted; unknown fields are ignored.
+     * bodies by field name. Whole numbers sent as strings are accepted; a fraction is never
+     * truncated into an integer field ({@code 1.5} or {@code "1.5"} into a {@code long} fails);
+     * unknown fields are ignored.
      *
-     * @throws CallbackRejectedException with {@code MALFORMED_BODY} if the body does not fit the type
+     * @throws CallbackRejectedException with {@code MALFORMED_BODY} if the body does not fit the
+     *     type; its message names the field and the expected type, never a body value, and it
+     *     carries no cause (Jackson's messages quote the values they could not bind)
      */
     public <T> T bind(Class<T> type) throws CallbackRejectedException {
         Objects.requireNonNull(type, "type");
@@ -243,8 +247,37 @@ public final class OssCallback {
                     ? JsonCodec.MAPPER.treeToValue(json, type)
                     : JsonCodec.MAPPER.convertValue(fields, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-            throw new CallbackRejectedException(MALFORMED_BODY, "body does not bind to " + type.getName(), e);
+            throw new CallbackRejectedException(MALFORMED_BODY, bindFailure(type, e));
         }
+    }
+
+    /** Says where binding failed from Jackson's structured details only, never from its message. */
+    private static String bindFailure(Class<?> type, Exception failure) {
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof com.fasterxml.jackson.databind.JsonMappingException)) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof com.fasterxml.jackson.databind.exc.InvalidDefinitionException) {
+            return type.getName() + " cannot be bound by Jackson (no usable constructor or setters)";
+        }
+        if (!(cause instanceof com.fasterxml.jackson.databind.JsonMappingException)) {
+            return "body does not bind to " + type.getName();
+        }
+        com.fasterxml.jackson.databind.JsonMappingException mapping = (com.fasterxml.jackson.databind.JsonMappingException) cause;
+        StringBuilder path = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference step : mapping.getPath()) {
+            if (step.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(LogSafe.text(step.getFieldName()));
+            } else if (step.getIndex() >= 0) {
+                path.append('[').append(step.getIndex()).append(']');
+            }
+        }
+        Class<?> target = mapping instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException
+                ? ((com.fasterxml.jackson.databind.exc.MismatchedInputException) mapping).getTargetType() : null;
+        String expected = target != null ? target.getTypeName() : type.getName();
+        return path.length() == 0
+                ? "body does not bind to " + expected
+                : "body field '" + path + "' does not bind to " + expected + " (binding " + type.getName() + ")";
     }
 
     @Override

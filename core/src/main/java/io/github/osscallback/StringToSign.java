@@ -9,7 +9,7 @@ import java.security.Signature;
 import java.security.SignatureException;
 
 /**
- * The bytes OSS signs: {@code urldecode(path) + ("?" + rawQuery) + "\n" + body} (PROTOCOL.md).
+ * The bytes OSS signs: {@code urldecode(path) + ("?" + rawQuery) + "\n" + body} (docs/protocol.md in the repository).
  * The sources disagree on two details, and each documented variant is accepted:
  * a {@code +} in the path is kept (Python's {@code unquote}) or read as a space (Java's
  * {@code URLDecoder}); and without a query, {@code ?} is omitted (Python, Java) or appended

@@ -28,7 +28,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Binds each callback to an upload the application issued. The OSS signature proves only that
  * OSS sent a callback; the body template is the uploader's, so any OSS account holder can make
- * OSS sign {@code bucket=yours} as a constant (PROTOCOL.md, threat model). An upload token is an
+ * OSS sign {@code bucket=yours} as a constant (docs/protocol.md in the repository, threat model). An upload token is an
  * HMAC-SHA256 over bucket, object key (or key prefix), expiry and an optional subject, issued
  * with the upload parameters and carried back in an {@code x:} variable; the verifier checks it
  * after the signature and refuses callbacks whose bucket or object differ from what it binds.

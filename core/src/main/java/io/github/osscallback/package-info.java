@@ -1,5 +1,6 @@
 /**
  * Verification of Alibaba Cloud OSS upload callbacks, independent of any web framework. Start at
- * {@link io.github.osscallback.CallbackVerifier#builder()}.
+ * {@link io.github.osscallback.CallbackVerifier#builder()}. The protocol, and what a verified
+ * signature does and does not prove, is described in docs/protocol.md in the repository.
  */
 package io.github.osscallback;

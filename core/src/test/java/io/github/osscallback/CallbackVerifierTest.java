@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Verification end to end in core, with a test key pinned for a test URL: headers, the accepted
- * string-to-sign variants (PROTOCOL.md, open questions), body limits and body parsing.
+ * string-to-sign variants (docs/protocol.md in the repository, section 5), body limits and body parsing.
  */
 class CallbackVerifierTest {
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The key URL policy is the whole of the origin check (PROTOCOL.md, threat model). Each hostile
+ * The key URL policy is the whole of the origin check (docs/protocol.md in the repository, threat model). Each hostile
  * URL below is refused before any fetch: the loopback key server serves a valid key at every path
  * it is asked for, and records requests, so a fetch would have both succeeded and been seen.
  */

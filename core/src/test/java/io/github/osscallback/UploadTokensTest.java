@@ -23,7 +23,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Upload tokens bind a callback to an upload the application issued (PROTOCOL.md, threat model):
+ * Upload tokens bind a callback to an upload the application issued (docs/protocol.md in the repository, threat model):
  * issued with the upload parameters, rendered by OSS into the body, checked after the signature.
  */
 class UploadTokensTest {

@@ -1,0 +1,30 @@
+package io.github.osscallback;
+
+import io.github.osscallback.testing.OssCallbackSigner;
+import java.nio.charset.StandardCharsets;
+
+/** A verifier with a test key pinned for a test URL, and OSS-signed requests for it. */
+final class CompatFixture {
+
+    static final String KEY_URL = "https://keys.test/oss/key.pem";
+    static final String FORM = "application/x-www-form-urlencoded";
+    static final String JSON = "application/json";
+
+    final OssCallbackSigner signer = OssCallbackSigner.generate();
+    final CallbackVerifier verifier = builder().build();
+
+    CallbackVerifier.Builder builder() {
+        return CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix("https://keys.test/oss/").build())
+                .pinKey(KEY_URL, signer.publicKeyPem())
+                .remoteKeyFetching(false);
+    }
+
+    CallbackRequest signed(String contentType, String body) {
+        return signer.request(KEY_URL, "/cb", null, contentType, body.getBytes(StandardCharsets.UTF_8)).build();
+    }
+
+    OssCallback verify(String contentType, String body) throws CallbackRejectedException {
+        return verifier.verify(signed(contentType, body));
+    }
+}
