@@ -46,9 +46,9 @@ public final class UploadTokens {
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
 
     static final String VERSION = "v1";
-    private static final int MIN_SECRET_BYTES = 32;
+    static final int MIN_SECRET_BYTES = 32;
     private static final int MAX_TOKEN_LENGTH = 4096;
-    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
@@ -225,7 +225,9 @@ public final class UploadTokens {
 
         private void addKey(String keyId, byte[] secret) {
             if (keyId == null || !KEY_ID.matcher(keyId).matches()) {
-                throw new IllegalArgumentException("key id must be 1 to 32 of A-Z a-z 0-9 _ -, got '" + keyId + "'");
+                // Not echoed: a malformed id may be a secret passed in the wrong place.
+                throw new IllegalArgumentException("key id must be 1 to 32 of A-Z a-z 0-9 _ -, got "
+                        + (keyId == null ? "null" : "a string of " + keyId.length() + " characters"));
             }
             Objects.requireNonNull(secret, "secret");
             if (secret.length < MIN_SECRET_BYTES) {
