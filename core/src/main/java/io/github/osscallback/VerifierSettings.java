@@ -22,7 +22,8 @@ import java.util.Set;
  *   <li>{@code bodyFields}: {@code variable=field} pairs, e.g. {@code object=filename,size=length}</li>
  *   <li>{@code signedPathPrefix}: a path prefix a reverse proxy strips, e.g. {@code /api}</li>
  *   <li>{@code uploadTokenKeys}: {@code keyId=base64secret} pairs turning on {@link UploadTokens};
- *       the first key signs, the others are still accepted</li>
+ *       the first key signs, the others are still accepted. Errors name a bad pair by its position
+ *       and never quote it, since any part of it may be secret</li>
  *   <li>{@code expectedBuckets}: with {@code uploadTokenKeys}, the buckets callbacks may name</li>
  *   <li>{@code replayWindowSeconds}: turns on in-memory replay protection for this window</li>
  * </ul>
