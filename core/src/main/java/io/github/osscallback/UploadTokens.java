@@ -174,16 +174,22 @@ public final class UploadTokens {
                     + LogSafe.text(parts[1]) + "' is not accepted (accepted: " + keys.keySet() + ")");
         }
         byte[] presented;
-        JsonNode payload;
+        byte[] payloadJson;
         try {
             presented = canonicalDecode(parts[3]);
-            payload = JsonCodec.MAPPER.readTree(canonicalDecode(parts[2]));
-        } catch (IllegalArgumentException | IOException e) {
-            throw invalid("does not decode as canonical unpadded base64url");
+            payloadJson = canonicalDecode(parts[2]);
+        } catch (IllegalArgumentException e) {
+            throw invalid("is not canonical unpadded base64url");
         }
         byte[] expected = mac(secret, parts[0] + "." + parts[1] + "." + parts[2]);
         if (!MessageDigest.isEqual(expected, presented)) {
             throw invalid("MAC does not match under key '" + parts[1] + "'");
+        }
+        JsonNode payload;
+        try {
+            payload = JsonCodec.MAPPER.readTree(payloadJson); // parsed only once authentic
+        } catch (IOException e) {
+            throw invalid("payload is not JSON");
         }
         if (payload == null || !payload.isObject() || !payload.path("b").isTextual() || !payload.path("e").isIntegralNumber()
                 || !(payload.path("o").isTextual() ^ payload.path("p").isTextual())) {
