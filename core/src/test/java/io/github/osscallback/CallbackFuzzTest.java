@@ -12,7 +12,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * on what a time-limited run happens to find. Exploring is the {@code fuzz-long} profile
  * ({@code mvn -B verify -Pfuzz-long -pl core}): ten minutes per test with {@code JAZZER_FUZZ=1},
  * starting from the same inputs. A failing input it finds is written into that directory; fix the
- * code or the oracle in {@link FuzzTargets}, and commit the input so every build replays it.
+ * code or the oracle in {@link FuzzTargets}, and commit the input so every build replays it. (A
+ * run stopped early also leaves the input it was on there as {@code crash-*}; if it replays
+ * green, it is not a finding: delete it.)
  *
  * <p>Input files are what Jazzer's {@link FuzzedDataProvider} consumes: for the key URL test the
  * URL's bytes as they are (ASCII passes through unchanged); for the others, strings are read from
