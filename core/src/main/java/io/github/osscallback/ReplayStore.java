@@ -1,18 +1,24 @@
 package io.github.osscallback;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.PriorityQueue;
 
 /**
  * Remembers which callbacks were already accepted, for replay protection. The default keeps
  * them in memory; a cluster shares one store so that a callback replayed to another node is
  * caught too. A Redis-backed store is one command: {@code SET <prefix><key> 1 NX PX <window ms>},
  * which answers OK exactly when the key was not yet there.
+ *
+ * <p>A store must never forget a key before its window ends: a forgotten key is a replay
+ * accepted. A store that cannot record a new key (full, unreachable) throws instead, and the
+ * callback is refused with 503 {@code replay_store_unavailable}. Size a bounded store for
+ * <b>at least peak callback rate × window</b> entries, e.g. 100 callbacks/s with a 10-minute
+ * window needs 60,000; the in-memory store reclaims each entry as its window ends, so a store
+ * sized this way keeps accepting for ever.
  */
 public interface ReplayStore {
 
@@ -20,11 +26,17 @@ public interface ReplayStore {
      * Atomically records a key for the window.
      *
      * @return true if the key was not recorded within the window (first delivery), false for a replay
-     * @throws RuntimeException if the store cannot be reached; the callback is then refused with 503
+     * @throws RuntimeException if the store cannot record the key (unreachable, or full of keys whose
+     *     window has not ended); the callback is then refused with 503
      */
     boolean firstSeen(String key, Duration window);
 
-    /** An in-memory store holding at most {@code maxEntries} keys, each for the window it was recorded with. */
+    /**
+     * An in-memory store holding at most {@code maxEntries} keys, each until the window it was
+     * recorded with ends. When all {@code maxEntries} are within their window, a new key is refused
+     * with an exception (the callback gets 503) rather than an unexpired key being forgotten; size it
+     * for at least peak callback rate × window.
+     */
     static ReplayStore inMemory(int maxEntries) {
         return inMemory(maxEntries, Clock.systemUTC());
     }
@@ -39,47 +51,96 @@ public interface ReplayStore {
     }
 }
 
-/** Caffeine-backed {@link ReplayStore}; entries expire with their own window. */
+/**
+ * Exact bounded {@link ReplayStore}: a map of keys to the end of their window and a heap ordered by
+ * that end, so expired keys are reclaimed oldest first on every call and an unexpired key is never
+ * dropped. One lock guards both: each call is a few map and heap operations, far below the cost of
+ * the signature check before it.
+ */
 final class InMemoryReplayStore implements ReplayStore {
 
-    private final Cache<String, Long> seen;
+    private final int maxEntries;
     private final Clock clock;
+    private final Map<String, Long> expiresAt = new HashMap<>();
+    private final PriorityQueue<Recorded> byExpiry = new PriorityQueue<>();
 
     InMemoryReplayStore(int maxEntries, Clock clock) {
+        this.maxEntries = maxEntries;
         this.clock = clock;
-        this.seen = Caffeine.newBuilder()
-                .maximumSize(maxEntries)
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                .expireAfter(new com.github.benmanes.caffeine.cache.Expiry<String, Long>() {
-                    @Override
-                    public long expireAfterCreate(String key, Long expiresAtMillis, long currentTime) {
-                        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, expiresAtMillis - clock.millis()));
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, Long value, long currentTime, long currentDuration) {
-                        return expireAfterCreate(key, value, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, Long value, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
-                .build();
     }
 
     @Override
     public boolean firstSeen(String key, Duration window) {
-        AtomicBoolean first = new AtomicBoolean();
-        long expiresAt = clock.millis() + window.toMillis();
-        seen.asMap().compute(key, (k, existing) -> {
-            if (existing != null && existing > clock.millis()) {
-                return existing;
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(window, "window");
+        if (window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("window must be positive, got " + window);
+        }
+        synchronized (this) {
+            // Read the clock under the lock, so no caller judges expiry by an instant older than
+            // one another caller already reclaimed by.
+            long now = clock.millis();
+            reclaimExpired(now);
+            if (expiresAt.containsKey(key)) {
+                return false;
             }
-            first.set(true);
-            return expiresAt;
-        });
-        return first.get();
+            if (expiresAt.size() >= maxEntries) {
+                throw new ReplayStoreFullException(maxEntries);
+            }
+            long until = saturatedAdd(now, window);
+            expiresAt.put(key, until);
+            byExpiry.add(new Recorded(key, until));
+            return true;
+        }
+    }
+
+    /** Number of keys held, expired or not; for tests. */
+    synchronized int size() {
+        return expiresAt.size();
+    }
+
+    private void reclaimExpired(long now) {
+        // Every held key has exactly one heap entry, so the heap's head is the next key to expire.
+        for (Recorded head = byExpiry.peek(); head != null && head.until <= now; head = byExpiry.peek()) {
+            byExpiry.poll();
+            expiresAt.remove(head.key);
+        }
+    }
+
+    private static long saturatedAdd(long now, Duration window) {
+        try {
+            return Math.addExact(now, window.toMillis());
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static final class Recorded implements Comparable<Recorded> {
+        final String key;
+        final long until;
+
+        Recorded(String key, long until) {
+            this.key = key;
+            this.until = until;
+        }
+
+        @Override
+        public int compareTo(Recorded other) {
+            return Long.compare(until, other.until);
+        }
+    }
+}
+
+/**
+ * Thrown by the in-memory store when every entry is still within its window: refusing the new
+ * callback (503) is safe, forgetting an old one would let its replay through.
+ */
+final class ReplayStoreFullException extends IllegalStateException {
+
+    private static final long serialVersionUID = 1L;
+
+    ReplayStoreFullException(int maxEntries) {
+        super("replay store full: all " + maxEntries + " entries are within their window; size it for at least"
+                + " peak callback rate x window");
     }
 }

@@ -46,9 +46,9 @@ public final class UploadTokens {
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
 
     static final String VERSION = "v1";
-    private static final int MIN_SECRET_BYTES = 32;
+    static final int MIN_SECRET_BYTES = 32;
     private static final int MAX_TOKEN_LENGTH = 4096;
-    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
@@ -76,9 +76,50 @@ public final class UploadTokens {
         return issue(bucket, "o", objectKey, subject, validity);
     }
 
-    /** A token for any object key under a prefix (e.g. {@code users/42/}) in one bucket. */
+    /**
+     * A token for any object key under a folder-like prefix in one bucket. The prefix ends with
+     * {@code /} (e.g. {@code users/42/}), so it matches on a segment boundary: {@code users/4/}
+     * does not cover {@code users/42/x}. An object under it must be a plain path: no empty,
+     * {@code .} or {@code ..} segments and no backslashes, so {@code users/42/../43/x} is refused.
+     *
+     * @throws IllegalArgumentException if the prefix does not end with {@code /}, starts with one,
+     *     or has an empty, {@code .} or {@code ..} segment or a backslash
+     */
     public String issueForPrefix(String bucket, String keyPrefix, String subject, Duration validity) {
+        Objects.requireNonNull(keyPrefix, "keyPrefix");
+        if (!keyPrefix.endsWith("/")) {
+            throw new IllegalArgumentException("key prefix must end with '/' so it matches whole path segments,"
+                    + " e.g. 'users/42/'; got '" + keyPrefix + "' (for one object use issueForObject)");
+        }
+        if (!isPlainPath(keyPrefix.substring(0, keyPrefix.length() - 1))) {
+            throw new IllegalArgumentException("key prefix '" + keyPrefix + "' must not start with '/' or have an"
+                    + " empty, '.' or '..' segment or a backslash");
+        }
         return issue(bucket, "p", keyPrefix, subject, validity);
+    }
+
+    /** True if the path's segments are all non-empty, none is {@code .} or {@code ..}, and it has no backslash. */
+    private static boolean isPlainPath(String path) {
+        if (path.indexOf('\\') >= 0) {
+            return false;
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True if the object is the bound object, or a plain path under the bound prefix. */
+    private static boolean covers(JsonNode payload, String object) {
+        if (payload.has("o")) {
+            return payload.get("o").asText().equals(object);
+        }
+        String prefix = payload.get("p").asText();
+        // Tokens are issued only for prefixes ending in '/'; the boundary is enforced here too.
+        String folder = prefix.endsWith("/") ? prefix : prefix + "/";
+        return object.startsWith(folder) && object.length() > folder.length() && isPlainPath(object);
     }
 
     private String issue(String bucket, String kind, String key, String subject, Duration validity) {
@@ -133,16 +174,22 @@ public final class UploadTokens {
                     + LogSafe.text(parts[1]) + "' is not accepted (accepted: " + keys.keySet() + ")");
         }
         byte[] presented;
-        JsonNode payload;
+        byte[] payloadJson;
         try {
-            presented = B64D.decode(parts[3]);
-            payload = JsonCodec.MAPPER.readTree(B64D.decode(parts[2]));
-        } catch (IllegalArgumentException | IOException e) {
-            throw invalid("does not decode");
+            presented = canonicalDecode(parts[3]);
+            payloadJson = canonicalDecode(parts[2]);
+        } catch (IllegalArgumentException e) {
+            throw invalid("is not canonical unpadded base64url");
         }
         byte[] expected = mac(secret, parts[0] + "." + parts[1] + "." + parts[2]);
         if (!MessageDigest.isEqual(expected, presented)) {
             throw invalid("MAC does not match under key '" + parts[1] + "'");
+        }
+        JsonNode payload;
+        try {
+            payload = JsonCodec.MAPPER.readTree(payloadJson); // parsed only once authentic
+        } catch (IOException e) {
+            throw invalid("payload is not JSON");
         }
         if (payload == null || !payload.isObject() || !payload.path("b").isTextual() || !payload.path("e").isIntegralNumber()
                 || !(payload.path("o").isTextual() ^ payload.path("p").isTextual())) {
@@ -166,15 +213,25 @@ public final class UploadTokens {
         if (object == null) {
             throw new CallbackRejectedException(UPLOAD_TOKEN_MISMATCH, "callback names no object to match the upload token");
         }
-        boolean matches = payload.has("o")
-                ? payload.get("o").asText().equals(object)
-                : object.startsWith(payload.get("p").asText());
-        if (!matches) {
+        if (!covers(payload, object)) {
             throw new CallbackRejectedException(UPLOAD_TOKEN_MISMATCH, "callback object '" + LogSafe.text(object)
-                    + "' is not the " + (payload.has("o") ? "object" : "key prefix") + " the upload token was issued for");
+                    + "' is not " + (payload.has("o") ? "the object" : "a plain path (no empty, '.' or '..' segments, no"
+                    + " backslash) under the key prefix") + " the upload token was issued for");
         }
         JsonNode subject = payload.get("s");
         return subject == null || subject.isNull() ? null : subject.asText();
+    }
+
+    /**
+     * Decodes unpadded base64url, accepting only the one spelling the issuer writes: padding or
+     * flipped unused bits would make other strings of the same token.
+     */
+    private static byte[] canonicalDecode(String part) {
+        byte[] bytes = B64D.decode(part);
+        if (!B64.encodeToString(bytes).equals(part)) {
+            throw new IllegalArgumentException("not canonical");
+        }
+        return bytes;
     }
 
     private static CallbackRejectedException invalid(String why) {
@@ -225,7 +282,9 @@ public final class UploadTokens {
 
         private void addKey(String keyId, byte[] secret) {
             if (keyId == null || !KEY_ID.matcher(keyId).matches()) {
-                throw new IllegalArgumentException("key id must be 1 to 32 of A-Z a-z 0-9 _ -, got '" + keyId + "'");
+                // Not echoed: a malformed id may be a secret passed in the wrong place.
+                throw new IllegalArgumentException("key id must be 1 to 32 of A-Z a-z 0-9 _ -, got "
+                        + (keyId == null ? "null" : "a string of " + keyId.length() + " characters"));
             }
             Objects.requireNonNull(secret, "secret");
             if (secret.length < MIN_SECRET_BYTES) {

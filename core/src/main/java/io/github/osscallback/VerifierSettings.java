@@ -2,6 +2,8 @@ package io.github.osscallback;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +23,8 @@ import java.util.Set;
  *   <li>{@code bodyFields}: {@code variable=field} pairs, e.g. {@code object=filename,size=length}</li>
  *   <li>{@code signedPathPrefix}: a path prefix a reverse proxy strips, e.g. {@code /api}</li>
  *   <li>{@code uploadTokenKeys}: {@code keyId=base64secret} pairs turning on {@link UploadTokens};
- *       the first key signs, the others are still accepted</li>
+ *       the first key signs, the others are still accepted. Errors name a bad pair by its position
+ *       and never quote it, since any part of it may be secret</li>
  *   <li>{@code expectedBuckets}: with {@code uploadTokenKeys}, the buckets callbacks may name</li>
  *   <li>{@code replayWindowSeconds}: turns on in-memory replay protection for this window</li>
  *   <li>{@code expectedBodyType}: {@code form} or {@code json}, refusing bodies of the other type</li>
@@ -36,6 +39,9 @@ public final class VerifierSettings {
             "remoteKeyFetching", "bodyFields", "signedPathPrefix", "uploadTokenKeys", "expectedBuckets",
             "replayWindowSeconds", "expectedBodyType");
 
+    /** Settings whose values are secret: never put into a message. */
+    private static final Set<String> SECRET_SETTINGS = Set.of("uploadTokenKeys");
+
     private VerifierSettings() {
     }
 
@@ -49,6 +55,9 @@ public final class VerifierSettings {
             if (!NAMES.contains(name)) {
                 throw new IllegalArgumentException("unknown setting '" + name + "'; known settings are " + NAMES);
             }
+            if (SECRET_SETTINGS.contains(name)) {
+                continue; // applied below, with messages that never echo the value
+            }
             try {
                 applyOne(name, value, builder);
             } catch (IllegalArgumentException ex) {
@@ -57,39 +66,62 @@ public final class VerifierSettings {
         }
         String keys = settings.get("uploadTokenKeys");
         if (keys != null) {
-            try {
-                builder.uploadTokens(uploadTokens(keys, settings.getOrDefault("expectedBuckets", "")));
-            } catch (IllegalArgumentException ex) {
-                // The value holds secrets: name the setting, never echo it.
-                throw new IllegalArgumentException("setting uploadTokenKeys: " + ex.getMessage(), ex);
-            }
+            // Throws with no cause: a cause's message could quote the secret.
+            builder.uploadTokens(uploadTokens(keys, settings.getOrDefault("expectedBuckets", "")));
         }
     }
 
+    /**
+     * Parses {@code keyId=base64secret} entries. A typo (a missing id, a colon for the '=', stray
+     * padding) can put secret text anywhere in an entry, so errors name the entry by its position
+     * and echo nothing of it, not even the part that should have been the key id.
+     */
     private static UploadTokens uploadTokens(String keys, String buckets) {
+        List<String> entries = split(keys == null ? "" : keys);
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("setting uploadTokenKeys: at least one keyId=base64secret entry is required");
+        }
         UploadTokens.Builder tokens = UploadTokens.builder();
-        boolean first = true;
-        for (String pair : split(keys)) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("each key is keyId=base64secret");
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String entry = entries.get(i);
+            String where = "setting uploadTokenKeys: entry " + (i + 1) + " of " + entries.size();
+            int eq = entry.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException(where + " has no '='; write keyId=base64secret");
             }
-            String id = pair.substring(0, eq);
+            String id = entry.substring(0, eq);
+            String encoded = entry.substring(eq + 1);
+            if (!UploadTokens.KEY_ID.matcher(id).matches()) {
+                throw new IllegalArgumentException(where + " does not start with a key id (1 to 32 of A-Z a-z 0-9 _ -)"
+                        + " followed by '='; write keyId=base64secret");
+            }
+            if (encoded.isEmpty() || encoded.startsWith("=")) {
+                throw new IllegalArgumentException(where + " has no secret after its key id (is it a secret with its"
+                        + " padding but no key id?); write keyId=base64secret");
+            }
             byte[] secret;
             try {
-                secret = java.util.Base64.getDecoder().decode(pair.substring(eq + 1));
+                secret = Base64.getDecoder().decode(encoded);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("secret of key '" + id + "' is not base64");
+                throw new IllegalArgumentException(where + " has a secret that is not base64; write keyId=base64secret");
             }
-            if (first) {
-                tokens.signingKey(id, secret);
-                first = false;
-            } else {
-                tokens.acceptedKey(id, secret);
+            if (secret.length < UploadTokens.MIN_SECRET_BYTES) {
+                throw new IllegalArgumentException(where + " has a secret of " + secret.length + " bytes; at least "
+                        + UploadTokens.MIN_SECRET_BYTES + " random bytes are required");
             }
-        }
-        if (first) {
-            throw new IllegalArgumentException("at least one key is required");
+            if (!ids.add(id)) {
+                throw new IllegalArgumentException(where + " repeats the key id of an earlier entry");
+            }
+            try {
+                if (i == 0) {
+                    tokens.signingKey(id, secret);
+                } else {
+                    tokens.acceptedKey(id, secret);
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(where + " is not a valid key");
+            }
         }
         tokens.expectedBuckets(split(buckets).toArray(new String[0]));
         return tokens.build();

@@ -92,6 +92,22 @@ class ReplayProtectionTest {
     }
 
     @Test
+    void fullInMemoryStoreFailsClosedAndStillRefusesReplays() throws Exception {
+        CallbackVerifier v = builder().replayProtection(Duration.ofMinutes(10), ReplayStore.inMemory(2, clock)).build();
+        CallbackRequest first = callback("/cb", "object=a&reqId=1");
+        v.verify(first);
+        v.verify(callback("/cb", "object=a&reqId=2"));
+        CallbackRejectedException full = assertThrows(CallbackRejectedException.class,
+                () -> v.verify(callback("/cb", "object=a&reqId=3")));
+        assertEquals(CallbackRejectedException.Reason.REPLAY_STORE_UNAVAILABLE, full.reason());
+        assertEquals(503, full.reason().httpStatus());
+        assertEquals(CallbackRejectedException.Reason.REPLAYED,
+                assertThrows(CallbackRejectedException.class, () -> v.verify(first)).reason());
+        clock.advance(Duration.ofMinutes(10));
+        v.verify(callback("/cb", "object=a&reqId=3"));
+    }
+
+    @Test
     void isOffByDefault() throws Exception {
         CallbackVerifier v = builder().build();
         CallbackRequest request = callback("/cb", "a=1");

@@ -2,13 +2,17 @@ package io.github.osscallback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.osscallback.testing.OssCallbackSigner;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The container-neutral settings parser and the JSON replies OSS expects. */
 class SettingsAndReplyTest {
@@ -39,6 +43,76 @@ class SettingsAndReplyTest {
         assertThrows(IllegalArgumentException.class, () -> CallbackVerifier.builder().settings(Map.of("pinnedOssKey", "yes")));
         assertThrows(IllegalArgumentException.class, () -> CallbackVerifier.builder().settings(Map.of("bodyFields", "objekt=f")));
         assertThrows(IllegalArgumentException.class, () -> CallbackVerifier.builder().settings(Map.of("keyUrlPrefixes", " ")));
+    }
+
+    /** 32 random bytes each, in base64 with '+', '/' and one '=' pad. */
+    static final String SECRET = "1NUP+Mo2vS32bAZb+mwGPedvyzyn/4DzYsvoes7+Jy8=";
+    static final String OTHER_SECRET = "ix/R1qtpZN4n4J0TzsaNSK4K++PRcQrvRnfA0q2vSUc=";
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "{S}",                      // secret without key id
+        "{S_UNPADDED}",             // the same, padding stripped
+        "k1:{S}",                   // colon for '='
+        "k1:{S_UNPADDED}",
+        "k1 = {S}",                 // spaces around '='
+        "{S}=k1",                   // reversed
+        "={S}",                     // empty key id
+        "k1==",                     // padding only, no secret
+        "k1=={S}",                  // doubled =
+        "k1={S},k2==",              // second entry without its secret
+        "k1={S};k2={T}",            // semicolon for the separator
+        "k1={S},k1={T}",            // repeated key id
+        "k1=\"{S}\"",               // quoted
+        "k1={S}==",                 // extra padding
+        "k1={S_URL}",               // URL-safe alphabet
+        "k1={S_SHORT}",             // too short
+        "k1={T},{S}",               // second entry is a bare secret
+        "averyveryveryverylongkeyidthatisover32={S}",
+    })
+    void uploadTokenKeysTyposNeverEchoTheSecret(String template) {
+        String value = template
+                .replace("{S_UNPADDED}", SECRET.replace("=", ""))
+                .replace("{S_URL}", SECRET.replace('+', '-').replace('/', '_') + "-_")
+                .replace("{S_SHORT}", SECRET.substring(0, 20))
+                .replace("{S}", SECRET)
+                .replace("{T}", OTHER_SECRET);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CallbackVerifier.builder().settings(Map.of("uploadTokenKeys", value)));
+        assertTrue(e.getMessage().contains("uploadTokenKeys"), e.getMessage());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            assertNoPartOf(SECRET, t.getMessage());
+            assertNoPartOf(OTHER_SECRET, t.getMessage());
+            assertNoPartOf(SECRET.replace('+', '-').replace('/', '_'), t.getMessage());
+        }
+    }
+
+    @Test
+    void uploadTokenKeyErrorsNameTheEntryByPosition() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CallbackVerifier.builder().settings(Map.of("uploadTokenKeys", "k1=" + SECRET + ", k2:" + OTHER_SECRET)));
+        assertTrue(e.getMessage().contains("entry 2 of 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("keyId=base64secret"), e.getMessage());
+    }
+
+    @Test
+    void uploadTokensBuilderNeverEchoesWhatItWasGivenAsAKeyId() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UploadTokens.builder()
+                .signingKey(SECRET, Base64.getDecoder().decode(SECRET)));
+        assertNoPartOf(SECRET, e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> UploadTokens.builder()
+                .signingKey("k1", Base64.getDecoder().decode(SECRET.substring(0, 20))));
+        assertNoPartOf(SECRET, e.getMessage());
+    }
+
+    private static void assertNoPartOf(String secret, String message) {
+        if (message == null) {
+            return;
+        }
+        for (int i = 0; i + 6 <= secret.length(); i++) {
+            String part = secret.substring(i, i + 6);
+            assertFalse(message.contains(part), "message contains '" + part + "' of the secret: " + message);
+        }
     }
 
     @Test

@@ -123,6 +123,98 @@ class UploadTokensTest {
     }
 
     @Test
+    void prefixMatchesOnlyOnASegmentBoundary() throws Exception {
+        String token = tokens.issueForPrefix("photos", "users/4/", "user-4", Duration.ofMinutes(15));
+        verifier(tokens).verify(ossCallback(params(token), "photos", "users/4/x"));
+        assertEquals(UPLOAD_TOKEN_MISMATCH, rejection(verifier(tokens), ossCallback(params(token), "photos", "users/42/x")));
+        assertEquals(UPLOAD_TOKEN_MISMATCH, rejection(verifier(tokens), ossCallback(params(token), "photos", "users/4")));
+        assertEquals(UPLOAD_TOKEN_MISMATCH, rejection(verifier(tokens), ossCallback(params(token), "photos", "users/4/")));
+    }
+
+    @Test
+    void prefixWithoutTrailingSlashInAGenuineTokenStillMatchesOnlyOnABoundary() throws Exception {
+        // Such tokens cannot be issued any more; one signed by hand (as an older version could) is
+        // still held to the boundary.
+        String token = resigned(withPayload(tokens.issueForPrefix("photos", "users/4/", null, Duration.ofMinutes(15)),
+                p -> p.put("p", "users/4")));
+        verifier(tokens).verify(ossCallback(params(token), "photos", "users/4/x"));
+        assertEquals(UPLOAD_TOKEN_MISMATCH, rejection(verifier(tokens), ossCallback(params(token), "photos", "users/42/x")));
+    }
+
+    private static String resigned(String token) throws Exception {
+        String signedPart = token.substring(0, token.lastIndexOf('.'));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SECRET_1, "HmacSHA256"));
+        return signedPart + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(mac.doFinal(signedPart.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void prefixWithoutTrailingSlashIsRefusedAtIssue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> tokens.issueForPrefix("photos", "users/4", null, Duration.ofMinutes(15)));
+        assertTrue(e.getMessage().contains("must end with '/'"), e.getMessage());
+        for (String bad : new String[] {"/users/4/", "users//4/", "users/./4/", "users/../4/", "users\\4/", "/", "../"}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> tokens.issueForPrefix("photos", bad, null, Duration.ofMinutes(15)), bad);
+        }
+    }
+
+    @Test
+    void prefixTokenRefusesTraversalAndOddSegments() throws Exception {
+        String token = tokens.issueForPrefix("photos", "users/42/", "user-42", Duration.ofMinutes(15));
+        for (String object : new String[] {"users/42/../43/secret", "users/42/..", "users/42/./x", "users/42/.",
+            "users/42//x", "users/42/x/", "users/42/x//y", "users/42/x\\..\\..\\43\\secret", "users/42/a\\b"}) {
+            assertEquals(UPLOAD_TOKEN_MISMATCH, rejection(verifier(tokens), ossCallback(params(token), "photos", object)),
+                    object);
+        }
+        // Dots inside a segment are ordinary names.
+        verifier(tokens).verify(ossCallback(params(token), "photos", "users/42/..x/a.b/...jpg"));
+    }
+
+    @Test
+    void objectTokenRequiresTheExactObject() throws Exception {
+        String token = tokens.issueForObject("photos", "users/42/cat.jpg", null, Duration.ofMinutes(15));
+        for (String object : new String[] {"users/42/cat.jpg/", "users/42/cat.jpg/x", "users/42/./cat.jpg",
+            "users/42//cat.jpg", "users/42/cat.JPG", "users/42/cat.jp", " users/42/cat.jpg"}) {
+            assertEquals(UPLOAD_TOKEN_MISMATCH, rejection(verifier(tokens), ossCallback(params(token), "photos", object)),
+                    object);
+        }
+        verifier(tokens).verify(ossCallback(params(token), "photos", "users/42/cat.jpg"));
+    }
+
+    @Test
+    void onlyTheCanonicalBase64SpellingOfATokenIsAccepted() throws Exception {
+        String token = null;
+        String[] parts = null;
+        // Find a token whose parts have unused bits in their last character (length % 4 of 2 or 3).
+        for (int i = 0; parts == null || parts[2].length() % 4 < 2 || parts[3].length() % 4 < 2; i++) {
+            token = tokens.issueForObject("photos", "a" + i + ".jpg", null, Duration.ofMinutes(15));
+            parts = token.split("\\.");
+        }
+        String object = JsonCodec.MAPPER.readTree(Base64.getUrlDecoder().decode(parts[2])).get("o").asText();
+        verifier(tokens).verify(ossCallback(params(token), "photos", object));
+        for (int part : new int[] {2, 3}) {
+            String[] flipped = parts.clone();
+            flipped[part] = flipLowestBit(parts[part]);
+            assertTrue(Arrays.equals(Base64.getUrlDecoder().decode(flipped[part]), Base64.getUrlDecoder().decode(parts[part])),
+                    "the flipped bit is unused, so the bytes are the same");
+            assertEquals(UPLOAD_TOKEN_INVALID,
+                    rejection(verifier(tokens), ossCallback(params(String.join(".", flipped)), "photos", object)));
+            String[] padded = parts.clone();
+            padded[part] = parts[part] + "=".repeat(4 - parts[part].length() % 4);
+            assertEquals(UPLOAD_TOKEN_INVALID,
+                    rejection(verifier(tokens), ossCallback(params(String.join(".", padded)), "photos", object)));
+        }
+    }
+
+    private static String flipLowestBit(String base64url) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(base64url.charAt(base64url.length() - 1));
+        return base64url.substring(0, base64url.length() - 1) + alphabet.charAt(last ^ 1);
+    }
+
+    @Test
     void rejectsTamperedExpiry() throws Exception {
         String token = tokens.issueForObject("photos", "a.jpg", "u", Duration.ofMinutes(1));
         String tampered = withPayload(token, p -> p.put("e", p.get("e").asLong() + 86_400));
