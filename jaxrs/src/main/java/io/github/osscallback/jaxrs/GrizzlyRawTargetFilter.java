@@ -4,7 +4,10 @@ import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Context;
+import java.nio.charset.StandardCharsets;
+import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.util.DataChunk;
 
 /**
  * Reads the raw target of a request served by Jersey's Grizzly container, which binds Grizzly's
@@ -30,8 +33,12 @@ final class GrizzlyRawTargetFilter implements ContainerRequestFilter {
             if (grizzlyRequest == null) {
                 return;
             }
-            path = grizzlyRequest.getRequestURI();
-            query = grizzlyRequest.getQueryString();
+            // Decoded as UTF-8 here: Request.getRequestURI() reads the bytes as ISO-8859-1, and
+            // getQueryString() in whatever encoding the application set for parameters.
+            HttpRequestPacket packet = grizzlyRequest.getRequest();
+            path = packet.getRequestURIRef().getOriginalRequestURIBC().toString(StandardCharsets.UTF_8);
+            DataChunk rawQuery = packet.getQueryStringDC();
+            query = rawQuery.isNull() ? null : rawQuery.toString(StandardCharsets.UTF_8);
         } catch (RuntimeException notGrizzly) {
             return; // served by another container in the same application
         }

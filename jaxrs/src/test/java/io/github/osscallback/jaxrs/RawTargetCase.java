@@ -38,6 +38,14 @@ record RawTargetCase(String label, String insert, boolean inPath) {
         return inPath && REFUSABLE_PATH_ESCAPES.contains(insert);
     }
 
+    /**
+     * Whether the target holds a raw space, which ends the request target in HTTP: a container
+     * either refuses it or splits the request line there and passes on less than was signed.
+     */
+    boolean breaksRequestLine() {
+        return insert.contains(" ");
+    }
+
     @Override
     public String toString() {
         return (inPath ? "path " : "query ") + label;
