@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * Chooses, once per application, the filters that read the raw request target from the container
  * underneath JAX-RS (see {@link RawTarget}). Each is chosen only when the classes it names can be
- * loaded, so an application without the servlet API or Grizzly never loads a filter that refers
- * to them. Where none applies (e.g. Jersey on the JDK HTTP server, RESTEasy on Netty), the
- * verifier gets {@code UriInfo.getRequestUri()}.
+ * loaded, so an application without the servlet API, Grizzly or Jersey never loads a filter that
+ * refers to them. Where none applies (e.g. RESTEasy on Netty or Vert.x), the verifier gets
+ * {@code UriInfo.getRequestUri()}.
  */
 final class RawTargetSources {
 
@@ -26,6 +26,10 @@ final class RawTargetSources {
                 && present(loader, "org.glassfish.grizzly.http.server.Request")
                 && present(loader, "jakarta.inject.Provider")) {
             sources.add(new GrizzlyRawTargetFilter());
+        }
+        if (present(loader, "org.glassfish.jersey.jdkhttp.JdkHttpHandlerContainer")
+                && present(loader, "org.glassfish.jersey.server.spi.ContainerLifecycleListener")) {
+            sources.add(new JdkHttpRawTargetFilter());
         }
         return sources;
     }
