@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * Registers OSS callback verification in a JAX-RS application in one call:
  * {@code register(new OssCallbackFeature(verifier))}, then annotate callback methods with
- * {@link OssCallbackVerified}. Uses only the {@code jakarta.ws.rs} API, so it runs on Jersey,
+ * {@link OssCallbackVerified}. Needs only the {@code jakarta.ws.rs} API, so it runs on Jersey,
  * RESTEasy and other runtimes.
  *
  * <p>Registered by class instead, it configures itself from application properties named
@@ -23,7 +23,8 @@ import java.util.Objects;
  * runtimes rebuild {@code UriInfo.getRequestUri()}, re-encoding characters. So the feature reads
  * the raw request target from the container underneath: the {@code HttpServletRequest} on any
  * servlet container (Jersey's servlet container, RESTEasy's servlet dispatcher), and Grizzly's
- * request under Jersey's Grizzly container. On other runtimes (e.g. Jersey on the JDK HTTP server,
+ * request under Jersey's Grizzly container, and under Jersey's JDK HTTP server container the
+ * request URI with the server's ISO-8859-1 reading of the bytes undone. On other runtimes (e.g.
  * RESTEasy on Netty or Vert.x) it falls back to {@code UriInfo.getRequestUri()}, and a genuine
  * callback whose URL has characters that runtime re-encodes fails with {@code signature_mismatch}.
  *

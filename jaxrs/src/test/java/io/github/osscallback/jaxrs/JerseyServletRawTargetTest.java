@@ -36,7 +36,7 @@ class JerseyServletRawTargetTest {
 
         @Override
         void stop() throws Exception {
-            host.close();
+            host.stop();
         }
     }
 
@@ -62,7 +62,7 @@ class JerseyServletRawTargetTest {
 
         @Override
         void stop() throws Exception {
-            host.close();
+            host.stop();
         }
     }
 }

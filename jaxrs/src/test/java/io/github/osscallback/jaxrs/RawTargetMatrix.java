@@ -183,6 +183,9 @@ abstract class RawTargetMatrix {
     }
 
     private void writeSummary() throws IOException {
+        if (passed.isEmpty() && refusedByCore.isEmpty() && refusedByContainer.isEmpty() && failed.isEmpty()) {
+            return; // the runtime was not started here
+        }
         StringBuilder out = new StringBuilder(runtime()).append(": ")
                 .append(passed.size() + refusedByCore.size()).append(" verified as required (")
                 .append(refusedByCore.size()).append(" of them 400 by the malformed-path rule), ")

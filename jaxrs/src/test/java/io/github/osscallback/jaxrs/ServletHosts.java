@@ -21,8 +21,10 @@ import org.eclipse.jetty.server.ServerConnector;
 /** Embedded Jetty 12 and Tomcat 10.1 serving one servlet at {@code /app/api/*} on 127.0.0.1. */
 final class ServletHosts {
 
-    interface Host extends AutoCloseable {
+    interface Host {
         int port();
+
+        void stop() throws Exception;
     }
 
     private ServletHosts() {
@@ -75,7 +77,7 @@ final class ServletHosts {
             }
 
             @Override
-            public void close() throws Exception {
+            public void stop() throws Exception {
                 server.stop();
             }
         };
@@ -100,7 +102,7 @@ final class ServletHosts {
             }
 
             @Override
-            public void close() throws Exception {
+            public void stop() throws Exception {
                 tomcat.stop();
                 tomcat.destroy();
             }
