@@ -33,7 +33,7 @@ final class GrizzlyRawTargetFilter implements ContainerRequestFilter {
             if (grizzlyRequest == null) {
                 return;
             }
-            // Decoded as UTF-8 here: Request.getRequestURI() reads the bytes as ISO-8859-1, and
+            // Decoded as UTF-8 here: Request.getRequestURI() does not read the bytes as UTF-8, and
             // getQueryString() in whatever encoding the application set for parameters.
             HttpRequestPacket packet = grizzlyRequest.getRequest();
             path = packet.getRequestURIRef().getOriginalRequestURIBC().toString(StandardCharsets.UTF_8);
