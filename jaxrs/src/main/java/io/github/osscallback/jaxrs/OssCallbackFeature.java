@@ -2,6 +2,7 @@ package io.github.osscallback.jaxrs;
 
 import io.github.osscallback.CallbackVerifier;
 import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 import java.util.HashMap;
@@ -11,12 +12,21 @@ import java.util.Objects;
 /**
  * Registers OSS callback verification in a JAX-RS application in one call:
  * {@code register(new OssCallbackFeature(verifier))}, then annotate callback methods with
- * {@link OssCallbackVerified}. Uses only the {@code jakarta.ws.rs} API, so it runs on Jersey,
+ * {@link OssCallbackVerified}. Needs only the {@code jakarta.ws.rs} API, so it runs on Jersey,
  * RESTEasy and other runtimes.
  *
  * <p>Registered by class instead, it configures itself from application properties named
  * {@value #PROPERTY_PREFIX} followed by a {@link io.github.osscallback.VerifierSettings} name
  * (e.g. {@code oss.callback.keyUrlPrefixes}).
+ *
+ * <p>OSS signs the path and query exactly as it sent them, which the JAX-RS API does not expose:
+ * runtimes rebuild {@code UriInfo.getRequestUri()}, re-encoding characters. So the feature reads
+ * the raw request target from the container underneath: the {@code HttpServletRequest} on any
+ * servlet container (Jersey's servlet container, RESTEasy's servlet dispatcher), and Grizzly's
+ * request under Jersey's Grizzly container, and under Jersey's JDK HTTP server container the
+ * request URI with the server's ISO-8859-1 reading of the bytes undone. On other runtimes (e.g.
+ * RESTEasy on Netty or Vert.x) it falls back to {@code UriInfo.getRequestUri()}, and a genuine
+ * callback whose URL has characters that runtime re-encodes fails with {@code signature_mismatch}.
  *
  * <p>On Jetty, set {@code HttpConfiguration.setHeaderCacheCaseSensitive(true)}: Jetty's default
  * header cache may hand the filter a signature whose letters changed case, which then fails.
@@ -54,6 +64,10 @@ public final class OssCallbackFeature implements Feature {
                 }
             });
             v = CallbackVerifier.builder().settings(settings).build();
+        }
+        // The raw target must be in place before the verifying filter runs.
+        for (ContainerRequestFilter source : RawTargetSources.available()) {
+            context.register(source, Priorities.AUTHENTICATION - 1);
         }
         context.register(new OssCallbackRequestFilter(v), Priorities.AUTHENTICATION);
         context.register(new OssCallbackEntityInterceptor(), Priorities.ENTITY_CODER);

@@ -8,13 +8,13 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.net.URI;
 import java.util.List;
 
 /**
  * Verifies requests to {@link OssCallbackVerified} methods, restores the entity stream for the
  * resource, and stores the {@link OssCallback} as a request property. Rejections abort the
- * request with the JSON error reply; the resource method is never called.
+ * request with the JSON error reply; the resource method is never called. The path and query
+ * verified are the raw ones a {@link RawTargetSources source filter} found, else the request URI.
  */
 @OssCallbackVerified
 final class OssCallbackRequestFilter implements ContainerRequestFilter {
@@ -32,7 +32,7 @@ final class OssCallbackRequestFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext context) {
-        URI uri = context.getUriInfo().getRequestUri();
+        RawTarget target = RawTarget.of(context);
         try {
             // Not hasEntity(): on Jersey it waits for the first body byte, so an oversized declared
             // length would be refused only once the client starts sending.
@@ -42,8 +42,8 @@ final class OssCallbackRequestFilter implements ContainerRequestFilter {
                     : new byte[0];
             CallbackRequest.Builder request = CallbackRequest.builder()
                     .method(context.getMethod())
-                    .path(uri.getRawPath())
-                    .query(uri.getRawQuery())
+                    .path(target.path)
+                    .query(target.query)
                     .body(body);
             for (String name : CallbackRequest.HEADERS_READ) {
                 List<String> values = context.getHeaders().get(name);

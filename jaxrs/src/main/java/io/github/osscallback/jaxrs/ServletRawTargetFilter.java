@@ -1,0 +1,39 @@
+package io.github.osscallback.jaxrs;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.Context;
+
+/**
+ * Reads the raw target of a JAX-RS request served by a servlet container (Jersey's servlet
+ * container, RESTEasy's servlet dispatcher): {@code getRequestURI()} and {@code getQueryString()}
+ * are what the client sent. Registered only when the servlet API is present; on a runtime that
+ * is not servlet-based it finds no servlet request and stores nothing.
+ */
+@OssCallbackVerified
+final class ServletRawTargetFilter implements ContainerRequestFilter {
+
+    @Context
+    private HttpServletRequest request;
+
+    @Override
+    public void filter(ContainerRequestContext context) {
+        HttpServletRequest servletRequest = request;
+        if (servletRequest == null) {
+            return; // the runtime has no servlet request to inject (Jersey on Grizzly, say)
+        }
+        String path;
+        String query;
+        try {
+            path = servletRequest.getRequestURI();
+            query = servletRequest.getQueryString();
+        } catch (RuntimeException notServlet) {
+            // Runtimes that inject a proxy (RESTEasy) throw here when the request came from elsewhere.
+            return;
+        }
+        if (path != null) {
+            context.setProperty(RawTarget.PROPERTY, new RawTarget(path, query));
+        }
+    }
+}

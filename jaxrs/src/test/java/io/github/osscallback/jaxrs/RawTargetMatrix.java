@@ -1,0 +1,220 @@
+package io.github.osscallback.jaxrs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.osscallback.CallbackReply;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.KeyUrlPolicy;
+import io.github.osscallback.testing.LoopbackKeyServer;
+import io.github.osscallback.testing.OssCallbackSigner;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Genuine callbacks whose URL holds any printable ASCII character, percent escape (valid,
+ * invalid, encoded slash, control characters) or raw UTF-8, in the path or in the query, signed as
+ * OSS signs and sent over a raw socket, must verify through the JAX-RS feature on a given runtime.
+ * What the container or JAX-RS runtime refuses before the application sees the request (it never
+ * reaches the pre-matching marker filter, and the answer is neither our resource's nor our
+ * filter's) is not ours: it is recorded, reported in the summary, and the case is skipped.
+ * One server per runtime serves every case.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RawTargetMatrix {
+
+    static final String CASE_HEADER = "x-matrix-case";
+    private static final byte[] BODY = "bucket=b&object=o.jpg".getBytes(StandardCharsets.UTF_8);
+    /** Case ids whose request reached JAX-RS (the pre-matching marker filter). */
+    private static final Set<String> REACHED = ConcurrentHashMap.newKeySet();
+    /** Case ids whose request passed the servlet container (for runtimes served by one). */
+    private static final Set<String> PASSED_CONTAINER = ConcurrentHashMap.newKeySet();
+    private static final AtomicLong IDS = new AtomicLong();
+
+    static void markPassedContainer(String id) {
+        if (id != null) {
+            PASSED_CONTAINER.add(id);
+        }
+    }
+
+    /** The callback endpoint: any path below {@code cb}. */
+    @Path("cb")
+    public static class MatrixResource {
+        @POST
+        @Path("{rest: [\\s\\S]*}")
+        @OssCallbackVerified
+        public CallbackReply callback() {
+            return CallbackReply.json(Map.of("verified", true));
+        }
+    }
+
+    /** Marks that a request got past the container into the JAX-RS runtime. */
+    @PreMatching
+    public static class ReachedMarker implements ContainerRequestFilter {
+        @Override
+        public void filter(ContainerRequestContext context) {
+            String id = context.getHeaderString(CASE_HEADER);
+            if (id != null) {
+                REACHED.add(id);
+            }
+        }
+    }
+
+    private final OssCallbackSigner signer = OssCallbackSigner.generate();
+    private final List<String> passed = new ArrayList<>();
+    private final List<String> refusedByCore = new ArrayList<>();
+    private final Map<String, String> refusedByContainer = new LinkedHashMap<>();
+    private final Map<String, String> failed = new LinkedHashMap<>();
+    private LoopbackKeyServer keyServer;
+    private String keyUrl;
+    private int port;
+
+    /** A name for the summary, e.g. "Jersey on Jetty 12". */
+    abstract String runtime();
+
+    /**
+     * Starts the runtime on 127.0.0.1 serving {@link MatrixResource} and {@link ReachedMarker}
+     * with {@code new OssCallbackFeature(verifier)}.
+     *
+     * @return the port
+     */
+    abstract int start(CallbackVerifier verifier) throws Exception;
+
+    /** The path under which {@code cb} is served, e.g. {@code /app/api/cb}. */
+    abstract String callbackPrefix();
+
+    abstract void stop() throws Exception;
+
+    @BeforeAll
+    void startServers() throws Exception {
+        keyServer = LoopbackKeyServer.start();
+        keyServer.serve("/oss/key.pem", signer.publicKeyPem());
+        keyUrl = keyServer.url("/oss/key.pem");
+        port = start(CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build())
+                .build());
+    }
+
+    @AfterAll
+    void stopServers() throws Exception {
+        try {
+            stop();
+        } finally {
+            keyServer.close();
+            writeSummary();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> genuineCallbacksVerifyWhateverTheTargetHolds() {
+        return RawTargetCase.all().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> check(c)));
+    }
+
+    private void check(RawTargetCase c) throws IOException {
+        String path = c.path(callbackPrefix());
+        String query = c.query();
+        String target = query == null ? path : path + "?" + query;
+        String id = Long.toString(IDS.incrementAndGet());
+        String name = c.toString();
+        RawHttp.Response response;
+        try {
+            response = send(path, query, target, id);
+        } catch (SocketException reset) {
+            // A container that refuses a request line closes without reading the body, and the
+            // unread body makes the close a reset that may overtake its 400.
+            if (!REACHED.remove(id) && !PASSED_CONTAINER.remove(id)) {
+                refusedByContainer.put(name, "connection reset");
+                throw new TestAbortedException(runtime() + " reset the connection for " + target);
+            }
+            throw reset;
+        }
+        boolean reached = REACHED.remove(id);
+        boolean passedContainer = PASSED_CONTAINER.remove(id);
+        if (response.status() == 200 && response.body().contains("\"verified\":true")) {
+            passed.add(name);
+            return;
+        }
+        if (response.body().contains("\"status\":\"REJECTED\"")) {
+            if (c.breaksRequestLine() && response.body().contains("\"signature_mismatch\"")) {
+                refusedByContainer.put(name, response.status() + " (the container cut the target at the space)");
+                throw new TestAbortedException(runtime() + " passed on only part of " + target);
+            }
+            if (response.status() == 400 && c.mayBeRefusedByUs()) {
+                refusedByCore.add(name);
+                return;
+            }
+            failed.put(name, response.status() + " " + response.body());
+            fail(runtime() + " rejected a genuine callback to " + target + ": " + response.status() + " "
+                    + response.body());
+        }
+        if (!reached) {
+            // On a servlet container, say whether the servlet container or the JAX-RS runtime's servlet refused it.
+            refusedByContainer.put(name, response.status() + (passedContainer ? " by the JAX-RS runtime" : ""));
+            throw new TestAbortedException(runtime() + " refused " + target + " with " + response.status()
+                    + " before the application saw it");
+        }
+        failed.put(name, response.status() + " " + response.body());
+        fail(runtime() + " answered " + target + " with " + response.status() + " " + response.body());
+    }
+
+    /** Sends a callback signed for one path and query to a target, marked with a case id. */
+    private RawHttp.Response send(String signedPath, String signedQuery, String target, String id) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("authorization", signer.sign(signedPath, signedQuery, BODY));
+        headers.put("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl));
+        headers.put("content-type", "application/x-www-form-urlencoded");
+        headers.put(CASE_HEADER, id);
+        return RawHttp.post(port, target, headers, BODY);
+    }
+
+    @Test
+    void aQueryEncodedOtherwiseThanSignedIsRejected() throws IOException {
+        // The same to a decoder, but OSS signs the query as sent: verifying anything else would be wrong.
+        RawHttp.Response response = send(callbackPrefix() + "/q", "k=a!z", callbackPrefix() + "/q?k=a%21z", "none");
+        assertEquals(403, response.status(), response.body());
+        assertTrue(response.body().contains("\"signature_mismatch\""), response.body());
+    }
+
+    private void writeSummary() throws IOException {
+        if (passed.isEmpty() && refusedByCore.isEmpty() && refusedByContainer.isEmpty() && failed.isEmpty()) {
+            return; // the runtime was not started here
+        }
+        StringBuilder out = new StringBuilder(runtime()).append(": ")
+                .append(passed.size() + refusedByCore.size()).append(" verified as required (")
+                .append(refusedByCore.size()).append(" of them 400 by the malformed-path rule), ")
+                .append(refusedByContainer.size()).append(" refused by the container or runtime, ")
+                .append(failed.size()).append(" failed\n");
+        refusedByContainer.forEach((name, status) -> out.append("  refused ").append(status).append(": ")
+                .append(name).append('\n'));
+        refusedByCore.forEach(name -> out.append("  400 by core: ").append(name).append('\n'));
+        failed.forEach((name, answer) -> out.append("  FAILED: ").append(name).append(" -> ").append(answer)
+                .append('\n'));
+        System.out.print(out);
+        java.nio.file.Path dir = java.nio.file.Path.of("target", "raw-target-matrix");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(runtime().replaceAll("[^A-Za-z0-9]+", "-") + ".txt"), out);
+    }
+}
