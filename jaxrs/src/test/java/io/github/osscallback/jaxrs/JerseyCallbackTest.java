@@ -190,6 +190,21 @@ class JerseyCallbackTest {
     }
 
     @Test
+    void queryCannotSpeakForAFormParam() throws Exception {
+        // Signed by OSS for a callback URL whose query the uploader chose: @FormParam must never see it.
+        String path = "/app/api/cb/form";
+        String query = "object=users%2F1%2Fadmin.jpg&bucket=other";
+        byte[] body = "bucket=b&object=users%2F42%2Fcat.jpg".getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path + "?" + query))
+                .header("authorization", signer.sign(path, query, body))
+                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
+                .header("content-type", FORM)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        assertRejected(http.send(request, HttpResponse.BodyHandlers.ofString()), 400, "ambiguous_parameter");
+    }
+
+    @Test
     void formParamsAreReadableAfterVerification() throws Exception {
         HttpResponse<String> response = post("/app/api/cb/form", FORM, "bucket=b&object=a+b.txt", Map.of());
         assertEquals(200, response.statusCode(), response.body());
