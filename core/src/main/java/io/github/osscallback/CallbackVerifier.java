@@ -3,6 +3,7 @@ package io.github.osscallback;
 import static io.github.osscallback.CallbackRejectedException.Reason.BODY_TOO_LARGE;
 import static io.github.osscallback.CallbackRejectedException.Reason.BODY_UNREADABLE;
 import static io.github.osscallback.CallbackRejectedException.Reason.INVALID_KEY;
+import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_BODY;
 import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_HEADER;
 import static io.github.osscallback.CallbackRejectedException.Reason.METHOD_NOT_ALLOWED;
 import static io.github.osscallback.CallbackRejectedException.Reason.MISSING_HEADER;
@@ -68,6 +69,7 @@ public final class CallbackVerifier {
     private final UploadTokens uploadTokens;
     private final ReplayStore replayStore;
     private final Duration replayWindow;
+    private final boolean strictBodyParsing;
     /** Header value to checked fetch URI, for allowed URLs only, so repeat callbacks skip the parse. */
     private final Cache<String, TrustedKeyUrl> trustedKeyUrls = Caffeine.newBuilder()
             .executor(Runnable::run) // as in CachingKeySource: no thread switch on the request path
@@ -76,7 +78,8 @@ public final class CallbackVerifier {
 
     private CallbackVerifier(KeyUrlPolicy policy, int maxBodyBytes, PublicKeySource keys,
                              Map<SystemVariable, String> fieldNames, String signedPathPrefix,
-                             UploadTokens uploadTokens, ReplayStore replayStore, Duration replayWindow) {
+                             UploadTokens uploadTokens, ReplayStore replayStore, Duration replayWindow,
+                             boolean strictBodyParsing) {
         this.policy = policy;
         this.maxBodyBytes = maxBodyBytes;
         this.keys = keys;
@@ -85,6 +88,7 @@ public final class CallbackVerifier {
         this.uploadTokens = uploadTokens;
         this.replayStore = replayStore;
         this.replayWindow = replayWindow;
+        this.strictBodyParsing = strictBodyParsing;
     }
 
     /** Starts a configuration; every option has a safe default. */
@@ -178,6 +182,12 @@ public final class CallbackVerifier {
         BodyParser.Parsed parsed = BodyParser.parse(BodyParser.kindOf(contentType), body);
         OssCallback callback = new OssCallback(request.path(), request.query(), keyUrl.decoded, contentType, body,
                 parsed, fieldNames);
+        if (callback.bodyProblem().isPresent()) {
+            if (strictBodyParsing) {
+                throw new CallbackRejectedException(MALFORMED_BODY, callback.bodyProblem().get());
+            }
+            BodyParser.warn(request.path(), callback.bodyProblem().get());
+        }
         if (uploadTokens != null) {
             callback = callback.withUploadSubject(uploadTokens.check(callback.field(UploadTokens.BODY_FIELD).orElse(null),
                     callback.bucket().orElse(null), callback.object().orElse(null)));
@@ -296,6 +306,7 @@ public final class CallbackVerifier {
         private UploadTokens uploadTokens;
         private ReplayStore replayStore;
         private Duration replayWindow;
+        private boolean strictBodyParsing;
 
         private Builder() {
         }
@@ -449,6 +460,18 @@ public final class CallbackVerifier {
             return this;
         }
 
+        /**
+         * Whether a verified callback whose body is not what its content type says is refused
+         * (400 {@code malformed_body}) instead of delivered with {@link OssCallback#bodyProblem()};
+         * default false. OSS does not retry, so a refusal loses the callback: turn this on only
+         * when your templates are known good and a template mistake should fail loudly.
+         */
+        public Builder strictBodyParsing(boolean strict) {
+            once("strictBodyParsing");
+            this.strictBodyParsing = strict;
+            return this;
+        }
+
         /** The clock for key ages; tests pass one they control. */
         public Builder clock(Clock clock) {
             once("clock");
@@ -515,7 +538,7 @@ public final class CallbackVerifier {
             }
             PublicKeySource source = pinned.isEmpty() ? remote : new PinnedKeySource(pinned, remote);
             return new CallbackVerifier(policy, maxBodyBytes, source, OssCallback.copyOf(fieldNames), signedPathPrefix,
-                    uploadTokens, replayStore, replayWindow);
+                    uploadTokens, replayStore, replayWindow, strictBodyParsing);
         }
 
         private URI fetchUri(String keyUrl) {

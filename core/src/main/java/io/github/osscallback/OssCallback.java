@@ -18,6 +18,16 @@ import java.util.OptionalLong;
  *
  * <p>Remember what the signature does not prove (PROTOCOL.md, threat model): the body template is
  * chosen by whoever uploaded, so a field is only as trustworthy as the template that produced it.
+ *
+ * <p>A genuine signature is never refused for the shape of its body (unless the verifier was
+ * built with {@link CallbackVerifier.Builder#strictBodyParsing(boolean)}): OSS signs and delivers
+ * whatever the template produced, and does not retry. A body that is not what its content type
+ * says arrives with a {@link #bodyProblem()}. Its fields are kept where they can still be read
+ * without ambiguity (a form-style template sent as JSON is read with OSS's JSON quoting removed;
+ * a {@code %} that starts no escape is a literal {@code %}); otherwise (duplicate names, text that
+ * is not UTF-8, invalid JSON) {@link #fields()} is empty, so no ambiguous value is ever exposed,
+ * and only the raw {@link #body()} remains. A size or image dimension that is not a whole number
+ * is a problem too, and its typed accessor is empty.
  */
 public final class OssCallback {
 
@@ -30,6 +40,7 @@ public final class OssCallback {
     private final Map<SystemVariable, String> fieldNames;
     private final JsonNode json;
     private final String uploadSubject;
+    private final String bodyProblem;
 
     private OssCallback(OssCallback verified, String uploadSubject) {
         this.path = verified.path;
@@ -41,10 +52,11 @@ public final class OssCallback {
         this.fieldNames = verified.fieldNames;
         this.json = verified.json;
         this.uploadSubject = uploadSubject;
+        this.bodyProblem = verified.bodyProblem;
     }
 
     OssCallback(String path, String query, String keyUrl, String contentType, byte[] body,
-                BodyParser.Parsed parsed, Map<SystemVariable, String> fieldNames) throws CallbackRejectedException {
+                BodyParser.Parsed parsed, Map<SystemVariable, String> fieldNames) {
         this.path = path;
         this.query = query;
         this.keyUrl = keyUrl;
@@ -54,18 +66,20 @@ public final class OssCallback {
         this.fieldNames = fieldNames;
         this.json = parsed.json;
         this.uploadSubject = null;
-        checkNumber(SystemVariable.SIZE);
-        checkNumber(SystemVariable.IMAGE_HEIGHT);
-        checkNumber(SystemVariable.IMAGE_WIDTH);
+        StringBuilder problems = new StringBuilder(parsed.problem == null ? "" : parsed.problem);
+        for (SystemVariable number : NUMBERS) {
+            String value = get(number).orElse(null);
+            if (value != null && parseNonNegative(value) < 0) {
+                problems.append(problems.length() == 0 ? "" : "; ").append("field '")
+                        .append(LogSafe.text(fieldName(number))).append("' carrying ").append(number.placeholder())
+                        .append(" is not a non-negative whole number, so its typed accessor is empty");
+            }
+        }
+        this.bodyProblem = problems.length() == 0 ? null : problems.toString();
     }
 
-    private void checkNumber(SystemVariable variable) throws CallbackRejectedException {
-        String value = get(variable).orElse(null);
-        if (value != null && parseNonNegative(value) < 0) {
-            throw new CallbackRejectedException(MALFORMED_BODY, "field '" + fieldName(variable) + "' carrying "
-                    + variable.placeholder() + " is not a non-negative whole number");
-        }
-    }
+    private static final SystemVariable[] NUMBERS = {
+        SystemVariable.SIZE, SystemVariable.IMAGE_HEIGHT, SystemVariable.IMAGE_WIDTH};
 
     private static long parseNonNegative(String value) {
         if (value.isEmpty() || value.length() > 18) {
@@ -155,6 +169,15 @@ public final class OssCallback {
         return Optional.ofNullable(uploadSubject);
     }
 
+    /**
+     * What was wrong with the body, if it was not what its content type says or a typed field is
+     * not a valid number: one line naming the likely template mistake, never quoting values.
+     * Empty for a body that parsed cleanly. See the class description for which fields remain.
+     */
+    public Optional<String> bodyProblem() {
+        return Optional.ofNullable(bodyProblem);
+    }
+
     /** {@code ${bucket}}. */
     public Optional<String> bucket() {
         return get(SystemVariable.BUCKET);
@@ -170,7 +193,7 @@ public final class OssCallback {
         return get(SystemVariable.ETAG);
     }
 
-    /** {@code ${size}}: the object size in bytes. */
+    /** {@code ${size}}: the object size in bytes; empty if absent or not a whole number. */
     public OptionalLong size() {
         return number(SystemVariable.SIZE);
     }
@@ -226,8 +249,8 @@ public final class OssCallback {
     }
 
     private OptionalLong number(SystemVariable variable) {
-        Optional<String> value = get(variable);
-        return value.isPresent() ? OptionalLong.of(parseNonNegative(value.get())) : OptionalLong.empty();
+        long n = get(variable).map(OssCallback::parseNonNegative).orElse(-1L);
+        return n < 0 ? OptionalLong.empty() : OptionalLong.of(n);
     }
 
     /**
@@ -250,7 +273,8 @@ public final class OssCallback {
     @Override
     public String toString() {
         // Field names only: values and body may hold user data and must not reach logs by accident.
-        return "OssCallback[path=" + LogSafe.text(path) + ", fields=" + fields.keySet() + "]";
+        return "OssCallback[path=" + LogSafe.text(path) + ", fields=" + fields.keySet()
+                + (bodyProblem == null ? "" : ", bodyProblem") + "]";
     }
 
     static Map<SystemVariable, String> copyOf(Map<SystemVariable, String> names) {

@@ -23,6 +23,7 @@ import java.util.Set;
  *       the first key signs, the others are still accepted</li>
  *   <li>{@code expectedBuckets}: with {@code uploadTokenKeys}, the buckets callbacks may name</li>
  *   <li>{@code replayWindowSeconds}: turns on in-memory replay protection for this window</li>
+ *   <li>{@code strictBodyParsing}: {@code true} refuses bodies that do not parse cleanly</li>
  * </ul>
  */
 public final class VerifierSettings {
@@ -30,7 +31,8 @@ public final class VerifierSettings {
     /** Every setting name this parser understands. */
     public static final Set<String> NAMES = Set.of("keyUrlPrefixes", "maxBodyBytes",
             "keyFetchConnectTimeoutMillis", "keyFetchTimeoutMillis", "keyRefreshIntervalSeconds",
-            "maxKeyAgeSeconds", "keyRetryBackoffMillis", "pinnedOssKey", "remoteKeyFetching", "bodyFields", "signedPathPrefix", "uploadTokenKeys", "expectedBuckets", "replayWindowSeconds");
+            "maxKeyAgeSeconds", "keyRetryBackoffMillis", "pinnedOssKey", "remoteKeyFetching", "bodyFields", "signedPathPrefix", "uploadTokenKeys", "expectedBuckets", "replayWindowSeconds",
+            "strictBodyParsing");
 
     private VerifierSettings() {
     }
@@ -140,6 +142,9 @@ public final class VerifierSettings {
                 break;
             case "replayWindowSeconds":
                 builder.replayProtection(Duration.ofSeconds(number(value)));
+                break;
+            case "strictBodyParsing":
+                builder.strictBodyParsing(bool(value));
                 break;
             case "uploadTokenKeys":
                 break; // applied below, together with expectedBuckets
