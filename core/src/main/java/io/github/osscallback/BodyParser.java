@@ -414,8 +414,9 @@ final class BodyParser {
             return Parsed.unreadable("body is not valid JSON; no field is read from this body");
         }
         if (tree == null || !tree.isObject()) {
+            String type = tree == null || tree.isMissingNode() ? "empty" : tree.getNodeType().name().toLowerCase(Locale.ROOT);
             return Parsed.unreadable("JSON body is "
-                    + (tree == null || tree.isMissingNode() ? "empty" : "a " + tree.getNodeType().name().toLowerCase(Locale.ROOT))
+                    + (type.equals("empty") ? type : ("aeiou".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type)
                     + ", not the JSON object a callbackBody template should produce; no field is read from this body");
         }
         Map<String, String> fields = new LinkedHashMap<>();
@@ -431,6 +432,10 @@ final class BodyParser {
         String original = e.getOriginalMessage();
         if (original != null && original.startsWith("Duplicate field")) {
             return "JSON body names a field more than once, so its value is ambiguous; no field is read from this body";
+        }
+        if (e.getClass().getSimpleName().equals("StreamConstraintsException")) {
+            return "JSON body nests deeper or holds a longer number than the parser accepts, which no callbackBody "
+                    + "template produces; no field is read from this body";
         }
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
