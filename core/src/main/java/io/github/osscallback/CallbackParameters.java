@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,9 +33,6 @@ public final class CallbackParameters {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     private static final Pattern CUSTOM_NAME = Pattern.compile("x:[a-z0-9_\\-]+");
-    /** The system variables OSS inserts into JSON bodies as bare numbers. */
-    private static final Set<String> NUMERIC = Set.of(SystemVariable.SIZE.variableName(),
-            SystemVariable.IMAGE_HEIGHT.variableName(), SystemVariable.IMAGE_WIDTH.variableName());
 
     /** The body types OSS can send. */
     public enum BodyType {
@@ -402,7 +398,8 @@ public final class CallbackParameters {
             StringBuilder sample = new StringBuilder();
             while (m.find()) {
                 String value = "0";
-                if (bodyType == BodyType.JSON && !NUMERIC.contains(m.group(1))) {
+                SystemVariable variable = SystemVariable.named(m.group(1));
+                if (bodyType == BodyType.JSON && (variable == null || !variable.isNumber())) {
                     value = "\"v\"";
                 }
                 m.appendReplacement(sample, Matcher.quoteReplacement(value));

@@ -67,8 +67,8 @@ public final class OssCallback {
         this.json = parsed.json;
         this.uploadSubject = null;
         StringBuilder problems = new StringBuilder(parsed.problem == null ? "" : parsed.problem);
-        for (SystemVariable number : NUMBERS) {
-            String value = get(number).orElse(null);
+        for (SystemVariable number : SystemVariable.values()) {
+            String value = number.isNumber() ? get(number).orElse(null) : null;
             if (value != null && parseNonNegative(value) < 0) {
                 problems.append(problems.length() == 0 ? "" : "; ").append("field '")
                         .append(LogSafe.text(fieldName(number))).append("' carrying ").append(number.placeholder())
@@ -77,9 +77,6 @@ public final class OssCallback {
         }
         this.bodyProblem = problems.length() == 0 ? null : problems.toString();
     }
-
-    private static final SystemVariable[] NUMBERS = {
-        SystemVariable.SIZE, SystemVariable.IMAGE_HEIGHT, SystemVariable.IMAGE_WIDTH};
 
     private static long parseNonNegative(String value) {
         if (value.isEmpty() || value.length() > 18) {
