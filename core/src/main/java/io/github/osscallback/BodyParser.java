@@ -33,6 +33,8 @@ import java.util.Map;
  */
 final class BodyParser {
 
+    private static final String NOTHING_READ = "no field is read from this body";
+
     /** What a body parsed into: the fields, the JSON tree for binding, and what went wrong if anything. */
     static final class Parsed {
         final Map<String, String> fields;
@@ -46,8 +48,15 @@ final class BodyParser {
             this.problem = problem;
         }
 
-        static Parsed unreadable(String problem) {
-            return new Parsed(Map.of(), null, problem);
+        /** No fields at all; the problem says why and that nothing was read. */
+        static Parsed unreadable(String why) {
+            return new Parsed(Map.of(), null, why + "; " + NOTHING_READ);
+        }
+
+        /** The problem without the note that nothing was read, for messages about templates. */
+        String why() {
+            return problem == null || !problem.endsWith(NOTHING_READ)
+                    ? problem : problem.substring(0, problem.length() - NOTHING_READ.length() - 2);
         }
     }
 
@@ -212,7 +221,7 @@ final class BodyParser {
                 }
                 if (fields.putIfAbsent(name, value) != null) {
                     throw new Unreadable("field '" + LogSafe.text(name) + "' appears more than once, so its value is "
-                            + "ambiguous; no field is read from this body");
+                            + "ambiguous");
                 }
                 pairIndex++;
                 start = end + 1;
@@ -322,8 +331,7 @@ final class BodyParser {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes, from, to - from)).toString();
         } catch (CharacterCodingException e) {
-            throw new Unreadable((pairIndex >= 0 ? "form pair " + pairIndex : "a quoted value") + " is not UTF-8; "
-                    + "no field is read from this body");
+            throw new Unreadable((pairIndex >= 0 ? "form pair " + pairIndex : "a quoted value") + " is not UTF-8");
         }
     }
 
@@ -390,8 +398,7 @@ final class BodyParser {
                 result = utf8.flush(chars);
             }
             if (result.isError()) {
-                throw new Unreadable("form pair " + pairIndex + " is not UTF-8 once percent-decoded; "
-                        + "no field is read from this body");
+                throw new Unreadable("form pair " + pairIndex + " is not UTF-8 once percent-decoded");
             }
             // UTF-8 never decodes to more chars than bytes, so the buffer cannot overflow.
             return new String(chars.array(), 0, chars.position());
@@ -411,13 +418,13 @@ final class BodyParser {
             }
             return Parsed.unreadable(notJson(e));
         } catch (IOException e) {
-            return Parsed.unreadable("body is not valid JSON; no field is read from this body");
+            return Parsed.unreadable("body is not valid JSON");
         }
         if (tree == null || !tree.isObject()) {
             String type = tree == null || tree.isMissingNode() ? "empty" : tree.getNodeType().name().toLowerCase(Locale.ROOT);
             return Parsed.unreadable("JSON body is "
                     + (type.equals("empty") ? type : ("aeiou".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type)
-                    + ", not the JSON object a callbackBody template should produce; no field is read from this body");
+                    + ", not the JSON object a callbackBody template should produce");
         }
         Map<String, String> fields = new LinkedHashMap<>();
         try {
@@ -431,18 +438,18 @@ final class BodyParser {
     private static String notJson(JsonProcessingException e) {
         String original = e.getOriginalMessage();
         if (original != null && original.startsWith("Duplicate field")) {
-            return "JSON body names a field more than once, so its value is ambiguous; no field is read from this body";
+            return "JSON body names a field more than once, so its value is ambiguous";
         }
         if (e.getClass().getSimpleName().equals("StreamConstraintsException")) {
             return "JSON body nests deeper or holds a longer number than the parser accepts, which no callbackBody "
-                    + "template produces; no field is read from this body";
+                    + "template produces";
         }
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
         // Jackson's own message may quote body text, so only the position is reported.
         return "body is not valid JSON" + where + "; OSS signs and delivers the callbackBody template as written, "
                 + "so look there for a JSON syntax mistake (such as ',' for ':', or a quoted placeholder: "
-                + "OSS quotes string values itself); no field is read from this body";
+                + "OSS quotes string values itself)";
     }
 
     /**
@@ -486,7 +493,7 @@ final class BodyParser {
             String text = value.isValueNode() ? value.asText() : value.toString();
             if (into.putIfAbsent(name, text) != null) {
                 throw new Unreadable("JSON field '" + LogSafe.text(name) + "' appears more than once after flattening "
-                        + "nested objects, so its value is ambiguous; no field is read from this body");
+                        + "nested objects, so its value is ambiguous");
             }
         }
     }

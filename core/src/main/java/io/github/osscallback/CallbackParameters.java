@@ -415,7 +415,7 @@ public final class CallbackParameters {
                         : "each field name must appear once, and escapes must decode to UTF-8";
                 throw new IllegalStateException((bodyType == BodyType.JSON ? "JSON" : "form")
                         + " callback body template would not parse once OSS substitutes values (" + why + "): "
-                        + parsed.problem);
+                        + parsed.why());
             }
         }
 
