@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.osscallback.testing.OssCallbackSigner;
+import io.github.osscallback.testing.OssTemplate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,6 +107,16 @@ class BodyProblemTest {
         assertEquals("users/42/cat.png", callback.object().orElseThrow());
         assertEquals(OptionalLong.of(2048), callback.size());
         assertTrue(callback.bodyProblem().orElseThrow().contains("form-style"), callback.bodyProblem().get());
+    }
+
+    @Test
+    void readsBackWhatOssTemplateRendersForAFormStyleTemplateInJsonMode() throws Exception {
+        String body = OssTemplate.renderJson("filename=${object}&size=${size}&mimeType=${mimeType}&uid=${x:uid}",
+                Map.of("object", "users/42/\"cat\" & dog.png", "size", "2048", "mimeType", "image/png", "x:uid", "\u4e2d"));
+        assertEquals("filename=\"users/42/\\\"cat\\\" & dog.png\"&size=2048&mimeType=\"image/png\"&uid=\"\u4e2d\"", body);
+        OssCallback callback = deliveredWithProblem(JSON, body);
+        assertEquals(Map.of("filename", "users/42/\"cat\" & dog.png", "size", "2048", "mimeType", "image/png",
+                "uid", "\u4e2d"), callback.fields());
     }
 
     @Test
@@ -265,6 +276,9 @@ class BodyProblemTest {
         assertEquals(UPLOAD_TOKEN_MISSING, assertThrows(CallbackRejectedException.class,
                 () -> withTokens.verify(signed(JSON, "{\"bucket\":\"photos\",\"object\",\"a.png\",\"upload_token\":\""
                         + token + "\"}"))).reason());
+        // The token is readable but the bucket is not in the body: refused as a mismatch, never let through.
+        assertEquals(CallbackRejectedException.Reason.UPLOAD_TOKEN_MISMATCH, assertThrows(CallbackRejectedException.class,
+                () -> withTokens.verify(signed(JSON, "object=\"a.png\"&upload_token=\"" + token + "\""))).reason());
         // A form-style template sent as JSON is read unambiguously, so its token is checked as usual.
         OssCallback formStyle = withTokens.verify(signed(JSON,
                 "bucket=\"photos\"&object=\"a.png\"&upload_token=\"" + token + "\""));
