@@ -397,10 +397,12 @@ public final class CallbackParameters {
             Matcher m = PLACEHOLDER.matcher(template);
             StringBuilder sample = new StringBuilder();
             while (m.find()) {
-                String value = "0";
+                // Numbers for the numeric variables (and for x: variables, whose values the
+                // application chooses); text for the other system variables.
                 SystemVariable variable = SystemVariable.named(m.group(1));
+                String value = variable == null || variable.isNumber() ? "0" : "v";
                 if (bodyType == BodyType.JSON && (variable == null || !variable.isNumber())) {
-                    value = "\"v\"";
+                    value = "\"" + value + "\"";
                 }
                 m.appendReplacement(sample, Matcher.quoteReplacement(value));
             }
@@ -416,6 +418,15 @@ public final class CallbackParameters {
                 throw new IllegalStateException((bodyType == BodyType.JSON ? "JSON" : "form")
                         + " callback body template would not parse once OSS substitutes values (" + why + "): "
                         + parsed.why());
+            }
+            for (SystemVariable number : SystemVariable.values()) {
+                String value = number.isNumber() ? parsed.fields.get(number.variableName()) : null;
+                if (value != null && !value.isEmpty() && !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    throw new IllegalStateException("callback body field '" + number.variableName()
+                            + "' would not hold a whole number, but the verifier reads " + number.placeholder()
+                            + " from it (unless CallbackVerifier.Builder#bodyField names another field); put "
+                            + number.placeholder() + " there or rename the field");
+                }
             }
         }
 

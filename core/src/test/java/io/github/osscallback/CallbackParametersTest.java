@@ -108,6 +108,15 @@ class CallbackParametersTest {
     }
 
     @Test
+    void refusesANonNumberWhereTheVerifierReadsANumber() {
+        String message = refusal(form("size=${object}&bucket=${bucket}"));
+        assertTrue(message.contains("'size' would not hold a whole number"), message);
+        refusal(json("{\"imageInfo\":{\"height\":${mimeType}}}"));
+        refusal(form("size=big"));
+        form("size=${size}&imageInfo.width=640&imageInfo.height=${x:h}").build();
+    }
+
+    @Test
     void refusesFormEscapesThatAreNotUtf8() {
         String message = refusal(form("name=caf%E9&object=${object}"));
         assertTrue(message.contains("not UTF-8"), message);
