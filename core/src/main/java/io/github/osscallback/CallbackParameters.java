@@ -297,7 +297,7 @@ public final class CallbackParameters {
          * @throws IllegalStateException if no URL or body is set, a placeholder is unknown, or the
          *     template would not parse cleanly once OSS substitutes values (a JSON template that is
          *     not a JSON object or quotes a placeholder, a field name used twice, escapes that are
-         *     not UTF-8)
+         *     not UTF-8, text in a field the verifier reads as a number)
          */
         public CallbackParameters build() {
             if (urls.isEmpty()) {
