@@ -55,8 +55,7 @@ final class BodyParser {
 
         /** The problem without the note that nothing was read, for messages about templates. */
         String why() {
-            return problem == null || !problem.endsWith(NOTHING_READ)
-                    ? problem : problem.substring(0, problem.length() - NOTHING_READ.length() - 2);
+            return withoutNothingRead(problem);
         }
     }
 
@@ -83,6 +82,12 @@ final class BodyParser {
         }
         throw new CallbackRejectedException(UNSUPPORTED_CONTENT_TYPE, "content type '" + LogSafe.text(media)
                 + "' is neither application/x-www-form-urlencoded nor application/json");
+    }
+
+    /** A problem as the reason for a refusal, where nothing is delivered at all. */
+    static String withoutNothingRead(String problem) {
+        return problem == null || !problem.endsWith(NOTHING_READ)
+                ? problem : problem.substring(0, problem.length() - NOTHING_READ.length() - 2);
     }
 
     private static final System.Logger LOG = System.getLogger(BodyParser.class.getName());

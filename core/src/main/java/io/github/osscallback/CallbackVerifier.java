@@ -184,7 +184,8 @@ public final class CallbackVerifier {
                 parsed, fieldNames);
         if (callback.bodyProblem().isPresent()) {
             if (strictBodyParsing) {
-                throw new CallbackRejectedException(MALFORMED_BODY, callback.bodyProblem().get());
+                throw new CallbackRejectedException(MALFORMED_BODY,
+                        BodyParser.withoutNothingRead(callback.bodyProblem().get()));
             }
             BodyParser.warn(request.path(), callback.bodyProblem().get());
         }
