@@ -33,6 +33,7 @@ import java.util.Map;
  */
 final class BodyParser {
 
+    private static final System.Logger LOG = System.getLogger(BodyParser.class.getName());
     private static final String NOTHING_READ = "no field is read from this body";
 
     /** What a body parsed into: the fields, the JSON tree for binding, and what went wrong if anything. */
@@ -89,8 +90,6 @@ final class BodyParser {
         return problem == null || !problem.endsWith(NOTHING_READ)
                 ? problem : problem.substring(0, problem.length() - NOTHING_READ.length() - 2);
     }
-
-    private static final System.Logger LOG = System.getLogger(BodyParser.class.getName());
 
     /** One line per affected callback: the path and the problem, never body content. */
     static void warn(String path, String problem) {
