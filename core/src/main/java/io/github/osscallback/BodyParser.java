@@ -1,6 +1,5 @@
 package io.github.osscallback;
 
-import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_BODY;
 import static io.github.osscallback.CallbackRejectedException.Reason.UNSUPPORTED_CONTENT_TYPE;
 
 import com.fasterxml.jackson.core.JsonLocation;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -21,19 +21,42 @@ import java.util.Map;
 /**
  * Turns a verified body into named fields: form bodies (UTF-8, {@code +} as space) and JSON
  * objects (nested objects flattened to dotted names, so {@code imageInfo.height} works in both).
- * Duplicate names are refused: a callback whose {@code bucket} has two values is ambiguous.
- * Messages never quote body content, since they end up in logs.
+ *
+ * <p>Parsing never throws for the shape of a body: the signature already proved OSS sent it, and
+ * OSS signs and delivers whatever the uploader's template produced (PROTOCOL.md). What does not
+ * parse cleanly comes back as a <em>problem</em>, a one-line description naming the likely
+ * template mistake, and the verifier either refuses it (strict mode) or delivers it. Where a body
+ * can still be read without ambiguity its fields are kept (a form-style template sent as JSON, a
+ * stray {@code %} in a form constant); where it cannot (duplicate names, text that is not UTF-8,
+ * invalid JSON) there are no fields at all, so no ambiguous value ever reaches the application.
+ * Problems name fields but never quote values, since they end up in logs.
  */
 final class BodyParser {
 
-    /** What a body parsed into: the fields and, for JSON bodies, the tree for binding. */
+    private static final System.Logger LOG = System.getLogger(BodyParser.class.getName());
+    private static final String NOTHING_READ = "no field is read from this body";
+
+    /** What a body parsed into: the fields, the JSON tree for binding, and what went wrong if anything. */
     static final class Parsed {
         final Map<String, String> fields;
         final JsonNode json;
+        /** Null when the body parsed cleanly as its content type says. */
+        final String problem;
 
-        Parsed(Map<String, String> fields, JsonNode json) {
+        private Parsed(Map<String, String> fields, JsonNode json, String problem) {
             this.fields = fields;
             this.json = json;
+            this.problem = problem;
+        }
+
+        /** No fields at all; the problem says why and that nothing was read. */
+        static Parsed unreadable(String why) {
+            return new Parsed(Map.of(), null, why + "; " + NOTHING_READ);
+        }
+
+        /** The problem without the note that nothing was read, for messages about templates. */
+        String why() {
+            return withoutNothingRead(problem);
         }
     }
 
@@ -42,6 +65,10 @@ final class BodyParser {
     private BodyParser() {
     }
 
+    /**
+     * The parser for a content type. OSS sends only these two (its {@code callbackBodyType}), so
+     * any other type did not come from OSS unaltered and is refused in every mode.
+     */
     static Kind kindOf(String contentType) throws CallbackRejectedException {
         if (contentType == null || contentType.isBlank()) {
             return Kind.FORM; // OSS's default callbackBodyType
@@ -58,30 +85,48 @@ final class BodyParser {
                 + "' is neither application/x-www-form-urlencoded nor application/json");
     }
 
-    static Parsed parse(Kind kind, byte[] body) throws CallbackRejectedException {
-        return kind == Kind.FORM ? new Parsed(parseForm(body), null) : parseJson(body);
+    /** A problem as the reason for a refusal, where nothing is delivered at all. */
+    static String withoutNothingRead(String problem) {
+        return problem == null || !problem.endsWith(NOTHING_READ)
+                ? problem : problem.substring(0, problem.length() - NOTHING_READ.length() - 2);
     }
 
-    static Map<String, String> parseForm(byte[] body) throws CallbackRejectedException {
-        Map<String, String> fields = new LinkedHashMap<>();
-        FormDecoder decoder = new FormDecoder(body);
-        int start = 0;
-        int pairIndex = 0;
-        while (start <= body.length) {
-            int end = indexOf(body, (byte) '&', start, body.length);
-            if (end > start) {
-                int nameEnd = indexOf(body, (byte) '=', start, end);
-                String name = decoder.decode(start, nameEnd, pairIndex);
-                String value = nameEnd < end ? decoder.decode(nameEnd + 1, end, pairIndex) : "";
-                if (fields.putIfAbsent(name, value) != null) {
-                    throw new CallbackRejectedException(MALFORMED_BODY, "form field '" + LogSafe.text(name)
-                            + "' appears more than once");
-                }
-            }
-            pairIndex++;
-            start = end + 1;
+    /** One line per affected callback: the path and the problem, never body content. */
+    static void warn(String path, String problem) {
+        LOG.log(System.Logger.Level.WARNING, "OSS callback to {0} verified, but its body has a problem "
+                + "(likely a callbackBody template mistake): {1}", LogSafe.text(path), problem);
+    }
+
+    static Parsed parse(Kind kind, byte[] body) {
+        return kind == Kind.FORM ? parseForm(body) : parseJson(body);
+    }
+
+    // --- form ---
+
+    static Parsed parseForm(byte[] body) {
+        if (looksLikeJsonObject(body)) {
+            return Parsed.unreadable("form body is a JSON object: the callbackBody template is JSON but "
+                    + "callbackBodyType is not application/json");
         }
-        return fields;
+        Pairs pairs = new Pairs(body, false);
+        return pairs.read();
+    }
+
+    /** A JSON template sent as a form: braces around the whole body and not a single {@code =}. */
+    private static boolean looksLikeJsonObject(byte[] body) {
+        int first = 0;
+        int last = body.length - 1;
+        while (first <= last && isJsonSpace(body[first])) {
+            first++;
+        }
+        while (last >= first && isJsonSpace(body[last])) {
+            last--;
+        }
+        return first < last && body[first] == '{' && body[last] == '}' && indexOf(body, (byte) '=', first, last) == last;
+    }
+
+    private static boolean isJsonSpace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
     /** The index of {@code b} in {@code body[from, to)}, or {@code to}. */
@@ -94,21 +139,225 @@ final class BodyParser {
         return to;
     }
 
+    /** Thrown inside the pair reader when the body cannot be read unambiguously; never escapes it. */
+    private static final class Unreadable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unreadable(String problem) {
+            super(problem, null, false, false);
+        }
+    }
+
+    /**
+     * Reads {@code name=value&...} pairs. In plain form mode values are form-encoded. In
+     * JSON-substitution mode (a form-style template that OSS rendered with
+     * {@code callbackBodyType: application/json}) a value may also be a JSON string literal, as
+     * OSS inserts string variables in JSON mode: {@code name="a/b.png"&size=2048}; literal
+     * template text (names, bare values) is still read as form text.
+     */
+    private static final class Pairs {
+        private final byte[] body;
+        private final boolean jsonValues;
+        private final FormDecoder decoder;
+        private String percentNote;
+
+        Pairs(byte[] body, boolean jsonValues) {
+            this.body = body;
+            this.jsonValues = jsonValues;
+            this.decoder = new FormDecoder(body);
+        }
+
+        Parsed read() {
+            try {
+                Map<String, String> fields = readPairs();
+                return new Parsed(fields, null, percentNote);
+            } catch (Unreadable e) {
+                return Parsed.unreadable(e.getMessage());
+            }
+        }
+
+        /** The fields, or null in JSON-substitution mode when the body is not of that shape. */
+        Map<String, String> readPairs() throws Unreadable {
+            Map<String, String> fields = new LinkedHashMap<>();
+            int start = 0;
+            int pairIndex = 0;
+            while (start <= body.length) {
+                int end;
+                String name;
+                String value;
+                if (jsonValues) {
+                    int nameEnd = nameEnd(start);
+                    if (nameEnd < 0) {
+                        return null;
+                    }
+                    name = decoder.decode(start, nameEnd, pairIndex);
+                    int valueStart = nameEnd + 1;
+                    if (valueStart < body.length && body[valueStart] == '"') {
+                        end = jsonStringEnd(valueStart);
+                        if (end < 0) {
+                            return null;
+                        }
+                        value = jsonString(valueStart, end);
+                        if (value == null) {
+                            return null;
+                        }
+                        end++;
+                        if (end < body.length && body[end] != '&') {
+                            return null;
+                        }
+                    } else {
+                        end = indexOf(body, (byte) '&', valueStart, body.length);
+                        if (indexOf(body, (byte) '"', valueStart, end) < end) {
+                            return null;
+                        }
+                        value = decoder.decode(valueStart, end, pairIndex);
+                    }
+                } else {
+                    end = indexOf(body, (byte) '&', start, body.length);
+                    if (end == start) {
+                        pairIndex++;
+                        start = end + 1;
+                        continue;
+                    }
+                    int nameEnd = indexOf(body, (byte) '=', start, end);
+                    name = decoder.decode(start, nameEnd, pairIndex);
+                    value = nameEnd < end ? decoder.decode(nameEnd + 1, end, pairIndex) : "";
+                }
+                if (fields.putIfAbsent(name, value) != null) {
+                    throw new Unreadable("field '" + LogSafe.text(name) + "' appears more than once, so its value is "
+                            + "ambiguous");
+                }
+                pairIndex++;
+                start = end + 1;
+            }
+            if (decoder.strayPercentAt >= 0) {
+                percentNote = "form pair " + decoder.strayPercentPair + " has a '%' that starts no percent escape (byte "
+                        + decoder.strayPercentAt + "); it is read as a literal '%' (write %25 in the template)";
+            }
+            return fields;
+        }
+
+        /** The index of the {@code =} ending a name that starts at {@code from}, or -1. */
+        private int nameEnd(int from) {
+            for (int i = from; i < body.length; i++) {
+                byte b = body[i];
+                if (b == '=') {
+                    return i > from ? i : -1;
+                }
+                if (b == '&' || b == '"' || b == '{' || b == '}' || (b >= 0 && b < 0x20)) {
+                    return -1;
+                }
+            }
+            return -1;
+        }
+
+        /** The index of the closing quote of the JSON string opening at {@code open}, or -1. */
+        private int jsonStringEnd(int open) {
+            for (int i = open + 1; i < body.length; i++) {
+                byte b = body[i];
+                if (b == '\\') {
+                    i++;
+                } else if (b == '"') {
+                    return i;
+                } else if (b >= 0 && b < 0x20) {
+                    return -1;
+                }
+            }
+            return -1;
+        }
+
+        /** The JSON string literal {@code body[open..close]} decoded, or null if it is not valid. */
+        private String jsonString(int open, int close) throws Unreadable {
+            String raw = utf8(body, open + 1, close, -1);
+            StringBuilder out = new StringBuilder(raw.length());
+            for (int i = 0; i < raw.length(); i++) {
+                char c = raw.charAt(i);
+                if (c != '\\') {
+                    out.append(c);
+                    continue;
+                }
+                if (++i >= raw.length()) {
+                    return null;
+                }
+                char e = raw.charAt(i);
+                switch (e) {
+                    case '"': case '\\': case '/': out.append(e); break;
+                    case 'b': out.append('\b'); break;
+                    case 'f': out.append('\f'); break;
+                    case 'n': out.append('\n'); break;
+                    case 'r': out.append('\r'); break;
+                    case 't': out.append('\t'); break;
+                    case 'u':
+                        if (i + 4 >= raw.length()) {
+                            return null;
+                        }
+                        int code = 0;
+                        for (int k = 1; k <= 4; k++) {
+                            int d = Character.digit(raw.charAt(i + k), 16);
+                            if (d < 0) {
+                                return null;
+                            }
+                            code = code << 4 | d;
+                        }
+                        out.append((char) code);
+                        i += 4;
+                        break;
+                    default:
+                        return null;
+                }
+            }
+            String value = out.toString();
+            return wellFormed(value) ? value : null;
+        }
+    }
+
+    /** True if every surrogate in {@code s} is half of a pair. */
+    private static boolean wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Strict UTF-8 of {@code bytes[from, to)}; {@code pairIndex} names the pair in the problem, if any. */
+    private static String utf8(byte[] bytes, int from, int to, int pairIndex) throws Unreadable {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, from, to - from)).toString();
+        } catch (CharacterCodingException e) {
+            throw new Unreadable((pairIndex >= 0 ? "form pair " + pairIndex : "a quoted value") + " is not UTF-8");
+        }
+    }
+
     /**
      * Decodes form names and values. Plain ASCII, the common case, becomes a string directly;
      * escapes and {@code +} go through one scratch buffer and a strict UTF-8 decoder per body.
+     * A {@code %} that starts no escape is kept as a literal {@code %}, the reading of the WHATWG
+     * URL standard (and of PHP and Python, whose OSS samples are common); it is noted, not refused.
      */
     private static final class FormDecoder {
         private final byte[] body;
         private byte[] scratch;
         private CharBuffer chars;
         private CharsetDecoder utf8;
+        int strayPercentAt = -1;
+        int strayPercentPair = -1;
 
         FormDecoder(byte[] body) {
             this.body = body;
         }
 
-        String decode(int from, int to, int pairIndex) throws CallbackRejectedException {
+        String decode(int from, int to, int pairIndex) throws Unreadable {
             boolean plain = true;
             for (int i = from; i < to && plain; i++) {
                 byte b = body[i];
@@ -134,11 +383,15 @@ final class BodyParser {
                     int hi = i + 2 < to ? Character.digit(body[i + 1], 16) : -1;
                     int lo = i + 2 < to ? Character.digit(body[i + 2], 16) : -1;
                     if (hi < 0 || lo < 0) {
-                        throw new CallbackRejectedException(MALFORMED_BODY, "form pair " + pairIndex
-                                + " has an invalid percent escape at byte " + i);
+                        if (strayPercentAt < 0) {
+                            strayPercentAt = i;
+                            strayPercentPair = pairIndex;
+                        }
+                        scratch[n++] = b;
+                    } else {
+                        scratch[n++] = (byte) ((hi << 4) | lo);
+                        i += 2;
                     }
-                    scratch[n++] = (byte) ((hi << 4) | lo);
-                    i += 2;
                 } else {
                     scratch[n++] = b;
                 }
@@ -149,36 +402,86 @@ final class BodyParser {
                 result = utf8.flush(chars);
             }
             if (result.isError()) {
-                throw new CallbackRejectedException(MALFORMED_BODY, "form pair " + pairIndex + " is not UTF-8");
+                throw new Unreadable("form pair " + pairIndex + " is not UTF-8 once percent-decoded");
             }
             // UTF-8 never decodes to more chars than bytes, so the buffer cannot overflow.
             return new String(chars.array(), 0, chars.position());
         }
     }
 
-    static Parsed parseJson(byte[] body) throws CallbackRejectedException {
+    // --- JSON ---
+
+    static Parsed parseJson(byte[] body) {
         JsonNode tree;
         try {
             tree = JsonCodec.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new CallbackRejectedException(MALFORMED_BODY, "body is not valid JSON" + where);
+            Parsed formStyle = formStyleWithJsonValues(body);
+            if (formStyle != null) {
+                return formStyle;
+            }
+            return Parsed.unreadable(notJson(e));
         } catch (IOException e) {
-            throw new CallbackRejectedException(MALFORMED_BODY, "body is not valid JSON");
+            return Parsed.unreadable("body is not valid JSON");
         }
         if (tree == null || !tree.isObject()) {
-            throw new CallbackRejectedException(MALFORMED_BODY, "JSON body is "
-                    + (tree == null || tree.isMissingNode() ? "empty" : "a " + tree.getNodeType().name().toLowerCase(Locale.ROOT))
-                    + "; a JSON object is expected");
+            String type = tree == null || tree.isMissingNode() ? "empty" : tree.getNodeType().name().toLowerCase(Locale.ROOT);
+            return Parsed.unreadable("JSON body is "
+                    + (type.equals("empty") ? type : ("aeiou".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type)
+                    + ", not the JSON object a callbackBody template should produce");
         }
         Map<String, String> fields = new LinkedHashMap<>();
-        flatten("", tree, fields);
-        return new Parsed(fields, tree);
+        try {
+            flatten("", tree, fields);
+        } catch (Unreadable e) {
+            return Parsed.unreadable(e.getMessage());
+        }
+        return new Parsed(fields, tree, null);
     }
 
-    private static void flatten(String prefix, JsonNode object, Map<String, String> into)
-            throws CallbackRejectedException {
+    private static String notJson(JsonProcessingException e) {
+        String original = e.getOriginalMessage();
+        if (original != null && original.startsWith("Duplicate field")) {
+            return "JSON body names a field more than once, so its value is ambiguous";
+        }
+        if (e.getClass().getSimpleName().equals("StreamConstraintsException")) {
+            return "JSON body nests deeper or holds a longer number than the parser accepts, which no callbackBody "
+                    + "template produces";
+        }
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        // Jackson's own message may quote body text, so only the position is reported.
+        return "body is not valid JSON" + where + "; OSS signs and delivers the callbackBody template as written, "
+                + "so look there for a JSON syntax mistake (such as ',' for ':', or a quoted placeholder: "
+                + "OSS quotes string values itself)";
+    }
+
+    /**
+     * A form-style template sent with {@code callbackBodyType: application/json}: OSS inserts
+     * string variables as quoted JSON strings, numbers bare (PROTOCOL.md). Null if the body is not
+     * of that shape; an unreadable result if it is, but is ambiguous.
+     */
+    private static Parsed formStyleWithJsonValues(byte[] body) {
+        if (body.length == 0) {
+            return null;
+        }
+        Pairs pairs = new Pairs(body, true);
+        Map<String, String> fields;
+        try {
+            fields = pairs.readPairs();
+        } catch (Unreadable e) {
+            return Parsed.unreadable("JSON body is form-style name=value pairs, and " + e.getMessage());
+        }
+        if (fields == null) {
+            return null;
+        }
+        String problem = "JSON body is form-style name=value pairs: the callbackBody template is written for a form, "
+                + "but callbackBodyType is application/json, so OSS quoted the string values; they were read "
+                + "with the quotes removed";
+        return new Parsed(fields, null, pairs.percentNote == null ? problem : problem + "; " + pairs.percentNote);
+    }
+
+    private static void flatten(String prefix, JsonNode object, Map<String, String> into) throws Unreadable {
         Iterator<Map.Entry<String, JsonNode>> it = object.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> field = it.next();
@@ -193,8 +496,8 @@ final class BodyParser {
             }
             String text = value.isValueNode() ? value.asText() : value.toString();
             if (into.putIfAbsent(name, text) != null) {
-                throw new CallbackRejectedException(MALFORMED_BODY, "JSON field '" + LogSafe.text(name)
-                        + "' appears more than once after flattening nested objects");
+                throw new Unreadable("JSON field '" + LogSafe.text(name) + "' appears more than once after flattening "
+                        + "nested objects, so its value is ambiguous");
             }
         }
     }

@@ -1,7 +1,7 @@
 package io.github.osscallback;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  * The callback parameters an application hands its uploaders: the {@code x-oss-callback} header
  * (or PostObject form field {@code callback}) and the {@code x-oss-callback-var} header (or
  * PostObject {@code x:} form fields). Both headers are base64 of UTF-8 JSON, as the OSS SDKs
- * render them. Validated when built: URLs, placeholders, custom variable names.
+ * render them. Validated when built: URLs, placeholders, custom variable names, and the body
+ * template itself, rendered as OSS renders it and parsed by the verifier's own parser, so that
+ * whatever this builder accepts produces callbacks a {@link CallbackVerifier} reads cleanly, even
+ * in {@linkplain CallbackVerifier.Builder#strictBodyParsing(boolean) strict mode}.
  */
 public final class CallbackParameters {
 
@@ -35,7 +38,11 @@ public final class CallbackParameters {
     public enum BodyType {
         /** {@code application/x-www-form-urlencoded}, OSS's default. */
         FORM("application/x-www-form-urlencoded"),
-        /** {@code application/json}; write placeholders unquoted, OSS inserts JSON-ready values. */
+        /**
+         * {@code application/json}. Write every placeholder unquoted, as a whole JSON value
+         * ({@code {"object":${object},"size":${size}}}): OSS inserts string variables as quoted
+         * JSON strings and numbers bare, so a quoted placeholder renders as invalid JSON.
+         */
         JSON("application/json");
 
         private final String mediaType;
@@ -53,11 +60,16 @@ public final class CallbackParameters {
     private final String callbackJson;
     private final String callbackVarJson;
     private final Map<String, String> customVariables;
+    private final String callbackBody;
+    private final BodyType bodyType;
 
-    private CallbackParameters(String callbackJson, String callbackVarJson, Map<String, String> customVariables) {
+    private CallbackParameters(String callbackJson, String callbackVarJson, Map<String, String> customVariables,
+                               String callbackBody, BodyType bodyType) {
         this.callbackJson = callbackJson;
         this.callbackVarJson = callbackVarJson;
         this.customVariables = customVariables;
+        this.callbackBody = callbackBody;
+        this.bodyType = bodyType;
     }
 
     /** Starts a set of parameters. */
@@ -83,6 +95,20 @@ public final class CallbackParameters {
     /** The JSON behind {@link #callbackVarHeader()}. */
     public Optional<String> callbackVarJson() {
         return Optional.ofNullable(callbackVarJson);
+    }
+
+    /**
+     * The body template exactly as sent to OSS: with the upload-token fields when a token is set,
+     * and with each {@code %} of a form template that started no percent escape written as
+     * {@code %25}.
+     */
+    public String callbackBody() {
+        return callbackBody;
+    }
+
+    /** The body type OSS is asked to send. */
+    public BodyType bodyType() {
+        return bodyType;
     }
 
     /** The custom variables, by name ({@code x:...}). */
@@ -119,7 +145,13 @@ public final class CallbackParameters {
         private Builder() {
         }
 
-        /** Adds a callback URL (http or https); OSS tries them in order, at most five. */
+        /**
+         * Adds a callback URL (http or https); OSS tries them in order, at most five. Non-ASCII
+         * text is encoded as OSS's API reference requires: an internationalised host name in its
+         * ASCII (punycode) form, other characters of path and query percent-encoded as UTF-8
+         * ({@code %} escapes already present are kept). OSS does not support IPv6 callback
+         * URLs, so an IPv6 literal host is refused.
+         */
         public Builder callbackUrl(String url) {
             Objects.requireNonNull(url, "url");
             if (urls.size() == MAX_CALLBACK_URLS) {
@@ -128,17 +160,76 @@ public final class CallbackParameters {
             if (url.indexOf(';') >= 0) {
                 throw new IllegalArgumentException("callback URL must not contain ';', OSS's URL separator: " + url);
             }
+            String encoded = encodeUrl(url);
             try {
-                URI uri = new URI(url);
+                URI uri = new URI(encoded);
                 String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
                 if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
                     throw new IllegalArgumentException("callback URL must be an absolute http(s) URL: " + url);
                 }
+                if (uri.getHost().startsWith("[")) {
+                    throw new IllegalArgumentException("callback URL host " + uri.getHost()
+                            + " is an IPv6 address, which OSS does not support for callbacks; use a host name or "
+                            + "an IPv4 address: " + url);
+                }
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException("callback URL is not a valid URI: " + url, e);
             }
-            urls.add(url);
+            urls.add(encoded);
             return this;
+        }
+
+        /** The URL with an ASCII host and percent-encoded path, query and fragment. */
+        private static String encodeUrl(String url) {
+            int schemeEnd = url.indexOf("://");
+            if (schemeEnd < 0) {
+                return url; // not absolute: refused by the caller
+            }
+            int authorityStart = schemeEnd + 3;
+            int authorityEnd = authorityStart;
+            while (authorityEnd < url.length() && "/?#".indexOf(url.charAt(authorityEnd)) < 0) {
+                authorityEnd++;
+            }
+            String authority = url.substring(authorityStart, authorityEnd);
+            int at = authority.lastIndexOf('@');
+            String userInfo = authority.substring(0, at + 1);
+            String hostPort = authority.substring(at + 1);
+            if (hostPort.startsWith("[")) {
+                throw new IllegalArgumentException("callback URL host " + hostPort + " is an IPv6 address, which OSS "
+                        + "does not support for callbacks; use a host name or an IPv4 address: " + url);
+            }
+            int colon = hostPort.lastIndexOf(':');
+            String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+            String port = colon < 0 ? "" : hostPort.substring(colon);
+            if (!isAscii(host)) {
+                try {
+                    host = IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("callback URL host is not a valid domain name: " + url, e);
+                }
+            }
+            return url.substring(0, authorityStart) + percentEncode(userInfo) + host + port
+                    + percentEncode(url.substring(authorityEnd));
+        }
+
+        private static boolean isAscii(String s) {
+            return s.chars().allMatch(c -> c < 0x80);
+        }
+
+        /** Percent-encodes non-ASCII, controls, space and the characters a URI may not hold as text. */
+        private static String percentEncode(String s) {
+            StringBuilder out = new StringBuilder(s.length());
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            for (byte b : bytes) {
+                int c = b & 0xff;
+                if (c <= 0x20 || c >= 0x7f || "\"<>\\^`{|}".indexOf(c) >= 0) {
+                    out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+                } else {
+                    out.append((char) c);
+                }
+            }
+            return out.toString();
         }
 
         /** The Host header OSS sends with the callback. */
@@ -149,7 +240,12 @@ public final class CallbackParameters {
 
         /**
          * The body template, e.g. {@code bucket=${bucket}&object=${object}&uid=${x:uid}}. Each
-         * placeholder must name an OSS system variable or an {@code x:} custom variable.
+         * placeholder must name an OSS system variable or an {@code x:} custom variable. OSS
+         * URL-encodes the values it substitutes into a form body, but not the template's own
+         * text: write constants form-encoded ({@code %26} for {@code &}, {@code %2B} for
+         * {@code +}). A {@code %} that starts no escape ({@code discount=50%}) can only mean a
+         * literal {@code %}, so it is sent as {@code %25} and the verifier reads {@code 50%}.
+         * For JSON templates see {@link BodyType#JSON}.
          */
         public Builder callbackBody(String template) {
             this.body = Objects.requireNonNull(template, "template");
@@ -198,8 +294,11 @@ public final class CallbackParameters {
         /**
          * The parameters.
          *
-         * @throws IllegalStateException if no URL or body is set, a placeholder is unknown, or a
-         *     JSON template is not a JSON object once values are substituted
+         * @throws IllegalStateException if no URL or body is set, a placeholder is unknown, or the
+         *     template would not parse cleanly once OSS substitutes values (a JSON template that is
+         *     not a JSON object or quotes a placeholder, a field name used twice, escapes that are
+         *     not UTF-8, text in a field the verifier reads as a number), or a callback URL's query
+         *     names a body field (the verifier refuses that as ambiguous)
          */
         public CallbackParameters build() {
             if (urls.isEmpty()) {
@@ -210,6 +309,10 @@ public final class CallbackParameters {
             }
             String template = customVariables.containsKey(UploadTokens.VARIABLE) ? withTokenFields(body) : body;
             checkPlaceholders(template);
+            if (bodyType == BodyType.FORM) {
+                template = escapeStrayPercents(template);
+            }
+            checkRendersCleanly(template);
             Map<String, Object> callback = new LinkedHashMap<>();
             callback.put("callbackUrl", String.join(";", urls));
             if (host != null) {
@@ -222,7 +325,7 @@ public final class CallbackParameters {
             callback.put("callbackBodyType", bodyType.mediaType());
             String varJson = customVariables.isEmpty() ? null : write(customVariables);
             return new CallbackParameters(write(callback), varJson,
-                    Collections.unmodifiableMap(new LinkedHashMap<>(customVariables)));
+                    Collections.unmodifiableMap(new LinkedHashMap<>(customVariables)), template, bodyType);
         }
 
         private String withTokenFields(String template) {
@@ -266,17 +369,73 @@ public final class CallbackParameters {
                             + "nor an x: custom variable");
                 }
             }
-            if (bodyType == BodyType.JSON) {
-                String sample = PLACEHOLDER.matcher(template).replaceAll("0");
+        }
+
+        /** {@code %} not followed by two hex digits, as {@code %25}; everything else as written. */
+        private static String escapeStrayPercents(String template) {
+            StringBuilder out = new StringBuilder(template.length());
+            for (int i = 0; i < template.length(); i++) {
+                char c = template.charAt(i);
+                out.append(c);
+                if (c == '%' && !(i + 2 < template.length() && isHex(template.charAt(i + 1)) && isHex(template.charAt(i + 2)))) {
+                    out.append("25");
+                }
+            }
+            return out.toString();
+        }
+
+        private static boolean isHex(char c) {
+            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        }
+
+        /**
+         * Renders the template as OSS would (form: values URL-encoded; JSON: strings quoted,
+         * the numeric variables bare) and parses it with the verifier's parser, so a template that
+         * would give the verifier a body problem (duplicate names, escapes that are not UTF-8,
+         * invalid JSON, a quoted placeholder) is refused here rather than at callback time.
+         */
+        private void checkRendersCleanly(String template) {
+            Matcher m = PLACEHOLDER.matcher(template);
+            StringBuilder sample = new StringBuilder();
+            while (m.find()) {
+                // Numbers for the numeric variables (and for x: variables, whose values the
+                // application chooses); text for the other system variables.
+                SystemVariable variable = SystemVariable.named(m.group(1));
+                String value = variable == null || variable.isNumber() ? "0" : "v";
+                if (bodyType == BodyType.JSON && (variable == null || !variable.isNumber())) {
+                    value = "\"" + value + "\"";
+                }
+                m.appendReplacement(sample, Matcher.quoteReplacement(value));
+            }
+            m.appendTail(sample);
+            byte[] rendered = sample.toString().getBytes(StandardCharsets.UTF_8);
+            BodyParser.Parsed parsed = bodyType == BodyType.JSON
+                    ? BodyParser.parseJson(rendered) : BodyParser.parseForm(rendered);
+            if (parsed.problem != null) {
+                String why = bodyType == BodyType.JSON
+                        ? "write every placeholder unquoted, as a whole JSON value: OSS inserts strings as quoted "
+                                + "JSON strings and numbers bare"
+                        : "each field name must appear once, and escapes must decode to UTF-8";
+                throw new IllegalStateException((bodyType == BodyType.JSON ? "JSON" : "form")
+                        + " callback body template would not parse once OSS substitutes values (" + why + "): "
+                        + parsed.why());
+            }
+            for (String url : urls) {
                 try {
-                    JsonNode tree = JsonCodec.MAPPER.readTree(sample);
-                    if (tree == null || !tree.isObject()) {
-                        throw new IllegalStateException("JSON callback body template is not a JSON object");
-                    }
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException("JSON callback body template is not valid JSON once values are "
-                            + "substituted (write placeholders unquoted for numbers, quoted for text): "
-                            + e.getOriginalMessage(), e);
+                    QueryNames.refuseOverlap(java.net.URI.create(url).getRawQuery(), parsed.fields.keySet());
+                } catch (CallbackRejectedException e) {
+                    throw new IllegalStateException("callback URL " + url + ": " + e.getMessage()
+                            + "; the verifier refuses such callbacks (ambiguous_parameter), so rename the query"
+                            + " parameter or the body field", e);
+                }
+            }
+            for (SystemVariable number : SystemVariable.values()) {
+                String value = number.isNumber() ? parsed.fields.get(number.variableName()) : null;
+                if (value != null && !value.isEmpty() && !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    throw new IllegalStateException("callback body field '" + number.variableName()
+                            + "' would not hold a whole number, but the verifier reads " + number.placeholder()
+                            + " from it (unless CallbackVerifier.Builder#bodyField names another field); put "
+                            + number.placeholder() + " there or rename the field");
                 }
             }
         }

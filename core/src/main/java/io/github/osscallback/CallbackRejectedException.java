@@ -36,7 +36,10 @@ public final class CallbackRejectedException extends Exception {
         BODY_TOO_LARGE(413, "body_too_large"),
         /** The body could not be read from the connection. */
         BODY_UNREADABLE(400, "body_unreadable"),
-        /** The body is signed but does not parse as its content type says, or a typed field is invalid. */
+        /**
+         * With {@code strictBodyParsing}: the signed body does not parse cleanly as its content type
+         * says. Also thrown by {@link OssCallback#bind} when the body does not fit the type.
+         */
         MALFORMED_BODY(400, "malformed_body"),
         /** The body's content type is neither form nor JSON. */
         UNSUPPORTED_CONTENT_TYPE(400, "unsupported_content_type"),

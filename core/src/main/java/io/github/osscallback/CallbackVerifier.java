@@ -3,6 +3,7 @@ package io.github.osscallback;
 import static io.github.osscallback.CallbackRejectedException.Reason.BODY_TOO_LARGE;
 import static io.github.osscallback.CallbackRejectedException.Reason.BODY_UNREADABLE;
 import static io.github.osscallback.CallbackRejectedException.Reason.INVALID_KEY;
+import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_BODY;
 import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_HEADER;
 import static io.github.osscallback.CallbackRejectedException.Reason.METHOD_NOT_ALLOWED;
 import static io.github.osscallback.CallbackRejectedException.Reason.MISSING_HEADER;
@@ -72,6 +73,7 @@ public final class CallbackVerifier {
     private final ReplayStore replayStore;
     private final Duration replayWindow;
     private final BodyParser.Kind expectedBodyType;
+    private final boolean strictBodyParsing;
     /** Header value to checked fetch URI, for allowed URLs only, so repeat callbacks skip the parse. */
     private final Cache<String, TrustedKeyUrl> trustedKeyUrls = Caffeine.newBuilder()
             .executor(Runnable::run) // as in CachingKeySource: no thread switch on the request path
@@ -81,7 +83,7 @@ public final class CallbackVerifier {
     private CallbackVerifier(KeyUrlPolicy policy, int maxBodyBytes, PublicKeySource keys,
                              Map<SystemVariable, String> fieldNames, String signedPathPrefix,
                              UploadTokens uploadTokens, ReplayStore replayStore, Duration replayWindow,
-                             BodyParser.Kind expectedBodyType) {
+                             BodyParser.Kind expectedBodyType, boolean strictBodyParsing) {
         this.policy = policy;
         this.maxBodyBytes = maxBodyBytes;
         this.keys = keys;
@@ -91,6 +93,7 @@ public final class CallbackVerifier {
         this.replayStore = replayStore;
         this.replayWindow = replayWindow;
         this.expectedBodyType = expectedBodyType;
+        this.strictBodyParsing = strictBodyParsing;
     }
 
     /** Starts a configuration; every option has a safe default. */
@@ -208,6 +211,13 @@ public final class CallbackVerifier {
         BodyParser.Parsed parsed = BodyParser.parse(kind, body);
         OssCallback callback = new OssCallback(request.path(), request.query(), keyUrl.decoded, contentType, body,
                 parsed, fieldNames);
+        if (callback.bodyProblem().isPresent()) {
+            if (strictBodyParsing) {
+                throw new CallbackRejectedException(MALFORMED_BODY,
+                        BodyParser.withoutNothingRead(callback.bodyProblem().get()));
+            }
+            BodyParser.warn(request.path(), callback.bodyProblem().get());
+        }
         QueryNames.refuseOverlap(request.query(), callback.fields().keySet());
         if (uploadTokens != null) {
             callback = callback.withUploadSubject(uploadTokens.check(callback.field(UploadTokens.BODY_FIELD).orElse(null),
@@ -329,6 +339,7 @@ public final class CallbackVerifier {
         private ReplayStore replayStore;
         private Duration replayWindow;
         private BodyParser.Kind expectedBodyType;
+        private boolean strictBodyParsing;
 
         private Builder() {
         }
@@ -515,6 +526,18 @@ public final class CallbackVerifier {
             return this;
         }
 
+        /**
+         * Whether a verified callback whose body is not what its content type says is refused
+         * (400 {@code malformed_body}) instead of delivered with {@link OssCallback#bodyProblem()};
+         * default false. OSS does not retry, so a refusal loses the callback: turn this on only
+         * when your templates are known good and a template mistake should fail loudly.
+         */
+        public Builder strictBodyParsing(boolean strict) {
+            once("strictBodyParsing");
+            this.strictBodyParsing = strict;
+            return this;
+        }
+
         /** The clock for key ages; tests pass one they control. */
         public Builder clock(Clock clock) {
             once("clock");
@@ -582,7 +605,7 @@ public final class CallbackVerifier {
             }
             PublicKeySource source = pinned.isEmpty() ? remote : new PinnedKeySource(pinned, remote);
             return new CallbackVerifier(policy, maxBodyBytes, source, OssCallback.copyOf(fieldNames), signedPathPrefix,
-                    uploadTokens, replayStore, replayWindow, expectedBodyType);
+                    uploadTokens, replayStore, replayWindow, expectedBodyType, strictBodyParsing);
         }
 
         private URI fetchUri(String keyUrl) {

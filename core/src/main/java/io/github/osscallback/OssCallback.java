@@ -18,6 +18,16 @@ import java.util.OptionalLong;
  *
  * <p>Remember what the signature does not prove (docs/protocol.md in the repository, threat model): the body template is
  * chosen by whoever uploaded, so a field is only as trustworthy as the template that produced it.
+ *
+ * <p>A genuine signature is never refused for the shape of its body (unless the verifier was
+ * built with {@link CallbackVerifier.Builder#strictBodyParsing(boolean)}): OSS signs and delivers
+ * whatever the template produced, and does not retry. A body that is not what its content type
+ * says arrives with a {@link #bodyProblem()}. Its fields are kept where they can still be read
+ * without ambiguity (a form-style template sent as JSON is read with OSS's JSON quoting removed;
+ * a {@code %} that starts no escape is a literal {@code %}); otherwise (duplicate names, text that
+ * is not UTF-8, invalid JSON) {@link #fields()} is empty, so no ambiguous value is ever exposed,
+ * and only the raw {@link #body()} remains. A size or image dimension that is not a whole number
+ * is a problem too, and its typed accessor is empty.
  */
 public final class OssCallback {
 
@@ -30,6 +40,7 @@ public final class OssCallback {
     private final Map<SystemVariable, String> fieldNames;
     private final JsonNode json;
     private final String uploadSubject;
+    private final String bodyProblem;
 
     private OssCallback(OssCallback verified, String uploadSubject) {
         this.path = verified.path;
@@ -41,10 +52,11 @@ public final class OssCallback {
         this.fieldNames = verified.fieldNames;
         this.json = verified.json;
         this.uploadSubject = uploadSubject;
+        this.bodyProblem = verified.bodyProblem;
     }
 
     OssCallback(String path, String query, String keyUrl, String contentType, byte[] body,
-                BodyParser.Parsed parsed, Map<SystemVariable, String> fieldNames) throws CallbackRejectedException {
+                BodyParser.Parsed parsed, Map<SystemVariable, String> fieldNames) {
         this.path = path;
         this.query = query;
         this.keyUrl = keyUrl;
@@ -54,17 +66,16 @@ public final class OssCallback {
         this.fieldNames = fieldNames;
         this.json = parsed.json;
         this.uploadSubject = null;
-        checkNumber(SystemVariable.SIZE);
-        checkNumber(SystemVariable.IMAGE_HEIGHT);
-        checkNumber(SystemVariable.IMAGE_WIDTH);
-    }
-
-    private void checkNumber(SystemVariable variable) throws CallbackRejectedException {
-        String value = get(variable).orElse(null);
-        if (value != null && parseNonNegative(value) < 0) {
-            throw new CallbackRejectedException(MALFORMED_BODY, "field '" + fieldName(variable) + "' carrying "
-                    + variable.placeholder() + " is not a non-negative whole number");
+        StringBuilder problems = new StringBuilder(parsed.problem == null ? "" : parsed.problem);
+        for (SystemVariable number : SystemVariable.values()) {
+            String value = number.isNumber() ? get(number).orElse(null) : null;
+            if (value != null && parseNonNegative(value) < 0) {
+                problems.append(problems.length() == 0 ? "" : "; ").append("field '")
+                        .append(LogSafe.text(fieldName(number))).append("' carrying ").append(number.placeholder())
+                        .append(" is not a non-negative whole number, so its typed accessor is empty");
+            }
         }
+        this.bodyProblem = problems.length() == 0 ? null : problems.toString();
     }
 
     private static long parseNonNegative(String value) {
@@ -155,6 +166,15 @@ public final class OssCallback {
         return Optional.ofNullable(uploadSubject);
     }
 
+    /**
+     * What was wrong with the body, if it was not what its content type says or a typed field is
+     * not a valid number: one line naming the likely template mistake, never quoting values.
+     * Empty for a body that parsed cleanly. See the class description for which fields remain.
+     */
+    public Optional<String> bodyProblem() {
+        return Optional.ofNullable(bodyProblem);
+    }
+
     /** {@code ${bucket}}. */
     public Optional<String> bucket() {
         return get(SystemVariable.BUCKET);
@@ -170,7 +190,7 @@ public final class OssCallback {
         return get(SystemVariable.ETAG);
     }
 
-    /** {@code ${size}}: the object size in bytes. */
+    /** {@code ${size}}: the object size in bytes; empty if absent or not a whole number. */
     public OptionalLong size() {
         return number(SystemVariable.SIZE);
     }
@@ -226,8 +246,8 @@ public final class OssCallback {
     }
 
     private OptionalLong number(SystemVariable variable) {
-        Optional<String> value = get(variable);
-        return value.isPresent() ? OptionalLong.of(parseNonNegative(value.get())) : OptionalLong.empty();
+        long n = get(variable).map(OssCallback::parseNonNegative).orElse(-1L);
+        return n < 0 ? OptionalLong.empty() : OptionalLong.of(n);
     }
 
     /**
@@ -237,11 +257,16 @@ public final class OssCallback {
      * unknown fields are ignored.
      *
      * @throws CallbackRejectedException with {@code MALFORMED_BODY} if the body does not fit the
-     *     type; its message names the field and the expected type, never a body value, and it
+     *     type, or had no readable fields (see {@link #bodyProblem()}); its message names the field and the expected type, never a body value, and it
      *     carries no cause (Jackson's messages quote the values they could not bind)
      */
     public <T> T bind(Class<T> type) throws CallbackRejectedException {
         Objects.requireNonNull(type, "type");
+        if (json == null && fields.isEmpty() && bodyProblem().isPresent()) {
+            // A record of nulls would look like a callback that said nothing; say that it said nothing readable.
+            throw new CallbackRejectedException(MALFORMED_BODY, "body has no readable fields to bind to "
+                    + type.getName() + ": " + bodyProblem().get());
+        }
         try {
             return json != null
                     ? JsonCodec.MAPPER.treeToValue(json, type)
@@ -283,7 +308,8 @@ public final class OssCallback {
     @Override
     public String toString() {
         // Field names only: values and body may hold user data and must not reach logs by accident.
-        return "OssCallback[path=" + LogSafe.text(path) + ", fields=" + fields.keySet() + "]";
+        return "OssCallback[path=" + LogSafe.text(path) + ", fields=" + fields.keySet()
+                + (bodyProblem == null ? "" : ", bodyProblem") + "]";
     }
 
     static Map<SystemVariable, String> copyOf(Map<SystemVariable, String> names) {

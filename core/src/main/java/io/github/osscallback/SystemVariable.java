@@ -43,6 +43,15 @@ public enum SystemVariable {
         return null;
     }
 
+    /**
+     * Whether OSS substitutes a whole number: {@code size} and the image dimensions, which it
+     * inserts bare into JSON bodies (strings are inserted quoted) and the typed accessors read
+     * as numbers.
+     */
+    boolean isNumber() {
+        return this == SIZE || this == IMAGE_HEIGHT || this == IMAGE_WIDTH;
+    }
+
     /** The template placeholder, e.g. {@code ${object}}. */
     public String placeholder() {
         return "${" + variableName + "}";

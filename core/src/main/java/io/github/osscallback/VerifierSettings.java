@@ -28,6 +28,7 @@ import java.util.Set;
  *   <li>{@code expectedBuckets}: with {@code uploadTokenKeys}, the buckets callbacks may name</li>
  *   <li>{@code replayWindowSeconds}: turns on in-memory replay protection for this window</li>
  *   <li>{@code expectedBodyType}: {@code form} or {@code json}, refusing bodies of the other type</li>
+ *   <li>{@code strictBodyParsing}: {@code true} refuses bodies that do not parse cleanly</li>
  * </ul>
  */
 public final class VerifierSettings {
@@ -37,7 +38,7 @@ public final class VerifierSettings {
             "keyFetchConnectTimeoutMillis", "keyFetchTimeoutMillis", "keyRefreshIntervalSeconds",
             "maxKeyAgeSeconds", "keyRetryBackoffMillis", "maxConcurrentKeyFetches", "pinnedOssKey",
             "remoteKeyFetching", "bodyFields", "signedPathPrefix", "uploadTokenKeys", "expectedBuckets",
-            "replayWindowSeconds", "expectedBodyType");
+            "replayWindowSeconds", "expectedBodyType", "strictBodyParsing");
 
     /** Settings whose values are secret: never put into a message. */
     private static final Set<String> SECRET_SETTINGS = Set.of("uploadTokenKeys");
@@ -182,6 +183,9 @@ public final class VerifierSettings {
                 break;
             case "expectedBodyType":
                 builder.expectedBodyType(bodyType(value));
+                break;
+            case "strictBodyParsing":
+                builder.strictBodyParsing(bool(value));
                 break;
             case "uploadTokenKeys":
                 break; // applied below, together with expectedBuckets

@@ -87,6 +87,11 @@ class OssApiReferenceSampleTest {
     }
 
     @Test
+    void everyTamperedRequestFailsThroughTheVerifier() throws Exception {
+        SpecVector.load("vectors/oss-doc-sample.json").assertOnlyTheGenuineRequestVerifies(verifier, OssKey.PUBLIC_KEY);
+    }
+
+    @Test
     void rejectsSampleWithTrailingNewlineInBody() {
         assertMismatch(sample().body("bucket=yonghu-test\n".getBytes(StandardCharsets.UTF_8)));
     }

@@ -1,7 +1,9 @@
 package io.github.osscallback.testing;
 
+import io.github.osscallback.CallbackParameters;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -9,8 +11,12 @@ import java.util.regex.Pattern;
 
 /**
  * Renders a callback body template as OSS does, for tests: each {@code ${name}} is replaced by
- * its value, URL-encoded in form bodies and as a JSON value in JSON bodies (numbers for
- * {@code size} and image dimensions, strings otherwise). Unknown placeholders become empty.
+ * its value, URL-encoded (UTF-8, space as {@code +}) in form bodies; in JSON bodies
+ * ({@code callbackBodyType: application/json}) as a JSON value: {@code size} and the image
+ * dimensions as bare numbers, everything else as a quoted JSON string with {@code "},
+ * {@code \} and control characters escaped (PROTOCOL.md). The template's own text is never
+ * changed, so a form-style template rendered in JSON mode reads {@code name="a/b.png"&size=2048},
+ * as real OSS traffic shows. Unknown placeholders become empty.
  */
 public final class OssTemplate {
 
@@ -24,9 +30,24 @@ public final class OssTemplate {
         return render(template, values, false);
     }
 
-    /** A JSON body: placeholders are written unquoted in the template, as OSS expects. */
+    /**
+     * A body rendered in JSON mode, whatever the template's shape: placeholders in a JSON template
+     * are written unquoted, as OSS expects.
+     */
     public static String renderJson(String template, Map<String, String> values) {
         return render(template, values, true);
+    }
+
+    /**
+     * The body OSS sends for these parameters: their template, in their body type, with their
+     * custom variables and the given system variables (by OSS's names, e.g. {@code bucket},
+     * {@code imageInfo.height}).
+     */
+    public static String render(CallbackParameters parameters, Map<String, String> systemValues) {
+        Objects.requireNonNull(parameters, "parameters");
+        Map<String, String> values = new HashMap<>(systemValues);
+        values.putAll(parameters.customVariables());
+        return render(parameters.callbackBody(), values, parameters.bodyType() == CallbackParameters.BodyType.JSON);
     }
 
     private static String render(String template, Map<String, String> values, boolean json) {

@@ -275,7 +275,19 @@ class JerseyCallbackTest {
     }
 
     @Test
-    void rejectsMalformedBody() throws Exception {
+    void deliversMalformedSignedBodyWithNoFieldsByDefault() throws Exception {
+        HttpResponse<String> response = post("/app/api/cb/typed", "application/json", "{\"bucket\"", Map.of());
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(json(response).get("bucket").isNull());
+        assertEquals(1, RESOURCE_CALLS.get());
+    }
+
+    @Test
+    void rejectsMalformedBodyInStrictMode() throws Exception {
+        startJersey(new ResourceConfig(CallbackResource.class)
+                .property("oss.callback.keyUrlPrefixes", keyServer.baseUrl() + "/oss/")
+                .property("oss.callback.strictBodyParsing", "true")
+                .register(OssCallbackFeature.class));
         assertRejected(post("/app/api/cb/typed", "application/json", "{\"bucket\"", Map.of()), 400, "malformed_body");
     }
 

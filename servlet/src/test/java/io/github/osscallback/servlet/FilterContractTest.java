@@ -251,9 +251,19 @@ abstract class FilterContractTest {
     }
 
     @Test
-    void rejectsMalformedSignedBody() throws Exception {
-        String base = start("", new OssCallbackFilter(verifier()));
+    void rejectsMalformedSignedBodyInStrictMode() throws Exception {
+        String base = start("", new OssCallbackFilter(verifierBuilder().strictBodyParsing(true).build()));
         assertRejected(send(base, "/cb/x", "application/json", "{\"bucket\":"), 400, "malformed_body");
+    }
+
+    @Test
+    void deliversMalformedSignedBodyWithNoFieldsByDefault() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        HttpResponse<String> response = send(base, "/cb/x", "application/json", "{\"bucket\":\"b\",\"object\",\"o\"}");
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(json(response).get("bucket").isNull());
+        assertTrue(json(response).get("param").isNull());
+        assertEquals("{\"bucket\":\"b\",\"object\",\"o\"}", json(response).get("stream").asText());
     }
 
     @Test
