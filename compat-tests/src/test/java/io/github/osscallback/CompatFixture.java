@@ -12,6 +12,8 @@ final class CompatFixture {
 
     final OssCallbackSigner signer = OssCallbackSigner.generate();
     final CallbackVerifier verifier = builder().build();
+    /** Refuses a body with a problem, where the default delivers it with {@code bodyProblem()}. */
+    final CallbackVerifier strict = builder().strictBodyParsing(true).build();
 
     CallbackVerifier.Builder builder() {
         return CallbackVerifier.builder()
@@ -26,5 +28,22 @@ final class CompatFixture {
 
     OssCallback verify(String contentType, String body) throws CallbackRejectedException {
         return verifier.verify(signed(contentType, body));
+    }
+
+    /**
+     * The reason the strict verifier refuses a body for; the default verifier must deliver the
+     * same body with a problem and no fields, so nothing beyond the limits is ever read.
+     */
+    CallbackRejectedException.Reason strictRejection(String contentType, String body) throws CallbackRejectedException {
+        OssCallback delivered = verify(contentType, body);
+        if (delivered.bodyProblem().isEmpty()) {
+            throw new AssertionError("no body problem reported by default for a body the strict verifier refuses");
+        }
+        try {
+            strict.verify(signed(contentType, body));
+        } catch (CallbackRejectedException e) {
+            return e.reason();
+        }
+        throw new AssertionError("the strict verifier accepted a body with a problem");
     }
 }
