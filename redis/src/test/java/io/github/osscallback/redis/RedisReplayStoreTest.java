@@ -1,0 +1,165 @@
+package io.github.osscallback.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The store alone against a real redis-server: what it writes, how it fails, what it releases. */
+class RedisReplayStoreTest {
+
+    private RedisServer redis;
+    private RedisClient inspectorClient;
+    private RedisCommands<String, String> inspector;
+
+    @BeforeEach
+    void startRedis() throws Exception {
+        redis = RedisServer.start();
+        inspectorClient = RedisClient.create(redis.uri());
+        inspector = inspectorClient.connect().sync();
+    }
+
+    @AfterEach
+    void stopRedis() throws Exception {
+        inspectorClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        redis.close();
+    }
+
+    @Test
+    void firstDeliveryIsSeenOnceThenRefusedWithinTheWindow() {
+        try (RedisReplayStore store = RedisReplayStore.builder().uri(redis.uri()).build()) {
+            assertTrue(store.firstSeen("sig-a", Duration.ofMinutes(5)));
+            assertFalse(store.firstSeen("sig-a", Duration.ofMinutes(5)));
+            assertTrue(store.firstSeen("sig-b", Duration.ofMinutes(5)));
+        }
+    }
+
+    @Test
+    void writesOneHashedKeyUnderThePrefixThatExpiresWithTheWindow() {
+        Duration window = Duration.ofSeconds(90);
+        try (RedisReplayStore store = RedisReplayStore.builder().uri(redis.uri()).build()) {
+            assertTrue(store.firstSeen("c2lnbmF0dXJl+/=", window));
+        }
+        String key = RedisReplayStore.DEFAULT_KEY_PREFIX + RedisReplayStore.sha256Hex("c2lnbmF0dXJl+/=");
+        assertEquals(List.of(key), inspector.keys("*"));
+        assertEquals(64 + RedisReplayStore.DEFAULT_KEY_PREFIX.length(), key.length());
+        long pttl = inspector.pttl(key);
+        assertTrue(pttl > 0 && pttl <= window.toMillis(), "PTTL " + pttl + " ms, window " + window.toMillis() + " ms");
+    }
+
+    @Test
+    void keyPrefixSeparatesApplicationsSharingARedis() {
+        try (RedisReplayStore shop = RedisReplayStore.builder().uri(redis.uri()).keyPrefix("shop:").build();
+             RedisReplayStore blog = RedisReplayStore.builder().uri(redis.uri()).keyPrefix("blog:").build()) {
+            assertTrue(shop.firstSeen("same", Duration.ofMinutes(1)));
+            assertTrue(blog.firstSeen("same", Duration.ofMinutes(1)));
+            assertFalse(shop.firstSeen("same", Duration.ofMinutes(1)));
+        }
+        assertEquals(1, inspector.keys("shop:*").size());
+        assertEquals(1, inspector.keys("blog:*").size());
+    }
+
+    @Test
+    void subMillisecondWindowRoundsUpNeverDown() {
+        assertEquals(1, RedisReplayStore.ceilMillis(Duration.ofNanos(1)));
+        assertEquals(1000, RedisReplayStore.ceilMillis(Duration.ofSeconds(1)));
+        assertEquals(1001, RedisReplayStore.ceilMillis(Duration.ofSeconds(1).plusNanos(1)));
+        assertThrows(IllegalArgumentException.class, () -> RedisReplayStore.ceilMillis(Duration.ZERO));
+    }
+
+    @Test
+    void slowRedisFailsWithinTheCommandTimeout() throws Exception {
+        try (RedisReplayStore store = RedisReplayStore.builder().uri(redis.uri())
+                .commandTimeout(Duration.ofMillis(200)).build()) {
+            assertTrue(store.firstSeen("before", Duration.ofMinutes(1)));
+            // Writes wait while clients are paused: Redis is up but does not answer SET.
+            assertEquals("+OK", redis.command("CLIENT PAUSE 30000 WRITE"));
+            try {
+                IllegalStateException e = assertTimeoutPreemptively(Duration.ofSeconds(4),
+                        () -> assertThrows(IllegalStateException.class, () -> store.firstSeen("during", Duration.ofMinutes(1))));
+                assertTrue(e.getMessage().contains("200 ms"), e.getMessage());
+            } finally {
+                assertEquals("+OK", redis.command("CLIENT UNPAUSE"));
+            }
+            // The same connection serves again once Redis answers; a late reply to the abandoned command is ignored.
+            assertTrue(store.firstSeen("after", Duration.ofMinutes(1)));
+            assertFalse(store.firstSeen("before", Duration.ofMinutes(1)));
+        }
+    }
+
+    @Test
+    void stoppedRedisFailsAtOnceAndTheStoreRecoversAfterRestart() throws Exception {
+        try (RedisReplayStore store = RedisReplayStore.builder().uri(redis.uri()).build()) {
+            assertTrue(store.firstSeen("before", Duration.ofMinutes(1)));
+            redis.stop();
+            assertTimeoutPreemptively(Duration.ofSeconds(4),
+                    () -> assertThrows(IllegalStateException.class, () -> store.firstSeen("down", Duration.ofMinutes(1))));
+            redis.restart();
+            // The loop ends as soon as Lettuce has reconnected; the deadline is only a safety net.
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                while (true) {
+                    try {
+                        assertTrue(store.firstSeen("after restart", Duration.ofMinutes(1)));
+                        return;
+                    } catch (IllegalStateException stillDown) {
+                        // reconnecting
+                    }
+                }
+            });
+        }
+    }
+
+    @Test
+    void closeLeavesAnApplicationConnectionOpen() {
+        RedisClient appClient = RedisClient.create(redis.uri());
+        try {
+            StatefulRedisConnection<String, String> appConnection = appClient.connect();
+            RedisReplayStore store = RedisReplayStore.builder().connection(appConnection).build();
+            assertTrue(store.firstSeen("k", Duration.ofMinutes(1)));
+            store.close();
+            assertTrue(appConnection.isOpen());
+            assertEquals("PONG", appConnection.sync().ping());
+        } finally {
+            appClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void closeReleasesTheConnectionItCreated() {
+        RedisReplayStore store = RedisReplayStore.builder().uri(redis.uri()).build();
+        assertTrue(store.firstSeen("k", Duration.ofMinutes(1)));
+        store.close();
+        assertThrows(RuntimeException.class, () -> store.firstSeen("k2", Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void refusesToBuildWithoutExactlyOneSource() {
+        assertThrows(IllegalStateException.class, () -> RedisReplayStore.builder().build());
+        assertThrows(IllegalStateException.class,
+                () -> RedisReplayStore.builder().uri(redis.uri()).clusterUri(redis.uri()).build());
+        assertThrows(IllegalStateException.class, () -> RedisReplayStore.builder().uri("redis://a").uri("redis://b"));
+    }
+
+    @Test
+    void refusesCommandTimeoutsOssCouldNotWaitFor() {
+        assertThrows(IllegalArgumentException.class, () -> RedisReplayStore.builder().commandTimeout(Duration.ofSeconds(5)));
+        assertThrows(IllegalArgumentException.class, () -> RedisReplayStore.builder().commandTimeout(Duration.ZERO));
+    }
+
+    @Test
+    void unreachableRedisFailsAtBuild() throws Exception {
+        String uri = redis.uri();
+        redis.stop();
+        assertThrows(RuntimeException.class, () -> RedisReplayStore.builder().uri(uri).build());
+    }
+}
