@@ -272,7 +272,10 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
             RedisClusterClient client = RedisClusterClient.create(resources, clusterUri);
             client.setOptions(ClusterClientOptions.builder()
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    // Not REJECT_COMMANDS: Lettuce connects to each node on its first command and would
+                    // reject that command while the connection is pending, losing a genuine callback. A
+                    // command waiting for a node is bounded by the timeouts instead.
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                     .autoReconnect(true)
                     .socketOptions(socket)
                     .timeoutOptions(timeouts)

@@ -131,7 +131,7 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** Sends one inline command over a plain socket and returns the first reply line. */
+    /** Sends one inline command over a plain socket and returns the reply: a status or error line, or a bulk string's text. */
     String command(String inline) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(10_000);
@@ -139,13 +139,23 @@ final class RedisServer implements AutoCloseable {
             out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             InputStream in = socket.getInputStream();
-            StringBuilder line = new StringBuilder();
-            int c;
-            while ((c = in.read()) != -1 && c != '\r') {
-                line.append((char) c);
+            String first = readLine(in);
+            if (!first.startsWith("$") || first.equals("$-1")) {
+                return first;
             }
-            return line.toString();
+            byte[] bulk = in.readNBytes(Integer.parseInt(first.substring(1)));
+            return new String(bulk, StandardCharsets.UTF_8);
         }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\r') {
+            line.append((char) c);
+        }
+        in.read(); // the '\n' after '\r'
+        return line.toString();
     }
 
     private static int freePort() throws IOException {
