@@ -98,6 +98,21 @@ class RedisReplayStoreTest {
     }
 
     @Test
+    void refusingRedisFailsClosed() throws Exception {
+        try (RedisReplayStore store = RedisReplayStore.builder().uri(redis.uri()).build()) {
+            assertTrue(store.firstSeen("before", Duration.ofMinutes(1)));
+            // Out of memory with no eviction: Redis answers SET with an OOM error.
+            assertEquals("+OK", redis.command("CONFIG SET maxmemory-policy noeviction"));
+            assertEquals("+OK", redis.command("CONFIG SET maxmemory 1"));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> store.firstSeen("refused", Duration.ofMinutes(1)));
+            assertTrue(e.getMessage().startsWith("Redis refused SET NX"), e.getMessage());
+            assertEquals("+OK", redis.command("CONFIG SET maxmemory 0"));
+            assertTrue(store.firstSeen("refused", Duration.ofMinutes(1)));
+        }
+    }
+
+    @Test
     void stoppedRedisFailsAtOnceAndTheStoreRecoversAfterRestart() throws Exception {
         try (RedisReplayStore store = RedisReplayStore.builder().uri(redis.uri()).build()) {
             assertTrue(store.firstSeen("before", Duration.ofMinutes(1)));
