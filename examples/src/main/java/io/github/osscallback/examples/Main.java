@@ -130,8 +130,7 @@ public final class Main {
         try {
             return RedisReplayStore.builder().uri(uri).build();
         } catch (IllegalArgumentException e) {
-            // The URI itself may hold a password: name the problem, not the URI.
-            throw new IllegalArgumentException("--replay-redis is not a Redis URI: " + e.getMessage());
+            throw new IllegalArgumentException("--replay-redis: " + e.getMessage());
         } catch (RuntimeException e) {
             throw new IllegalStateException("--replay-redis: cannot reach Redis: " + e.getMessage());
         }

@@ -259,7 +259,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
             SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build();
             TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
             if (uri != null) {
-                RedisClient client = RedisClient.create(resources, uri);
+                RedisClient client = parsing(uri, resources, () -> RedisClient.create(resources, uri));
                 client.setOptions(ClientOptions.builder()
                         .autoReconnect(true)
                         // Fail at once while disconnected instead of queueing callbacks for a Redis that is gone.
@@ -269,7 +269,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                         .build());
                 return connect(client, resources, prefix, timeout, () -> client.connect().async(), "uri");
             }
-            RedisClusterClient client = RedisClusterClient.create(resources, clusterUri);
+            RedisClusterClient client = parsing(clusterUri, resources, () -> RedisClusterClient.create(resources, clusterUri));
             client.setOptions(ClusterClientOptions.builder()
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
                     // Not REJECT_COMMANDS: Lettuce connects to each node on its first command and would
@@ -281,6 +281,17 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                     .timeoutOptions(timeouts)
                     .build());
             return connect(client, resources, prefix, timeout, () -> client.connect().async(), "cluster");
+        }
+
+        /** Lettuce's message for a malformed URI quotes it, password included: report it without the URI. */
+        private static <T> T parsing(String uri, ClientResources resources, java.util.function.Supplier<T> create) {
+            try {
+                return create.get();
+            } catch (IllegalArgumentException e) {
+                resources.shutdown(0, 2, TimeUnit.SECONDS);
+                String reason = String.valueOf(e.getMessage()).replace(uri, "<uri>");
+                throw new IllegalArgumentException("not a Redis URI: " + reason);
+            }
         }
 
         private interface Connector {

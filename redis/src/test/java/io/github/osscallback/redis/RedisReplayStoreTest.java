@@ -172,6 +172,15 @@ class RedisReplayStoreTest {
     }
 
     @Test
+    void malformedUriIsReportedWithoutItsPassword() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RedisReplayStore.builder().uri("redis://:s3cret@[127.0.0.1").build());
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("not a Redis URI: "), e.getMessage());
+        assertEquals(null, e.getCause());
+    }
+
+    @Test
     void unreachableRedisFailsAtBuild() throws Exception {
         String uri = redis.uri();
         redis.stop();
