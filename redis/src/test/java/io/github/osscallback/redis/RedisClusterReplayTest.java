@@ -2,6 +2,7 @@ package io.github.osscallback.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,10 @@ class RedisClusterReplayTest {
         node = RedisServer.start(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                 "--cluster-announce-ip", "127.0.0.1"));
         assertEquals("+OK", node.command("CLUSTER ADDSLOTSRANGE 0 16383"));
+        awaitClusterOk();
+    }
+
+    private void awaitClusterOk() {
         // A new master keeps the cluster state 'fail' for its first 2 s (Redis's CLUSTER_WRITABLE_DELAY)
         // even when it owns every slot. Nothing announces the change, so ask until it says ok; the pause
         // only spares the machine a few thousand connections, and the deadline is a safety net.
@@ -65,6 +70,31 @@ class RedisClusterReplayTest {
             }
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void clusterDownFailsClosedWithinTheTimeoutAndTheStoreRecovers() throws Exception {
+        try (RedisReplayStore store = RedisReplayStore.builder().clusterUri(node.uri()).build()) {
+            assertTrue(store.firstSeen("before", Duration.ofMinutes(5)));
+            node.stop();
+            // Timed out or refused on a closed channel, depending on when Lettuce notices; either way within the bound.
+            assertTimeoutPreemptively(Duration.ofSeconds(4),
+                    () -> assertThrows(IllegalStateException.class, () -> store.firstSeen("down", Duration.ofMinutes(5))));
+            // Restarted with its nodes.conf, the node owns every slot again.
+            node.restart();
+            awaitClusterOk();
+            // The loop ends once Lettuce has reconnected; the deadline is a safety net.
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                while (true) {
+                    try {
+                        assertTrue(store.firstSeen("after restart", Duration.ofMinutes(5)));
+                        return;
+                    } catch (IllegalStateException reconnecting) {
+                        // still reconnecting
+                    }
+                }
+            });
         }
     }
 
