@@ -208,7 +208,10 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
             return this;
         }
 
-        /** Prefix of every key this store writes (default {@value RedisReplayStore#DEFAULT_KEY_PREFIX}); lets applications share a Redis. */
+        /**
+         * Prefix of every key this store writes (default {@value RedisReplayStore#DEFAULT_KEY_PREFIX});
+         * lets applications share a Redis.
+         */
         public Builder keyPrefix(String prefix) {
             requireUnset(this.keyPrefix, "keyPrefix");
             this.keyPrefix = Objects.requireNonNull(prefix, "keyPrefix");

@@ -45,6 +45,10 @@ class RedisClusterReplayTest {
         });
     }
 
+    private RedisReplayStore clusterStore() {
+        return RedisReplayStore.builder().clusterUri(node.uri()).commandTimeout(RedisReplayStoreTest.UNHURRIED).build();
+    }
+
     @AfterEach
     void stopClusterNode() throws Exception {
         node.close();
@@ -52,8 +56,8 @@ class RedisClusterReplayTest {
 
     @Test
     void storesOnAClusterUriShareWhatTheyHaveSeen() {
-        try (RedisReplayStore nodeA = RedisReplayStore.builder().clusterUri(node.uri()).build();
-             RedisReplayStore nodeB = RedisReplayStore.builder().clusterUri(node.uri()).build()) {
+        try (RedisReplayStore nodeA = clusterStore();
+             RedisReplayStore nodeB = clusterStore()) {
             assertTrue(nodeA.firstSeen("sig-1", Duration.ofMinutes(5)));
             assertFalse(nodeB.firstSeen("sig-1", Duration.ofMinutes(5)));
             assertTrue(nodeB.firstSeen("sig-2", Duration.ofMinutes(5)));
@@ -75,20 +79,21 @@ class RedisClusterReplayTest {
 
     @Test
     void clusterDownFailsClosedWithinTheTimeoutAndTheStoreRecovers() throws Exception {
-        try (RedisReplayStore store = RedisReplayStore.builder().clusterUri(node.uri()).build()) {
+        try (RedisReplayStore store = clusterStore()) {
             assertTrue(store.firstSeen("before", Duration.ofMinutes(5)));
             node.stop();
             // Timed out or refused on a closed channel, depending on when Lettuce notices; either way within the bound.
-            assertTimeoutPreemptively(Duration.ofSeconds(4),
+            assertTimeoutPreemptively(Duration.ofSeconds(10),
                     () -> assertThrows(IllegalStateException.class, () -> store.firstSeen("down", Duration.ofMinutes(5))));
             // Restarted with its nodes.conf, the node owns every slot again.
             node.restart();
             awaitClusterOk();
             // The loop ends once Lettuce has reconnected; the deadline is a safety net.
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-                while (true) {
+                for (int attempt = 0; ; attempt++) {
                     try {
-                        assertTrue(store.firstSeen("after restart", Duration.ofMinutes(5)));
+                        // A fresh key per attempt: one that timed out here may still have been recorded there.
+                        assertTrue(store.firstSeen("after restart " + attempt, Duration.ofMinutes(5)));
                         return;
                     } catch (IllegalStateException reconnecting) {
                         // still reconnecting
@@ -103,7 +108,8 @@ class RedisClusterReplayTest {
         RedisClusterClient client = RedisClusterClient.create(node.uri());
         try {
             StatefulRedisClusterConnection<String, String> connection = client.connect();
-            try (RedisReplayStore store = RedisReplayStore.builder().clusterConnection(connection).build()) {
+            try (RedisReplayStore store = RedisReplayStore.builder().clusterConnection(connection)
+                    .commandTimeout(RedisReplayStoreTest.UNHURRIED).build()) {
                 assertTrue(store.firstSeen("sig", Duration.ofMinutes(1)));
                 assertFalse(store.firstSeen("sig", Duration.ofMinutes(1)));
             }
