@@ -237,7 +237,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
          *
          * @throws IllegalStateException if not exactly one of uri, clusterUri, connection and
          *                               clusterConnection was given
-         * @throws io.lettuce.core.RedisException if Redis cannot be reached at a URI given
+         * @throws IllegalArgumentException if the URI given is malformed (the message leaves the URI out)
+         * @throws io.lettuce.core.RedisException if Redis cannot be reached at the URI given
          */
         public RedisReplayStore build() {
             int sources = (uri == null ? 0 : 1) + (clusterUri == null ? 0 : 1) + (connection == null ? 0 : 1)
