@@ -12,7 +12,6 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisStringAsyncCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -274,8 +273,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                 return connect(client, resources, prefix, timeout, () -> client.connect().async(), "uri");
             }
             RedisClusterClient client = parsing(clusterUri, resources, () -> RedisClusterClient.create(resources, clusterUri));
+            // Lettuce 7 follows failovers and resharding by itself: every adaptive topology refresh is on by default.
             client.setOptions(ClusterClientOptions.builder()
-                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
                     // Not REJECT_COMMANDS: Lettuce connects to each node on its first command and would
                     // reject that command while the connection is pending, losing a genuine callback. A
                     // command waiting for a node is bounded by the timeouts instead.
