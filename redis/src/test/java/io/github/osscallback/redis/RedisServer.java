@@ -35,15 +35,18 @@ final class RedisServer implements AutoCloseable {
     private final Path binary;
     private final Path dir;
     private final int port;
-    private final List<String> extraArgs;
+    private final List<String> args;
+    /** What redis-server prints once it accepts connections. */
+    private final String readyLine;
     private final List<String> output = new ArrayList<>();
     private Process process;
 
-    private RedisServer(Path binary, Path dir, int port, List<String> extraArgs) {
+    private RedisServer(Path binary, Path dir, int port, List<String> args, String readyLine) {
         this.binary = binary;
         this.dir = dir;
         this.port = port;
-        this.extraArgs = extraArgs;
+        this.args = args;
+        this.readyLine = readyLine;
     }
 
     /** A standalone server. */
@@ -54,9 +57,29 @@ final class RedisServer implements AutoCloseable {
     /** A server with additional command-line options, e.g. cluster mode. */
     static RedisServer start(List<String> extraArgs) throws Exception {
         Path binary = findBinary();
-        RedisServer server = new RedisServer(binary, Files.createTempDirectory("redis-test"), freePort(), extraArgs);
+        Path dir = Files.createTempDirectory("redis-test");
+        int port = freePort();
+        List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--save", "", "--appendonly", "no"));
+        args.addAll(extraArgs);
+        RedisServer server = new RedisServer(binary, dir, port, args, "Ready to accept connections");
         server.startProcess();
         return server;
+    }
+
+    /** A Sentinel monitoring {@code master} under {@code masterName}, with a quorum of one. */
+    static RedisServer startSentinel(RedisServer master, String masterName) throws Exception {
+        Path binary = findBinary();
+        Path dir = Files.createTempDirectory("redis-sentinel-test");
+        Path config = dir.resolve("sentinel.conf");
+        // Sentinel rewrites its configuration file, so it must be a file of its own.
+        Files.writeString(config, "sentinel monitor " + masterName + " 127.0.0.1 " + master.port() + " 1\n");
+        int port = freePort();
+        RedisServer sentinel = new RedisServer(binary, dir, port, List.of(config.toString(), "--sentinel",
+                "--port", String.valueOf(port), "--bind", "127.0.0.1", "--dir", dir.toString()),
+                "+monitor master " + masterName);
+        sentinel.startProcess();
+        return sentinel;
     }
 
     int port() {
@@ -101,9 +124,8 @@ final class RedisServer implements AutoCloseable {
     }
 
     private void startProcess() throws Exception {
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", String.valueOf(port),
-                "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "no"));
-        command.addAll(extraArgs);
+        List<String> command = new ArrayList<>(List.of(binary.toString()));
+        command.addAll(args);
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Process started = process;
@@ -126,7 +148,7 @@ final class RedisServer implements AutoCloseable {
                 fail("redis-server did not become ready within " + START_SECONDS + " s; output:\n" + String.join("\n", output));
             }
             output.add(line);
-            if (line.contains("Ready to accept connections")) {
+            if (line.contains(readyLine)) {
                 break;
             }
         }
