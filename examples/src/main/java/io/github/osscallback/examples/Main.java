@@ -2,6 +2,8 @@ package io.github.osscallback.examples;
 
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
+import io.github.osscallback.redis.RedisReplayStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
@@ -16,11 +18,16 @@ public final class Main {
     static final String USAGE = String.join("\n",
             "usage: java -jar oss-callback-examples.jar demo",
             "       java -jar oss-callback-examples.jar serve [--port N] [--bind ADDR] [--allow-key-url-prefix URL]...",
+            "                                                 [--replay-window SECONDS [--replay-redis URI]]",
             "",
             "  --port N                    port to listen on (default 8080; 0 picks a free one)",
             "  --bind ADDR                 address to bind (default 127.0.0.1)",
             "  --allow-key-url-prefix URL  trust public keys under URL (repeatable); replaces the default,",
-            "                              which trusts only OSS's key host (with its key pinned)");
+            "                              which trusts only OSS's key host (with its key pinned)",
+            "  --replay-window SECONDS     refuse a callback already accepted within SECONDS (409 replayed);",
+            "                              remembered in this process unless --replay-redis is given",
+            "  --replay-redis URI          remember accepted callbacks in Redis (redis://host:6379), shared by",
+            "                              every serve process using it; requires --replay-window");
 
     /** Keeps the example's output to one line per request; the access log names the reason. */
     private static final Logger LIBRARY_LOG = Logger.getLogger("io.github.osscallback");
@@ -54,6 +61,8 @@ public final class Main {
         int port = 8080;
         String bind = "127.0.0.1";
         List<String> prefixes = new ArrayList<>();
+        Long replayWindowSeconds = null;
+        String replayRedis = null;
         try {
             for (int i = 1; i < args.length; i++) {
                 String option = args[i];
@@ -74,6 +83,15 @@ public final class Main {
                     case "--allow-key-url-prefix":
                         prefixes.add(value);
                         break;
+                    case "--replay-window":
+                        replayWindowSeconds = Long.parseLong(value);
+                        if (replayWindowSeconds < 1) {
+                            throw new IllegalArgumentException("--replay-window must be at least 1 second, got " + value);
+                        }
+                        break;
+                    case "--replay-redis":
+                        replayRedis = value;
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option '" + option + "'");
                 }
@@ -84,17 +102,53 @@ public final class Main {
                 prefixes.forEach(policy::allowPrefix);
                 verifier.keyUrlPolicy(policy.build());
             }
-            startAndWait(bind, port, verifier.build());
+            if (replayRedis != null && replayWindowSeconds == null) {
+                throw new IllegalArgumentException("--replay-redis requires --replay-window");
+            }
+            RedisReplayStore redisStore = null;
+            if (replayWindowSeconds != null) {
+                Duration window = Duration.ofSeconds(replayWindowSeconds);
+                if (replayRedis == null) {
+                    verifier.replayProtection(window);
+                    System.out.println("replay protection: " + replayWindowSeconds + " s, in this process");
+                } else {
+                    redisStore = connectRedis(replayRedis);
+                    verifier.replayProtection(window, redisStore);
+                    System.out.println("replay protection: " + replayWindowSeconds + " s, shared on Redis");
+                }
+            }
+            startAndWait(bind, port, verifier.build(), redisStore);
         } catch (NumberFormatException e) {
-            fail("--port needs a whole number");
+            fail("--port and --replay-window need a whole number");
         } catch (IllegalArgumentException | IllegalStateException e) {
             fail(e.getMessage());
         }
     }
 
-    private static void startAndWait(String bind, int port, CallbackVerifier verifier) throws Exception {
+    /** Connects at start-up, so a wrong URI or an unreachable Redis is reported at once rather than as 503s. */
+    private static RedisReplayStore connectRedis(String uri) {
+        try {
+            return RedisReplayStore.builder().uri(uri).build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--replay-redis: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("--replay-redis: cannot reach Redis: " + e.getMessage());
+        }
+    }
+
+    private static void startAndWait(String bind, int port, CallbackVerifier verifier, AutoCloseable replayStore)
+            throws Exception {
         ExampleServer server = ExampleServer.start(bind, port, verifier, System.out);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("stopped"), "shutdown-notice"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (replayStore != null) {
+                try {
+                    replayStore.close();
+                } catch (Exception e) {
+                    System.err.println("could not close the Redis connection: " + e);
+                }
+            }
+            System.out.println("stopped");
+        }, "shutdown-notice"));
         System.out.println("listening on http://" + bind + ":" + server.port() + " (servlet: /servlet/*, jaxrs: /jaxrs/*; "
                 + verifier.keyUrlPolicy() + ")");
         server.join();
