@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class InMemoryReplayStoreTest extends ReplayStoreContract {
 
     @Override
-    ReplayStore newStore(int maxEntries, Clock clock) {
+    protected ReplayStore newStore(int maxEntries, Clock clock) {
         return ReplayStore.inMemory(maxEntries, clock);
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.osscallback.testing.ManualClock;
 import java.time.Clock;
@@ -24,28 +25,45 @@ import org.junit.jupiter.api.Test;
  * says how to make a store with a capacity and a clock it controls; a store without a capacity
  * bound (one that never fills) overrides {@link #bounded()} to skip the fullness cases.
  */
-abstract class ReplayStoreContract {
+public abstract class ReplayStoreContract {
 
-    static final Duration WINDOW = Duration.ofMinutes(10);
+    protected static final Duration WINDOW = Duration.ofMinutes(10);
 
-    final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T00:00:00Z"));
+    protected final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T00:00:00Z"));
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
 
     /** A new, empty store holding at most {@code maxEntries} keys, reading time from {@code clock}. */
-    abstract ReplayStore newStore(int maxEntries, Clock clock);
+    protected abstract ReplayStore newStore(int maxEntries, Clock clock);
 
     /** Whether the store refuses new keys once {@code maxEntries} unexpired keys are held. */
-    boolean bounded() {
+    protected boolean bounded() {
         return true;
     }
 
+    /**
+     * Lets {@code duration} pass for the store. The default advances {@link #clock}; a store that
+     * keeps its own time (a server's expiry) shortens what remains of every key's window instead.
+     */
+    protected void elapse(Duration duration) {
+        clock.advance(duration);
+    }
+
+    /**
+     * How close to the end of a window the store must still remember a key. The in-memory store
+     * is exact to the millisecond; a server that also counts the real time between recording a key
+     * and this test letting time pass needs a margin far above that time.
+     */
+    protected Duration timeResolution() {
+        return Duration.ofMillis(1);
+    }
+
     @AfterEach
-    void stopPool() {
+    public void stopPool() {
         pool.shutdownNow();
     }
 
     @Test
-    void firstSightIsFirstAndSecondIsAReplay() {
+    public void firstSightIsFirstAndSecondIsAReplay() {
         ReplayStore store = newStore(10, clock);
         assertTrue(store.firstSeen("a", WINDOW));
         assertFalse(store.firstSeen("a", WINDOW));
@@ -54,31 +72,29 @@ abstract class ReplayStoreContract {
     }
 
     @Test
-    void keyIsRememberedUntilItsWindowEndsAndNotAfter() {
+    public void keyIsRememberedUntilItsWindowEndsAndNotAfter() {
         ReplayStore store = newStore(10, clock);
         assertTrue(store.firstSeen("a", WINDOW));
-        clock.advance(WINDOW.minusMillis(1));
+        elapse(WINDOW.minus(timeResolution()));
         assertFalse(store.firstSeen("a", WINDOW));
-        clock.advance(Duration.ofMillis(1));
+        elapse(timeResolution());
         assertTrue(store.firstSeen("a", WINDOW), "window ended, so this is a new delivery");
         assertFalse(store.firstSeen("a", WINDOW));
     }
 
     @Test
-    void eachKeyKeepsTheWindowItWasRecordedWith() {
+    public void eachKeyKeepsTheWindowItWasRecordedWith() {
         ReplayStore store = newStore(10, clock);
         assertTrue(store.firstSeen("long", Duration.ofMinutes(10)));
         assertTrue(store.firstSeen("short", Duration.ofMinutes(1)));
-        clock.advance(Duration.ofMinutes(2));
+        elapse(Duration.ofMinutes(2));
         assertTrue(store.firstSeen("short", Duration.ofMinutes(1)));
         assertFalse(store.firstSeen("long", Duration.ofMinutes(10)));
     }
 
     @Test
-    void fullStoreFailsClosedWithoutForgettingAnyKey() {
-        if (!bounded()) {
-            return;
-        }
+    public void fullStoreFailsClosedWithoutForgettingAnyKey() {
+        assumeTrue(bounded(), "the store has no capacity bound");
         ReplayStore store = newStore(3, clock);
         for (String key : List.of("a", "b", "c")) {
             assertTrue(store.firstSeen(key, WINDOW));
@@ -92,15 +108,13 @@ abstract class ReplayStoreContract {
     }
 
     @Test
-    void replayOfTheOldestUnexpiredKeyIsRefusedAfterTheStoreFills() {
+    public void replayOfTheOldestUnexpiredKeyIsRefusedAfterTheStoreFills() {
         // Regression: a size-evicting cache dropped the oldest keys and accepted their replays.
-        if (!bounded()) {
-            return;
-        }
+        assumeTrue(bounded(), "the store has no capacity bound");
         ReplayStore store = newStore(1_000, clock);
         for (int i = 0; i < 1_000; i++) {
             assertTrue(store.firstSeen("callback-" + i, WINDOW));
-            clock.advance(Duration.ofMillis(100));
+            elapse(Duration.ofMillis(100));
         }
         for (int i = 1_000; i < 1_100; i++) {
             String key = "callback-" + i;
@@ -111,17 +125,15 @@ abstract class ReplayStoreContract {
     }
 
     @Test
-    void expiredKeysAreReclaimedSoAFullStoreAcceptsAgain() {
-        if (!bounded()) {
-            return;
-        }
+    public void expiredKeysAreReclaimedSoAFullStoreAcceptsAgain() {
+        assumeTrue(bounded(), "the store has no capacity bound");
         ReplayStore store = newStore(3, clock);
         assertTrue(store.firstSeen("a", WINDOW));
-        clock.advance(Duration.ofMinutes(1));
+        elapse(Duration.ofMinutes(1));
         assertTrue(store.firstSeen("b", WINDOW));
         assertTrue(store.firstSeen("c", WINDOW));
         assertThrows(RuntimeException.class, () -> store.firstSeen("d", WINDOW));
-        clock.advance(WINDOW.minus(Duration.ofMinutes(1))); // a's window ends; b's and c's do not
+        elapse(WINDOW.minus(Duration.ofMinutes(1))); // a's window ends; b's and c's do not
         assertTrue(store.firstSeen("d", WINDOW));
         assertThrows(RuntimeException.class, () -> store.firstSeen("e", WINDOW));
         assertFalse(store.firstSeen("b", WINDOW));
@@ -130,10 +142,8 @@ abstract class ReplayStoreContract {
     }
 
     @Test
-    void storeSizedForRateTimesWindowKeepsAcceptingForEver() {
-        if (!bounded()) {
-            return;
-        }
+    public void storeSizedForRateTimesWindowKeepsAcceptingForEver() {
+        assumeTrue(bounded(), "the store has no capacity bound");
         // One callback a second with a 100 s window needs 100 entries; run through fifty windows.
         Duration window = Duration.ofSeconds(100);
         ReplayStore store = newStore(100, clock);
@@ -142,12 +152,12 @@ abstract class ReplayStoreContract {
             if (i >= 99) {
                 assertFalse(store.firstSeen("callback-" + (i - 99), window), "replay of callback " + (i - 99));
             }
-            clock.advance(Duration.ofSeconds(1));
+            elapse(Duration.ofSeconds(1));
         }
     }
 
     @Test
-    void concurrentDeliveriesOfOneKeyLetExactlyOneThrough() throws Exception {
+    public void concurrentDeliveriesOfOneKeyLetExactlyOneThrough() throws Exception {
         ReplayStore store = newStore(1_000, clock);
         int threads = 8;
         for (int round = 0; round < 50; round++) {

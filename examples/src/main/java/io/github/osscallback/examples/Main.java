@@ -18,7 +18,8 @@ public final class Main {
     static final String USAGE = String.join("\n",
             "usage: java -jar oss-callback-examples.jar demo",
             "       java -jar oss-callback-examples.jar serve [--port N] [--bind ADDR] [--allow-key-url-prefix URL]...",
-            "                                                 [--replay-window SECONDS [--replay-redis URI]]",
+            "                                                 [--replay-window SECONDS [--replay-redis URI",
+            "                                                 [--replay-redis-timeout MILLIS]]]",
             "",
             "  --port N                    port to listen on (default 8080; 0 picks a free one)",
             "  --bind ADDR                 address to bind (default 127.0.0.1)",
@@ -27,7 +28,9 @@ public final class Main {
             "  --replay-window SECONDS     refuse a callback already accepted within SECONDS (409 replayed);",
             "                              remembered in this process unless --replay-redis is given",
             "  --replay-redis URI          remember accepted callbacks in Redis (redis://host:6379), shared by",
-            "                              every serve process using it; requires --replay-window");
+            "                              every serve process using it; requires --replay-window",
+            "  --replay-redis-timeout MILLIS  longest wait for Redis per callback before answering 503",
+            "                              (default 300, under OSS's 5 s); requires --replay-redis");
 
     /** Keeps the example's output to one line per request; the access log names the reason. */
     private static final Logger LIBRARY_LOG = Logger.getLogger("io.github.osscallback");
@@ -63,6 +66,7 @@ public final class Main {
         List<String> prefixes = new ArrayList<>();
         Long replayWindowSeconds = null;
         String replayRedis = null;
+        Long replayRedisTimeoutMillis = null;
         try {
             for (int i = 1; i < args.length; i++) {
                 String option = args[i];
@@ -92,6 +96,9 @@ public final class Main {
                     case "--replay-redis":
                         replayRedis = value;
                         break;
+                    case "--replay-redis-timeout":
+                        replayRedisTimeoutMillis = Long.parseLong(value);
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option '" + option + "'");
                 }
@@ -105,6 +112,9 @@ public final class Main {
             if (replayRedis != null && replayWindowSeconds == null) {
                 throw new IllegalArgumentException("--replay-redis requires --replay-window");
             }
+            if (replayRedisTimeoutMillis != null && replayRedis == null) {
+                throw new IllegalArgumentException("--replay-redis-timeout requires --replay-redis");
+            }
             RedisReplayStore redisStore = null;
             if (replayWindowSeconds != null) {
                 Duration window = Duration.ofSeconds(replayWindowSeconds);
@@ -112,23 +122,27 @@ public final class Main {
                     verifier.replayProtection(window);
                     System.out.println("replay protection: " + replayWindowSeconds + " s, in this process");
                 } else {
-                    redisStore = connectRedis(replayRedis);
+                    redisStore = connectRedis(replayRedis, replayRedisTimeoutMillis);
                     verifier.replayProtection(window, redisStore);
                     System.out.println("replay protection: " + replayWindowSeconds + " s, shared on Redis");
                 }
             }
             startAndWait(bind, port, verifier.build(), redisStore);
         } catch (NumberFormatException e) {
-            fail("--port and --replay-window need a whole number");
+            fail("--port, --replay-window and --replay-redis-timeout need a whole number");
         } catch (IllegalArgumentException | IllegalStateException e) {
             fail(e.getMessage());
         }
     }
 
     /** Connects at start-up, so a wrong URI or an unreachable Redis is reported at once rather than as 503s. */
-    private static RedisReplayStore connectRedis(String uri) {
+    private static RedisReplayStore connectRedis(String uri, Long timeoutMillis) {
         try {
-            return RedisReplayStore.builder().uri(uri).build();
+            RedisReplayStore.Builder store = RedisReplayStore.builder().uri(uri);
+            if (timeoutMillis != null) {
+                store.commandTimeout(Duration.ofMillis(timeoutMillis));
+            }
+            return store.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--replay-redis: " + e.getMessage());
         } catch (RuntimeException e) {

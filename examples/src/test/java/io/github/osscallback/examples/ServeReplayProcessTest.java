@@ -81,8 +81,9 @@ class ServeReplayProcessTest {
         Process redis = startRedis(redisPort, redisDir);
         try {
             String uri = "redis://127.0.0.1:" + redisPort;
-            Serve nodeA = serve("--replay-window", "60", "--replay-redis", uri);
-            Serve nodeB = serve("--replay-window", "60", "--replay-redis", uri);
+            // A generous Redis timeout: this test is about sharing, and a loaded machine must not turn it into 503s.
+            Serve nodeA = serve("--replay-window", "60", "--replay-redis", uri, "--replay-redis-timeout", "4000");
+            Serve nodeB = serve("--replay-window", "60", "--replay-redis", uri, "--replay-redis-timeout", "4000");
             assertEquals("replay protection: 60 s, shared on Redis", nodeA.startLines.get(0));
 
             String captured = body();
