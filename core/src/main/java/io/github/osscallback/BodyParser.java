@@ -3,7 +3,9 @@ package io.github.osscallback;
 import static io.github.osscallback.CallbackRejectedException.Reason.UNSUPPORTED_CONTENT_TYPE;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,19 +41,24 @@ final class BodyParser {
     /** What a body parsed into: the fields, the JSON tree for binding, and what went wrong if anything. */
     static final class Parsed {
         final Map<String, String> fields;
-        final JsonNode json;
+        /**
+         * Whether the body is one clean JSON object, which {@link OssCallback#bind} then binds by
+         * its structure. No tree is kept: most callbacks are never bound, and building one costs
+         * more than the whole flat read.
+         */
+        final boolean jsonObject;
         /** Null when the body parsed cleanly as its content type says. */
         final String problem;
 
-        private Parsed(Map<String, String> fields, JsonNode json, String problem) {
+        private Parsed(Map<String, String> fields, boolean jsonObject, String problem) {
             this.fields = fields;
-            this.json = json;
+            this.jsonObject = jsonObject;
             this.problem = problem;
         }
 
         /** No fields at all; the problem says why and that nothing was read. */
         static Parsed unreadable(String why) {
-            return new Parsed(Map.of(), null, why + "; " + NOTHING_READ);
+            return new Parsed(Map.of(), false, why + "; " + NOTHING_READ);
         }
 
         /** The problem without the note that nothing was read, for messages about templates. */
@@ -170,7 +177,7 @@ final class BodyParser {
         Parsed read() {
             try {
                 Map<String, String> fields = readPairs();
-                return new Parsed(fields, null, percentNote);
+                return new Parsed(fields, false, percentNote);
             } catch (Unreadable e) {
                 return Parsed.unreadable(e.getMessage());
             }
@@ -412,6 +419,10 @@ final class BodyParser {
     // --- JSON ---
 
     static Parsed parseJson(byte[] body) {
+        Map<String, String> flat = readFlatObject(body);
+        if (flat != null) {
+            return new Parsed(flat, true, null);
+        }
         JsonNode tree;
         try {
             tree = JsonCodec.MAPPER.readTree(body);
@@ -436,7 +447,7 @@ final class BodyParser {
         } catch (Unreadable e) {
             return Parsed.unreadable(e.getMessage());
         }
-        return new Parsed(fields, tree, null);
+        return new Parsed(fields, true, null);
     }
 
     private static String notJson(JsonProcessingException e) {
@@ -478,7 +489,77 @@ final class BodyParser {
         String problem = "JSON body is form-style name=value pairs: the callbackBody template is written for a form, "
                 + "but callbackBodyType is application/json, so OSS quoted the string values; they were read "
                 + "with the quotes removed";
-        return new Parsed(fields, null, pairs.percentNote == null ? problem : problem + "; " + pairs.percentNote);
+        return new Parsed(fields, false, pairs.percentNote == null ? problem : problem + "; " + pairs.percentNote);
+    }
+
+    /**
+     * The common case, a clean JSON object, read in one streaming pass into the same fields that
+     * {@link #flatten} gives. Null for anything else (invalid, duplicate or ambiguous names, not
+     * an object, trailing content): the tree-based path then decides, and words the problem.
+     */
+    private static Map<String, String> readFlatObject(byte[] body) {
+        try (JsonParser parser = JsonCodec.MAPPER.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            if (!readFlat(parser, "", fields) || parser.nextToken() != null) {
+                return null;
+            }
+            return fields;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Reads the rest of an object whose START_OBJECT was just read; false where the slow path must decide. */
+    private static boolean readFlat(JsonParser parser, String prefix, Map<String, String> into) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = prefix.isEmpty() ? parser.currentName() : prefix + parser.currentName();
+            JsonToken value = parser.nextToken();
+            String text;
+            switch (value) {
+                case START_OBJECT:
+                    if (!readFlat(parser, name + ".", into)) {
+                        return false;
+                    }
+                    continue;
+                case VALUE_NULL:
+                    continue;
+                case VALUE_STRING:
+                    text = parser.getText();
+                    break;
+                case VALUE_TRUE:
+                    text = "true";
+                    break;
+                case VALUE_FALSE:
+                    text = "false";
+                    break;
+                case VALUE_NUMBER_INT:
+                    text = integerText(parser);
+                    break;
+                default:
+                    // Fractions and arrays: as the tree would print them, which is rare enough to build one.
+                    JsonNode node = parser.readValueAsTree();
+                    text = node.isValueNode() ? node.asText() : node.toString();
+            }
+            if (into.putIfAbsent(name, text) != null) {
+                return false;
+            }
+        }
+        return parser.currentToken() == JsonToken.END_OBJECT;
+    }
+
+    /** An integer as a tree's node would print it (so {@code -0} reads {@code 0}). */
+    private static String integerText(JsonParser parser) throws IOException {
+        switch (parser.getNumberType()) {
+            case INT:
+                return Integer.toString(parser.getIntValue());
+            case LONG:
+                return Long.toString(parser.getLongValue());
+            default:
+                return parser.getBigIntegerValue().toString();
+        }
     }
 
     private static void flatten(String prefix, JsonNode object, Map<String, String> into) throws Unreadable {

@@ -2,7 +2,6 @@ package io.github.osscallback;
 
 import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_BODY;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -38,7 +37,7 @@ public final class OssCallback {
     private final byte[] body;
     private final Map<String, String> fields;
     private final Map<SystemVariable, String> fieldNames;
-    private final JsonNode json;
+    private final boolean jsonObject;
     private final String uploadSubject;
     private final String bodyProblem;
 
@@ -50,7 +49,7 @@ public final class OssCallback {
         this.body = verified.body;
         this.fields = verified.fields;
         this.fieldNames = verified.fieldNames;
-        this.json = verified.json;
+        this.jsonObject = verified.jsonObject;
         this.uploadSubject = uploadSubject;
         this.bodyProblem = verified.bodyProblem;
     }
@@ -64,7 +63,7 @@ public final class OssCallback {
         this.body = body;
         this.fields = Collections.unmodifiableMap(parsed.fields);
         this.fieldNames = fieldNames;
-        this.json = parsed.json;
+        this.jsonObject = parsed.jsonObject;
         this.uploadSubject = null;
         StringBuilder problems = new StringBuilder(parsed.problem == null ? "" : parsed.problem);
         for (SystemVariable number : SystemVariable.values()) {
@@ -262,16 +261,17 @@ public final class OssCallback {
      */
     public <T> T bind(Class<T> type) throws CallbackRejectedException {
         Objects.requireNonNull(type, "type");
-        if (json == null && fields.isEmpty() && bodyProblem().isPresent()) {
+        if (!jsonObject && fields.isEmpty() && bodyProblem().isPresent()) {
             // A record of nulls would look like a callback that said nothing; say that it said nothing readable.
             throw new CallbackRejectedException(MALFORMED_BODY, "body has no readable fields to bind to "
                     + type.getName() + ": " + bodyProblem().get());
         }
         try {
-            return json != null
-                    ? JsonCodec.MAPPER.treeToValue(json, type)
+            // A clean JSON object binds by its structure, read again from the signed bytes.
+            return jsonObject
+                    ? JsonCodec.MAPPER.readValue(body, type)
                     : JsonCodec.MAPPER.convertValue(fields, type);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+        } catch (java.io.IOException | IllegalArgumentException e) {
             throw new CallbackRejectedException(MALFORMED_BODY, bindFailure(type, e));
         }
     }

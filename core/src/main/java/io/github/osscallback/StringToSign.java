@@ -70,7 +70,7 @@ final class StringToSign {
 
     /** Whether any accepted candidate verifies under the key. */
     boolean verifies(PublicKey key, byte[] signature) throws InvalidKeyException {
-        Signature verifier = newSignature();
+        Signature verifier = SIGNATURES.get();
         if (verify(verifier, key, signature, path, false)) {
             return true;
         }
@@ -103,6 +103,12 @@ final class StringToSign {
             return false;
         }
     }
+
+    /**
+     * One Signature per thread: looking the algorithm up through the providers costs more than a
+     * 512-bit verification. initVerify resets whatever an earlier use left behind.
+     */
+    private static final ThreadLocal<Signature> SIGNATURES = ThreadLocal.withInitial(StringToSign::newSignature);
 
     static Signature newSignature() {
         try {
