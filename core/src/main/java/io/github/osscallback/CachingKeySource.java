@@ -2,7 +2,6 @@ package io.github.osscallback;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.net.URI;
 import java.security.PublicKey;
 import java.time.Clock;
@@ -11,7 +10,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -36,18 +35,21 @@ final class CachingKeySource implements PublicKeySource {
     private final Duration refreshAfter;
     private final Duration maxAge;
     private final Duration failureBackoff;
+    /** Where a refresh runs to its end; null: it is started and completes on the fetcher's threads. */
+    private final Executor refreshExecutor;
     private final Cache<URI, CachedKey> keys;
     private final Cache<URI, CallbackRejectedException> recentFailures;
     private final ConcurrentMap<URI, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
 
     CachingKeySource(Function<URI, CompletableFuture<PublicKey>> fetcher, Clock clock,
-                     Duration refreshAfter, Duration maxAge, Duration failureBackoff) {
+                     Duration refreshAfter, Duration maxAge, Duration failureBackoff, Executor refreshExecutor) {
         this.fetcher = fetcher;
         this.clock = clock;
         this.refreshAfter = refreshAfter;
         this.maxAge = maxAge;
         this.failureBackoff = failureBackoff;
-        Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+        this.refreshExecutor = refreshExecutor;
+        ClockTicker ticker = new ClockTicker(clock);
         // Maintenance of these tiny caches runs on the calling thread: handing it to the common pool
         // costs a thread switch on the request path, more than the work itself.
         this.keys = Caffeine.newBuilder()
@@ -93,7 +95,11 @@ final class CachingKeySource implements PublicKeySource {
 
     private void refreshInBackground(URI uri, CachedKey stale) {
         if (recentFailures.getIfPresent(uri) == null && !inFlight.containsKey(uri)) {
-            sharedFetch(uri, stale);
+            if (refreshExecutor == null) {
+                sharedFetch(uri, stale);
+            } else {
+                refreshExecutor.execute(() -> sharedFetch(uri, stale).join()); // never fails: outcomes complete normally
+            }
         }
     }
 
