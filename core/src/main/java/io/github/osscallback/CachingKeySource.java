@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
@@ -19,7 +20,9 @@ import java.util.function.Function;
  * refreshes fail, the key is served until it reaches the maximum age, then requests fail closed.
  * A failed fetch is logged once and remembered for a short back-off, so an outage costs the key
  * host one request per back-off, not one per callback. A fetch the fetcher refused without using
- * the network (see {@link KeyFetchLimiter}) fails only the requests waiting for it.
+ * the network (see {@link KeyFetchLimiter}) fails only the requests waiting for it. A refresh runs
+ * on the refresh executor when one is given (tests pass the caller's thread), else it completes on
+ * the fetcher's threads.
  *
  * <p>Fetches in flight live in a plain map of futures that always complete normally, with a key
  * or a rejection: a failed future inside a Caffeine async cache would make Caffeine log a
@@ -97,8 +100,12 @@ final class CachingKeySource implements PublicKeySource {
         if (recentFailures.getIfPresent(uri) == null && !inFlight.containsKey(uri)) {
             if (refreshExecutor == null) {
                 sharedFetch(uri, stale);
-            } else {
+                return;
+            }
+            try {
                 refreshExecutor.execute(() -> sharedFetch(uri, stale).join()); // never fails: outcomes complete normally
+            } catch (RejectedExecutionException e) {
+                sharedFetch(uri, stale); // a full or shut-down executor must not cost the callback its cached key
             }
         }
     }

@@ -226,6 +226,26 @@ class KeySourceFaultsTest {
     }
 
     @Test
+    void refreshExecutorThatRefusesWorkStillServesTheCachedKeyAndRefreshes() throws Exception {
+        String keyUrl = "http://keys.test/oss/k.pem";
+        java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+        CallbackVerifier v = verifierFor("http://keys.test")
+                .keyRefreshInterval(Duration.ofMinutes(10))
+                .keyRefreshExecutor(task -> {
+                    throw new java.util.concurrent.RejectedExecutionException("full");
+                })
+                .fetcher(uri -> {
+                    fetches.incrementAndGet();
+                    return java.util.concurrent.CompletableFuture.completedFuture(signer.publicKey());
+                })
+                .build();
+        v.verify(signed(signer, keyUrl));
+        clock.advance(Duration.ofMinutes(11));
+        v.verify(signed(signer, keyUrl)); // the cached key answers; the refresh starts without the executor
+        assertEquals(2, fetches.get());
+    }
+
+    @Test
     void recoversByItselfAfterTheBackoff() throws Exception {
         CallbackVerifier v = verifierFor(keyServer.baseUrl()).keyRetryBackoff(Duration.ofSeconds(5)).build();
         CallbackRequest request = signed(signer, keyServer.url("/oss/k.pem"));
