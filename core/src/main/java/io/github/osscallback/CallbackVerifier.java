@@ -560,7 +560,8 @@ public final class CallbackVerifier {
          * Where a background key refresh runs to its end. By default a refresh is started by the
          * callback that found the key due and completes on the HTTP client's threads, while that
          * callback is answered with the cached key. Tests pass {@code Runnable::run}, so the
-         * refresh has finished when {@link #verify} returns and no test waits for another thread.
+         * refresh has finished when {@link CallbackVerifier#verify} returns and no test waits for
+         * another thread.
          */
         public Builder keyRefreshExecutor(Executor executor) {
             once("keyRefreshExecutor");
