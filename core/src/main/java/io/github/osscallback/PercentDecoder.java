@@ -34,12 +34,16 @@ final class PercentDecoder {
         int n = 0;
         for (int i = from; i < to; i++) {
             byte b = raw[i];
-            if (b == '%' && startsEscape(raw, i, to)) {
-                out[n++] = (byte) ((Character.digit(raw[i + 1], 16) << 4) | Character.digit(raw[i + 2], 16));
-                i += 2;
-            } else {
-                out[n++] = plusAsSpace && b == '+' ? (byte) ' ' : b;
+            if (b == '%' && i + 2 < to) {
+                int hi = Character.digit(raw[i + 1], 16);
+                int lo = Character.digit(raw[i + 2], 16);
+                if (hi >= 0 && lo >= 0) {
+                    out[n++] = (byte) ((hi << 4) | lo);
+                    i += 2;
+                    continue;
+                }
             }
+            out[n++] = plusAsSpace && b == '+' ? (byte) ' ' : b;
         }
         return n;
     }
