@@ -7,9 +7,11 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.osscallback.testing.OssCallbackSigner;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -60,12 +62,19 @@ class ModuleDescriptorTest {
         ModuleLayer layer = layer();
         ClassLoader loader = layer.findLoader(MODULE);
         String keyUrl = "https://keys.test/oss/key.pem";
-        Class<?> signerType = loader.loadClass(MODULE + ".testing.OssCallbackSigner");
-        Object signer = signerType.getMethod("generate").invoke(null);
+        OssCallbackSigner signer = OssCallbackSigner.generate(); // signing needs nothing from the layer
         byte[] body = "{\"bucket\":\"b\",\"object\":\"o\"}".getBytes(StandardCharsets.UTF_8);
-        Object requestBuilder = signerType.getMethod("request", String.class, String.class, String.class, String.class,
-                byte[].class).invoke(signer, keyUrl, "/cb", null, "application/json", body);
-        Object request = requestBuilder.getClass().getMethod("build").invoke(requestBuilder);
+        Class<?> requestType = loader.loadClass(MODULE + ".CallbackRequest");
+        Object requestBuilder = requestType.getMethod("builder").invoke(null);
+        Class<?> requestBuilderType = requestBuilder.getClass();
+        requestBuilderType.getMethod("method", String.class).invoke(requestBuilder, "POST");
+        requestBuilderType.getMethod("path", String.class).invoke(requestBuilder, "/cb");
+        Method header = requestBuilderType.getMethod("header", String.class, String.class);
+        header.invoke(requestBuilder, CallbackRequest.AUTHORIZATION, signer.sign("/cb", null, body));
+        header.invoke(requestBuilder, CallbackRequest.PUB_KEY_URL, OssCallbackSigner.encodeKeyUrl(keyUrl));
+        header.invoke(requestBuilder, CallbackRequest.CONTENT_TYPE, "application/json");
+        requestBuilderType.getMethod("body", byte[].class).invoke(requestBuilder, body);
+        Object request = requestBuilderType.getMethod("build").invoke(requestBuilder);
 
         Class<?> policyType = loader.loadClass(MODULE + ".KeyUrlPolicy");
         Object policyBuilder = policyType.getMethod("builder").invoke(null);
@@ -77,10 +86,10 @@ class ModuleDescriptorTest {
         Class<?> builderType = builder.getClass();
         builderType.getMethod("keyUrlPolicy", policyType).invoke(builder, policy);
         builderType.getMethod("pinKey", String.class, String.class)
-                .invoke(builder, keyUrl, signerType.getMethod("publicKeyPem").invoke(signer));
+                .invoke(builder, keyUrl, signer.publicKeyPem());
         builderType.getMethod("remoteKeyFetching", boolean.class).invoke(builder, false);
         Object verifier = builderType.getMethod("build").invoke(builder);
-        Object callback = verifierType.getMethod("verify", loader.loadClass(MODULE + ".CallbackRequest"))
+        Object callback = verifierType.getMethod("verify", requestType)
                 .invoke(verifier, request);
 
         assertEquals(layer.findModule(MODULE).orElseThrow(), callback.getClass().getModule());
