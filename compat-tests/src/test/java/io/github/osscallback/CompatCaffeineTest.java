@@ -80,8 +80,8 @@ class CompatCaffeineTest {
     @Test
     void replayStoreExpiresEntriesWithTheirWindow() throws Exception {
         CompatFixture oss = new CompatFixture();
-        CallbackVerifier verifier = oss.builder()
-                .replayProtection(Duration.ofMinutes(10), ReplayStore.inMemory(100, clock)).build();
+        CallbackVerifier verifier = oss.builder().clock(clock)
+                .replayProtection(Duration.ofMinutes(10)).build(); // the verifier's clock reaches its store
         CallbackRequest request = oss.signed(FORM, "bucket=b&object=o&reqId=1");
         verifier.verify(request);
         assertEquals(REPLAYED, assertThrows(CallbackRejectedException.class, () -> verifier.verify(request)).reason());
@@ -95,7 +95,7 @@ class CompatCaffeineTest {
                 .signingKey("k1", "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII))
                 .clock(clock).build();
         CompatFixture oss = new CompatFixture();
-        CallbackVerifier verifier = oss.builder().uploadTokens(tokens).build();
+        CallbackVerifier verifier = oss.builder().clock(clock).uploadTokens(tokens).build();
         String token = tokens.issueForObject("b", "users/42/cat.jpg", "user-42", Duration.ofMinutes(15));
         CallbackRequest request = oss.signed(FORM, "bucket=b&object=users%2F42%2Fcat.jpg&"
                 + UploadTokens.BODY_FIELD + "=" + token);

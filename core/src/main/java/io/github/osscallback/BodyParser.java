@@ -381,27 +381,10 @@ final class BodyParser {
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT);
             }
-            int n = 0;
-            for (int i = from; i < to; i++) {
-                byte b = body[i];
-                if (b == '+') {
-                    scratch[n++] = ' ';
-                } else if (b == '%') {
-                    int hi = i + 2 < to ? Character.digit(body[i + 1], 16) : -1;
-                    int lo = i + 2 < to ? Character.digit(body[i + 2], 16) : -1;
-                    if (hi < 0 || lo < 0) {
-                        if (strayPercentAt < 0) {
-                            strayPercentAt = i;
-                            strayPercentPair = pairIndex;
-                        }
-                        scratch[n++] = b;
-                    } else {
-                        scratch[n++] = (byte) ((hi << 4) | lo);
-                        i += 2;
-                    }
-                } else {
-                    scratch[n++] = b;
-                }
+            int n = PercentDecoder.decode(body, from, to, true, scratch);
+            if (strayPercentAt < 0) {
+                strayPercentAt = PercentDecoder.firstStrayPercent(body, from, to);
+                strayPercentPair = strayPercentAt < 0 ? -1 : pairIndex;
             }
             chars.clear();
             CoderResult result = utf8.reset().decode(ByteBuffer.wrap(scratch, 0, n), chars, true);

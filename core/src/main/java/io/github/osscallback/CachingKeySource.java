@@ -2,7 +2,6 @@ package io.github.osscallback;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.net.URI;
 import java.security.PublicKey;
 import java.time.Clock;
@@ -11,7 +10,8 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
@@ -20,7 +20,9 @@ import java.util.function.Function;
  * refreshes fail, the key is served until it reaches the maximum age, then requests fail closed.
  * A failed fetch is logged once and remembered for a short back-off, so an outage costs the key
  * host one request per back-off, not one per callback. A fetch the fetcher refused without using
- * the network (see {@link KeyFetchLimiter}) fails only the requests waiting for it.
+ * the network (see {@link KeyFetchLimiter}) fails only the requests waiting for it. A refresh runs
+ * on the refresh executor when one is given (tests pass the caller's thread), else it completes on
+ * the fetcher's threads.
  *
  * <p>Fetches in flight live in a plain map of futures that always complete normally, with a key
  * or a rejection: a failed future inside a Caffeine async cache would make Caffeine log a
@@ -36,18 +38,21 @@ final class CachingKeySource implements PublicKeySource {
     private final Duration refreshAfter;
     private final Duration maxAge;
     private final Duration failureBackoff;
+    /** Where a refresh runs to its end; null: it is started and completes on the fetcher's threads. */
+    private final Executor refreshExecutor;
     private final Cache<URI, CachedKey> keys;
     private final Cache<URI, CallbackRejectedException> recentFailures;
     private final ConcurrentMap<URI, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
 
     CachingKeySource(Function<URI, CompletableFuture<PublicKey>> fetcher, Clock clock,
-                     Duration refreshAfter, Duration maxAge, Duration failureBackoff) {
+                     Duration refreshAfter, Duration maxAge, Duration failureBackoff, Executor refreshExecutor) {
         this.fetcher = fetcher;
         this.clock = clock;
         this.refreshAfter = refreshAfter;
         this.maxAge = maxAge;
         this.failureBackoff = failureBackoff;
-        Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+        this.refreshExecutor = refreshExecutor;
+        ClockTicker ticker = new ClockTicker(clock);
         // Maintenance of these tiny caches runs on the calling thread: handing it to the common pool
         // costs a thread switch on the request path, more than the work itself.
         this.keys = Caffeine.newBuilder()
@@ -93,7 +98,15 @@ final class CachingKeySource implements PublicKeySource {
 
     private void refreshInBackground(URI uri, CachedKey stale) {
         if (recentFailures.getIfPresent(uri) == null && !inFlight.containsKey(uri)) {
-            sharedFetch(uri, stale);
+            if (refreshExecutor == null) {
+                sharedFetch(uri, stale);
+                return;
+            }
+            try {
+                refreshExecutor.execute(() -> sharedFetch(uri, stale).join()); // never fails: outcomes complete normally
+            } catch (RejectedExecutionException e) {
+                sharedFetch(uri, stale); // a full or shut-down executor must not cost the callback its cached key
+            }
         }
     }
 

@@ -31,7 +31,6 @@ public final class CallbackParameters {
     /** OSS tries at most five callback URLs. */
     public static final int MAX_CALLBACK_URLS = 5;
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     private static final Pattern CUSTOM_NAME = Pattern.compile("x:[a-z0-9_\\-]+");
 
     /** The body types OSS can send. */
@@ -336,7 +335,7 @@ public final class CallbackParameters {
             if (!template.contains(SystemVariable.OBJECT.placeholder())) {
                 added.put(SystemVariable.OBJECT.variableName(), SystemVariable.OBJECT.placeholder());
             }
-            added.put(UploadTokens.BODY_FIELD, "${" + UploadTokens.VARIABLE + "}");
+            added.put(UploadTokens.BODY_FIELD, SystemVariable.placeholderFor(UploadTokens.VARIABLE));
             StringBuilder out = new StringBuilder(template);
             if (bodyType == BodyType.FORM) {
                 added.forEach((name, placeholder) -> out.append(out.length() == 0 ? "" : "&")
@@ -355,7 +354,7 @@ public final class CallbackParameters {
         }
 
         private void checkPlaceholders(String template) {
-            Matcher m = PLACEHOLDER.matcher(template);
+            Matcher m = SystemVariable.PLACEHOLDER.matcher(template);
             while (m.find()) {
                 String name = m.group(1);
                 if (name.startsWith("x:")) {
@@ -395,7 +394,7 @@ public final class CallbackParameters {
          * invalid JSON, a quoted placeholder) is refused here rather than at callback time.
          */
         private void checkRendersCleanly(String template) {
-            Matcher m = PLACEHOLDER.matcher(template);
+            Matcher m = SystemVariable.PLACEHOLDER.matcher(template);
             StringBuilder sample = new StringBuilder();
             while (m.find()) {
                 // Numbers for the numeric variables (and for x: variables, whose values the

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -54,6 +55,8 @@ public final class CallbackVerifier {
     public static final Duration DEFAULT_KEY_REFRESH_INTERVAL = Duration.ofHours(1);
     public static final Duration DEFAULT_MAX_KEY_AGE = Duration.ofHours(24);
     public static final Duration DEFAULT_KEY_RETRY_BACKOFF = Duration.ofSeconds(1);
+    /** Keys remembered by {@link Builder#replayProtection(Duration)} without a store of your own. */
+    static final int DEFAULT_REPLAY_ENTRIES = 100_000;
     /** Key fetches running at once; more are refused (503 {@code key_unavailable}), never queued. */
     public static final int DEFAULT_MAX_CONCURRENT_KEY_FETCHES = 4;
 
@@ -338,6 +341,7 @@ public final class CallbackVerifier {
         private UploadTokens uploadTokens;
         private ReplayStore replayStore;
         private Duration replayWindow;
+        private Executor keyRefreshExecutor;
         private BodyParser.Kind expectedBodyType;
         private boolean strictBodyParsing;
 
@@ -511,11 +515,14 @@ public final class CallbackVerifier {
 
         /**
          * Refuses a callback identical to one accepted within the window (409 {@code replayed}),
-         * remembered in memory. Opt-in: a body template without unique fields (such as
-         * {@code ${reqId}} or {@code ${etag}}) makes two genuine uploads produce identical callbacks.
+         * remembered in memory (by the {@link #clock(Clock)}). Opt-in: a body template without unique
+         * fields (such as {@code ${reqId}} or {@code ${etag}}) makes two genuine uploads produce
+         * identical callbacks.
          */
         public Builder replayProtection(Duration window) {
-            return replayProtection(window, ReplayStore.inMemory(100_000));
+            once("replayProtection");
+            this.replayWindow = positive("replay window", window);
+            return this; // the in-memory store is made in build(), with the clock set by then
         }
 
         /** As {@link #replayProtection(Duration)}, with a store a cluster can share. */
@@ -538,10 +545,27 @@ public final class CallbackVerifier {
             return this;
         }
 
-        /** The clock for key ages; tests pass one they control. */
+        /**
+         * The clock for all of the verifier's time: key ages and back-offs, upload-token expiry
+         * (whatever clock the {@link UploadTokens} issue with) and the in-memory replay store of
+         * {@link #replayProtection(Duration)}. Tests pass one they control.
+         */
         public Builder clock(Clock clock) {
             once("clock");
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Where a background key refresh runs to its end. By default a refresh is started by the
+         * callback that found the key due and completes on the HTTP client's threads, while that
+         * callback is answered with the cached key. Tests pass {@code Runnable::run}, so the
+         * refresh has finished when {@link CallbackVerifier#verify} returns and no test waits for
+         * another thread.
+         */
+        public Builder keyRefreshExecutor(Executor executor) {
+            once("keyRefreshExecutor");
+            this.keyRefreshExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
@@ -601,11 +625,15 @@ public final class CallbackVerifier {
                 Function<URI, CompletableFuture<PublicKey>> f = fetcher != null
                         ? fetcher : new RemoteKeySource(connectTimeout, fetchTimeout);
                 remote = new CachingKeySource(new KeyFetchLimiter(f, maxConcurrentKeyFetches, clock, retryBackoff),
-                        clock, refreshInterval, maxKeyAge, retryBackoff);
+                        clock, refreshInterval, maxKeyAge, retryBackoff, keyRefreshExecutor);
             }
             PublicKeySource source = pinned.isEmpty() ? remote : new PinnedKeySource(pinned, remote);
+            // One clock: the verifier's reaches the tokens it checks and the replay store it makes.
+            UploadTokens tokens = uploadTokens == null ? null : uploadTokens.checkingBy(clock);
+            ReplayStore replays = replayWindow != null && replayStore == null
+                    ? ReplayStore.inMemory(DEFAULT_REPLAY_ENTRIES, clock) : replayStore;
             return new CallbackVerifier(policy, maxBodyBytes, source, OssCallback.copyOf(fieldNames), signedPathPrefix,
-                    uploadTokens, replayStore, replayWindow, expectedBodyType, strictBodyParsing);
+                    tokens, replays, replayWindow, expectedBodyType, strictBodyParsing);
         }
 
         private URI fetchUri(String keyUrl) {

@@ -41,10 +41,7 @@ final class KeyFetchFailure extends CompletionException {
 
     /** The failure carried by a failed fetch future; anything unexpected counts as a host failure. */
     static KeyFetchFailure of(URI uri, Throwable error) {
-        Throwable cause = error;
-        while (!(cause instanceof KeyFetchFailure) && cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = unwrap(error);
         if (cause instanceof KeyFetchFailure) {
             return (KeyFetchFailure) cause;
         }
@@ -56,6 +53,18 @@ final class KeyFetchFailure extends CompletionException {
         return new KeyFetchFailure(Kind.HOST_FAILED, new CallbackRejectedException(
                 CallbackRejectedException.Reason.KEY_UNAVAILABLE,
                 "key fetch from " + uri + " failed: " + cause.getClass().getSimpleName(), cause));
+    }
+
+    /**
+     * The one rule for reading a failed future: strip the {@link CompletionException}s that
+     * stages wrap around a failure, but keep a {@code KeyFetchFailure}, which is one on purpose.
+     */
+    static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (!(cause instanceof KeyFetchFailure) && cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -42,7 +41,7 @@ final class KeyFetchLimiter implements Function<URI, CompletableFuture<PublicKey
         this.hostBackoff = hostBackoff;
         this.failedHosts = Caffeine.newBuilder()
                 .executor(Runnable::run) // as in CachingKeySource: no thread switch on the request path
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .ticker(new ClockTicker(clock))
                 .maximumSize(MAX_TRACKED_HOSTS)
                 .expireAfterWrite(hostBackoff)
                 .build();

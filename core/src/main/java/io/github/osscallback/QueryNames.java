@@ -46,6 +46,6 @@ final class QueryNames {
 
     /** Form-style decoding that keeps a malformed escape as sent, as lenient containers do. */
     private static String decode(String raw, Charset charset) {
-        return new String(StringToSign.percentDecode(raw, true), charset);
+        return new String(PercentDecoder.decode(raw, true), charset);
     }
 }

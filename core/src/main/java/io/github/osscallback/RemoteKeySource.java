@@ -13,7 +13,6 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -118,7 +117,7 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
     }
 
     private KeyFetchFailure failure(URI uri, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = KeyFetchFailure.unwrap(error);
         if (cause instanceof BodyTooLarge) {
             return new KeyFetchFailure(KeyFetchFailure.Kind.KEY_REFUSED, new CallbackRejectedException(INVALID_KEY,
                     "key at " + uri + " is larger than " + MAX_KEY_BYTES + " bytes"));

@@ -32,8 +32,8 @@ final class StringToSign {
     }
 
     static StringToSign of(String rawPath, String rawQuery, byte[] body) {
-        byte[] path = percentDecode(rawPath, false);
-        byte[] plusAsSpace = rawPath.indexOf('+') >= 0 ? percentDecode(rawPath, true) : null;
+        byte[] path = PercentDecoder.decode(rawPath, false);
+        byte[] plusAsSpace = rawPath.indexOf('+') >= 0 ? PercentDecoder.decode(rawPath, true) : null;
         byte[] query = rawQuery == null || rawQuery.isEmpty() ? null : rawQuery.getBytes(StandardCharsets.UTF_8);
         return new StringToSign(path, plusAsSpace, query, body);
     }
@@ -116,32 +116,5 @@ final class StringToSign {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK provides " + ALGORITHM + " on every platform", e);
         }
-    }
-
-    /**
-     * Percent-decodes a path to bytes. Malformed escapes are kept literally, as Python's
-     * {@code unquote} does; with {@code plusAsSpace}, {@code +} becomes a space as in Java's
-     * {@code URLDecoder}.
-     */
-    static byte[] percentDecode(String rawPath, boolean plusAsSpace) {
-        byte[] raw = rawPath.getBytes(StandardCharsets.UTF_8);
-        if (rawPath.indexOf('%') < 0 && !(plusAsSpace && rawPath.indexOf('+') >= 0)) {
-            return raw;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length);
-        for (int i = 0; i < raw.length; i++) {
-            byte b = raw[i];
-            if (b == '%' && i + 2 < raw.length) {
-                int hi = Character.digit(raw[i + 1], 16);
-                int lo = Character.digit(raw[i + 2], 16);
-                if (hi >= 0 && lo >= 0) {
-                    out.write((hi << 4) | lo);
-                    i += 2;
-                    continue;
-                }
-            }
-            out.write(plusAsSpace && b == '+' ? ' ' : b);
-        }
-        return out.toByteArray();
     }
 }

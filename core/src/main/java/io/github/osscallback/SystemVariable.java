@@ -1,5 +1,7 @@
 package io.github.osscallback;
 
+import java.util.regex.Pattern;
+
 /**
  * The system variables OSS substitutes into a callback body template. The body field that carries
  * each one is the template author's choice; by default it is the variable's own name
@@ -21,6 +23,9 @@ public enum SystemVariable {
     CLIENT_IP("clientIp"),
     REQ_ID("reqId"),
     OPERATION("operation");
+
+    /** A template placeholder, {@code ${name}}, for system and {@code x:} variables alike; group 1 is the name. */
+    static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
 
     private final String variableName;
 
@@ -54,6 +59,11 @@ public enum SystemVariable {
 
     /** The template placeholder, e.g. {@code ${object}}. */
     public String placeholder() {
-        return "${" + variableName + "}";
+        return placeholderFor(variableName);
+    }
+
+    /** The placeholder for any variable name, e.g. {@code ${x:upload_token}}; {@link #PLACEHOLDER} reads it back. */
+    static String placeholderFor(String name) {
+        return "${" + name + "}";
     }
 }

@@ -66,6 +66,19 @@ public final class UploadTokens {
         this.expectedBuckets = Set.copyOf(b.expectedBuckets);
     }
 
+    private UploadTokens(UploadTokens same, Clock clock) {
+        this.signingKeyId = same.signingKeyId;
+        this.keys = same.keys;
+        this.clock = clock;
+        this.skew = same.skew;
+        this.expectedBuckets = same.expectedBuckets;
+    }
+
+    /** These tokens, checking expiry (and issuing) by the verifier's clock, so one clock rules all its time. */
+    UploadTokens checkingBy(Clock verifierClock) {
+        return verifierClock == clock ? this : new UploadTokens(this, verifierClock);
+    }
+
     /** Starts a configuration; a signing key is required. */
     public static Builder builder() {
         return new Builder();
@@ -304,7 +317,10 @@ public final class UploadTokens {
             return this;
         }
 
-        /** The clock for issuing and expiry; tests pass one they control. */
+        /**
+         * The clock for issuing; tests pass one they control. A {@link CallbackVerifier} checks
+         * expiry by its own {@link CallbackVerifier.Builder#clock(Clock) clock}.
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -42,6 +42,25 @@ class ReplayProtectionTest {
     }
 
     @Test
+    void theVerifiersClockRulesTheStoreItMakesAndTheTokensItChecks() throws Exception {
+        ManualClock issuing = new ManualClock(clock.instant());
+        UploadTokens tokens = UploadTokens.builder()
+                .signingKey("k1", "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII))
+                .clock(issuing).allowedClockSkew(Duration.ZERO).build();
+        CallbackVerifier v = builder().clock(clock).replayProtection(Duration.ofMinutes(10)).uploadTokens(tokens).build();
+        String token = tokens.issueForObject("b", "o", null, Duration.ofMinutes(15));
+        CallbackRequest request = callback("/cb", "bucket=b&object=o&upload_token=" + token);
+        v.verify(request);
+        assertEquals(CallbackRejectedException.Reason.REPLAYED,
+                assertThrows(CallbackRejectedException.class, () -> v.verify(request)).reason());
+        clock.advance(Duration.ofMinutes(11)); // only the verifier's clock moves: the replay window is over
+        v.verify(request);
+        clock.advance(Duration.ofMinutes(5)); // and the token, issued by another clock, has expired
+        assertEquals(CallbackRejectedException.Reason.UPLOAD_TOKEN_EXPIRED,
+                assertThrows(CallbackRejectedException.class, () -> v.verify(request)).reason());
+    }
+
+    @Test
     void acceptsOssFallbackDeliveryToAnotherCallbackUrl() throws Exception {
         // OSS tries its callback URLs in order; the same upload then arrives on another path.
         CallbackVerifier v = builder().replayProtection(Duration.ofMinutes(10)).build();

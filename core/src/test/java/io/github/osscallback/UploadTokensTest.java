@@ -42,6 +42,7 @@ class UploadTokensTest {
                 .pinKey(KEY_URL, oss.publicKeyPem())
                 .remoteKeyFetching(false)
                 .uploadTokens(checking)
+                .clock(clock)
                 .build();
     }
 

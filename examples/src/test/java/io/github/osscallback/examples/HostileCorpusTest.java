@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -57,8 +58,8 @@ class HostileCorpusTest {
     private static final OssCallbackSigner ATTACKER = OssCallbackSigner.generate();
     private static final List<OssCallback> REACHED_USER_CODE = new CopyOnWriteArrayList<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    /** The server's access log: one line per request with its status and rejection reason. */
-    private static final List<String> ACCESS_LOG = new CopyOnWriteArrayList<>();
+    /** The server's access log: one line per request with its status and rejection reason; its own lock. */
+    private static final List<String> ACCESS_LOG = new ArrayList<>();
 
     private static LoopbackKeyServer trusted;
     private static LoopbackKeyServer attacker;
@@ -94,7 +95,10 @@ class HostileCorpusTest {
             @Override
             public synchronized void write(int b) {
                 if (b == '\n') {
-                    ACCESS_LOG.add(line.toString());
+                    synchronized (ACCESS_LOG) {
+                        ACCESS_LOG.add(line.toString());
+                        ACCESS_LOG.notifyAll();
+                    }
                     line.setLength(0);
                 } else {
                     line.append((char) b);
@@ -365,15 +369,21 @@ class HostileCorpusTest {
     /** The access log line for a path, once the server has written it. */
     private static String awaitLogLine(String path) throws InterruptedException {
         String prefix = "POST " + path + " ";
-        for (int i = 0; i < 100; i++) {
-            for (String line : ACCESS_LOG) {
-                if (line.startsWith(prefix)) {
-                    return line.trim();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // a safety net: the line is written as the reply is
+        synchronized (ACCESS_LOG) {
+            while (true) {
+                for (String line : ACCESS_LOG) {
+                    if (line.startsWith(prefix)) {
+                        return line.trim();
+                    }
                 }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return "no access log line for " + path;
+                }
+                TimeUnit.NANOSECONDS.timedWait(ACCESS_LOG, left); // woken by each new line
             }
-            Thread.sleep(50);
         }
-        return "no access log line for " + path;
     }
 
     @Test

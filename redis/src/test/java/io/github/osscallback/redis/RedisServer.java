@@ -40,6 +40,8 @@ final class RedisServer implements AutoCloseable {
     private final String readyLine;
     private final List<String> output = new ArrayList<>();
     private Process process;
+    /** The running process's output lines not yet awaited. */
+    private BlockingQueue<String> lines;
 
     private RedisServer(Path binary, Path dir, int port, List<String> args, String readyLine) {
         this.binary = binary;
@@ -128,6 +130,7 @@ final class RedisServer implements AutoCloseable {
         command.addAll(args);
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        this.lines = lines;
         Process started = process;
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(started.getInputStream(),
@@ -140,21 +143,30 @@ final class RedisServer implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         // redis-server prints this once it accepts connections; no polling needed.
+        awaitOutput(readyLine);
+        String pong = command("PING");
+        if (!"+PONG".equals(pong)) {
+            fail("redis-server answered PING with " + pong);
+        }
+    }
+
+    /**
+     * Waits for the server to print a line containing {@code text}, such as a state change it
+     * logs; lines printed before the call count too. The deadline is a safety net.
+     */
+    void awaitOutput(String text) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
         while (true) {
             String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (line == null) {
                 stop();
-                fail("redis-server did not become ready within " + START_SECONDS + " s; output:\n" + String.join("\n", output));
+                fail("redis-server did not print '" + text + "' within " + START_SECONDS + " s; output:\n"
+                        + String.join("\n", output));
             }
             output.add(line);
-            if (line.contains(readyLine)) {
-                break;
+            if (line.contains(text)) {
+                return;
             }
-        }
-        String pong = command("PING");
-        if (!"+PONG".equals(pong)) {
-            fail("redis-server answered PING with " + pong);
         }
     }
 

@@ -1,0 +1,68 @@
+package io.github.osscallback;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The one percent-decoding rule for paths, query names and form bodies: {@code %XX} with two hex
+ * digits becomes that byte; a {@code %} that starts no escape is kept as a literal {@code %}, as
+ * Python's {@code unquote} and the WHATWG URL standard read it; with {@code plusAsSpace},
+ * {@code +} becomes a space, as in form encoding and Java's {@code URLDecoder}.
+ */
+final class PercentDecoder {
+
+    private PercentDecoder() {
+    }
+
+    /** The UTF-8 bytes of {@code raw}, decoded. */
+    static byte[] decode(String raw, boolean plusAsSpace) {
+        byte[] bytes = raw.getBytes(StandardCharsets.UTF_8);
+        if (raw.indexOf('%') < 0 && !(plusAsSpace && raw.indexOf('+') >= 0)) {
+            return bytes;
+        }
+        byte[] out = new byte[bytes.length];
+        return Arrays.copyOf(out, decode(bytes, 0, bytes.length, plusAsSpace, out));
+    }
+
+    /**
+     * Decodes {@code raw[from, to)} into {@code out} from index 0, which must hold {@code to - from}
+     * bytes (decoding never lengthens).
+     *
+     * @return the number of bytes written
+     */
+    static int decode(byte[] raw, int from, int to, boolean plusAsSpace, byte[] out) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            byte b = raw[i];
+            if (b == '%' && i + 2 < to) {
+                int hi = Character.digit(raw[i + 1], 16);
+                int lo = Character.digit(raw[i + 2], 16);
+                if (hi >= 0 && lo >= 0) {
+                    out[n++] = (byte) ((hi << 4) | lo);
+                    i += 2;
+                    continue;
+                }
+            }
+            out[n++] = plusAsSpace && b == '+' ? (byte) ' ' : b;
+        }
+        return n;
+    }
+
+    /** Where the first {@code %} in {@code raw[from, to)} that starts no escape is, or -1. */
+    static int firstStrayPercent(byte[] raw, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (raw[i] == '%') {
+                if (!startsEscape(raw, i, to)) {
+                    return i;
+                }
+                i += 2;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean startsEscape(byte[] raw, int percentAt, int to) {
+        return percentAt + 2 < to && Character.digit(raw[percentAt + 1], 16) >= 0
+                && Character.digit(raw[percentAt + 2], 16) >= 0;
+    }
+}

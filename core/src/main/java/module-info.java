@@ -1,0 +1,17 @@
+/**
+ * Verification of Alibaba Cloud OSS upload callbacks. Only the API package is exported; no type
+ * outside it is part of the contract. {@code OssCallback.bind} hands your type to Jackson, so on
+ * the module path open the package that holds it to {@code com.fasterxml.jackson.databind}.
+ */
+module io.github.osscallback {
+    requires com.fasterxml.jackson.core;
+    requires com.fasterxml.jackson.databind;
+    requires com.github.benmanes.caffeine;
+    requires java.net.http;
+    // Only for io.github.osscallback.testing (LoopbackKeyServer); both go when that package moves
+    // to its own test-scope artifact.
+    requires jdk.httpserver;
+
+    exports io.github.osscallback;
+    exports io.github.osscallback.testing;
+}
