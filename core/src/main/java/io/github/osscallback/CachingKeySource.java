@@ -121,6 +121,17 @@ final class CachingKeySource implements PublicKeySource {
         if (running != null) {
             return running;
         }
+        // A fetch that finished after this request found no key, but before it found none in flight,
+        // has already cached its key (cached before it leaves the map): use that, not a second fetch.
+        // Likewise a fetch that failed in that moment has started the back-off.
+        CachedKey landed = keys.getIfPresent(uri);
+        CallbackRejectedException failedMeanwhile = stale == null ? recentFailures.getIfPresent(uri) : null;
+        if ((landed != null && landed != stale) || failedMeanwhile != null) {
+            inFlight.remove(uri, mine);
+            mine.complete(landed != null && landed != stale ? new Outcome(landed.key, null)
+                    : new Outcome(null, failedMeanwhile));
+            return mine;
+        }
         CompletableFuture<PublicKey> fetch;
         try {
             fetch = fetcher.apply(uri);
