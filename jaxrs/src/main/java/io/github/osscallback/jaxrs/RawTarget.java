@@ -4,7 +4,8 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import java.net.URI;
 
 /**
- * The path and query of a request as the client sent them, which OSS signed. JAX-RS offers only
+ * The path and query of a request as the client sent them, which OSS signed, and what else the
+ * container underneath knows that JAX-RS does not expose. JAX-RS offers only
  * {@link jakarta.ws.rs.core.UriInfo#getRequestUri()}, which runtimes rebuild (Jersey on a servlet
  * container or on Grizzly re-encodes characters of the query, for instance), so a source filter
  * registered by {@link RawTargetSources} reads the target from the underlying container first and
@@ -17,14 +18,24 @@ final class RawTarget {
 
     final String path;
     final String query;
+    /** The client's address, or null when the container does not say. */
+    final String remoteAddress;
+    /** The container's own request object, checked once for settings that break callbacks; or null. */
+    final Object containerRequest;
 
     /**
      * @param path the path as received, still percent-encoded
      * @param query the query without {@code ?}, or null when the request had none
      */
     RawTarget(String path, String query) {
+        this(path, query, null, null);
+    }
+
+    RawTarget(String path, String query, String remoteAddress, Object containerRequest) {
         this.path = path;
         this.query = query;
+        this.remoteAddress = remoteAddress;
+        this.containerRequest = containerRequest;
     }
 
     /** What a source filter stored for this request, else the runtime's request URI. */

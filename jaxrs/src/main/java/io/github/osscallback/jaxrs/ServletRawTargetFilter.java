@@ -1,5 +1,7 @@
 package io.github.osscallback.jaxrs;
 
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -25,15 +27,28 @@ final class ServletRawTargetFilter implements ContainerRequestFilter {
         }
         String path;
         String query;
+        String remoteAddress;
+        Object containerRequest;
         try {
             path = servletRequest.getRequestURI();
             query = servletRequest.getQueryString();
+            remoteAddress = servletRequest.getRemoteAddr();
+            containerRequest = unwrap(servletRequest);
         } catch (RuntimeException notServlet) {
             // Runtimes that inject a proxy (RESTEasy) throw here when the request came from elsewhere.
             return;
         }
         if (path != null) {
-            context.setProperty(RawTarget.PROPERTY, new RawTarget(path, query));
+            context.setProperty(RawTarget.PROPERTY, new RawTarget(path, query, remoteAddress, containerRequest));
         }
+    }
+
+    /** The container's own request, under any wrappers; a runtime's proxy is left as it is. */
+    private static Object unwrap(ServletRequest request) {
+        ServletRequest inner = request;
+        while (inner instanceof ServletRequestWrapper) {
+            inner = ((ServletRequestWrapper) inner).getRequest();
+        }
+        return inner;
     }
 }

@@ -5,9 +5,13 @@ import io.github.osscallback.OssCallback;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
 
-/** Typed access to what {@link OssCallbackFilter} verified, and the reply OSS expects. */
+/**
+ * Typed access to what {@link OssCallbackFilter} verified, and the one way replies are written:
+ * by the filter's rejections, by {@link OssCallbackServlet}, and by applications.
+ */
 public final class OssCallbacks {
 
     /** The request attribute holding the verified {@link OssCallback}. */
@@ -38,8 +42,18 @@ public final class OssCallbacks {
         return value instanceof OssCallback ? Optional.of((OssCallback) value) : Optional.empty();
     }
 
-    /** Writes a reply: its status, {@code application/json} and an exact Content-Length. */
+    /**
+     * Writes a reply: its status and headers, {@code application/json} and an exact
+     * Content-Length, as OSS requires.
+     */
     public static void reply(HttpServletResponse response, CallbackReply reply) throws IOException {
-        OssCallbackFilter.Replies.write(response, reply);
+        response.setStatus(reply.status());
+        for (Map.Entry<String, String> header : reply.headers().entrySet()) {
+            response.setHeader(header.getKey(), header.getValue());
+        }
+        response.setContentType(reply.contentType());
+        response.setContentLength(reply.contentLength());
+        reply.writeBodyTo(response.getOutputStream());
+        response.flushBuffer();
     }
 }
