@@ -88,7 +88,7 @@ final class OssCallbackRequestFilter implements ContainerRequestFilter {
 
         @Override
         public Object containerRequest() {
-            return target.containerRequest;
+            return target.containerRequest.get();
         }
     }
 }

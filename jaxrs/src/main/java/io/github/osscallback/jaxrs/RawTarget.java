@@ -2,6 +2,7 @@ package io.github.osscallback.jaxrs;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import java.net.URI;
+import java.util.function.Supplier;
 
 /**
  * The path and query of a request as the client sent them, which OSS signed, and what else the
@@ -20,8 +21,11 @@ final class RawTarget {
     final String query;
     /** The client's address, or null when the container does not say. */
     final String remoteAddress;
-    /** The container's own request object, checked once for settings that break callbacks; or null. */
-    final Object containerRequest;
+    /**
+     * Finds the container's own request object (checked at the first request for settings that
+     * break callbacks), or yields null; asked only then, so other requests pay nothing for it.
+     */
+    final Supplier<Object> containerRequest;
 
     /**
      * @param path the path as received, still percent-encoded
@@ -31,11 +35,11 @@ final class RawTarget {
         this(path, query, null, null);
     }
 
-    RawTarget(String path, String query, String remoteAddress, Object containerRequest) {
+    RawTarget(String path, String query, String remoteAddress, Supplier<Object> containerRequest) {
         this.path = path;
         this.query = query;
         this.remoteAddress = remoteAddress;
-        this.containerRequest = containerRequest;
+        this.containerRequest = containerRequest == null ? () -> null : containerRequest;
     }
 
     /** What a source filter stored for this request, else the runtime's request URI. */
