@@ -19,6 +19,12 @@ import java.util.function.Function;
  */
 public final class CallbackEndpoint {
 
+    /**
+     * The request attribute (servlet) or property (JAX-RS) in which an adapter leaves the reason
+     * code of a rejected request, for access logs and metrics.
+     */
+    public static final String REJECTION_ATTRIBUTE = "io.github.osscallback.rejection";
+
     private static final byte[] NO_BODY = new byte[0];
 
     private final String name;

@@ -42,7 +42,7 @@ public final class OssCallbackFeature implements Feature {
      * The request property holding the reason code of a rejected request (on servlet-based
      * runtimes also a request attribute), for access logs and metrics.
      */
-    public static final String REJECTION_PROPERTY = "io.github.osscallback.rejection";
+    public static final String REJECTION_PROPERTY = CallbackEndpoint.REJECTION_ATTRIBUTE;
 
     /** Rejections and container warnings are logged here, as the servlet filter logs under its own name. */
     private static final System.Logger LOG = System.getLogger(OssCallbackFeature.class.getName());

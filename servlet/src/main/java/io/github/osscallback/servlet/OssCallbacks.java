@@ -1,5 +1,6 @@
 package io.github.osscallback.servlet;
 
+import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.OssCallback;
 import jakarta.servlet.ServletRequest;
@@ -21,7 +22,7 @@ public final class OssCallbacks {
      * The request attribute holding the reason code of a rejected request, for access logs and
      * metrics in filters that wrap {@link OssCallbackFilter}.
      */
-    public static final String REJECTION_ATTRIBUTE = "io.github.osscallback.rejection";
+    public static final String REJECTION_ATTRIBUTE = CallbackEndpoint.REJECTION_ATTRIBUTE;
 
     private OssCallbacks() {
     }
