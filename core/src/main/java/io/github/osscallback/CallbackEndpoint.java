@@ -88,7 +88,12 @@ public final class CallbackEndpoint {
      */
     public Verified verify(Incoming request) throws CallbackRejectedException {
         if (!containerChecked.get() && !containerChecked.getAndSet(true)) {
-            checkContainer(request.containerRequest());
+            try {
+                checkContainer(request.containerRequest());
+            } catch (RuntimeException | LinkageError e) {
+                // A diagnostic must never fail a callback.
+                log.log(System.Logger.Level.DEBUG, "container check skipped: {0}", e.toString());
+            }
         }
         String method = request.method();
         try {
