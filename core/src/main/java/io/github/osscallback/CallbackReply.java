@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -25,12 +26,21 @@ public final class CallbackReply {
     private static final CallbackReply OK = new CallbackReply(200,
             "{\"Status\":\"OK\"}".getBytes(StandardCharsets.UTF_8));
 
+    /** Rejection replies depend on the reason alone, so each is rendered once. */
+    private static final Map<CallbackRejectedException.Reason, CallbackReply> REJECTIONS = renderRejections();
+
     private final int status;
     private final byte[] body;
+    private final Map<String, String> headers;
 
-    private CallbackReply(int status, byte[] body) {
+    private CallbackReply(int status, byte[] body, Map<String, String> headers) {
         this.status = status;
         this.body = body;
+        this.headers = headers;
+    }
+
+    private CallbackReply(int status, byte[] body) {
+        this(status, body, Map.of());
     }
 
     /** A 200 reply with the body {@code {"Status":"OK"}}. */
@@ -71,15 +81,27 @@ public final class CallbackReply {
         return of200(json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The reply to a rejection: the reason's status and a JSON body naming the reason code. */
     static CallbackReply rejection(CallbackRejectedException.Reason reason) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "REJECTED");
-        body.put("reason", reason.code());
-        try {
-            return new CallbackReply(reason.httpStatus(), JsonCodec.MAPPER.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        return REJECTIONS.get(Objects.requireNonNull(reason, "reason"));
+    }
+
+    private static Map<CallbackRejectedException.Reason, CallbackReply> renderRejections() {
+        Map<CallbackRejectedException.Reason, CallbackReply> replies = new EnumMap<>(CallbackRejectedException.Reason.class);
+        for (CallbackRejectedException.Reason reason : CallbackRejectedException.Reason.values()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", "REJECTED");
+            body.put("reason", reason.code());
+            // RFC 9110: a 405 names the methods the resource does accept.
+            Map<String, String> headers = reason == CallbackRejectedException.Reason.METHOD_NOT_ALLOWED
+                    ? Map.of("Allow", "POST") : Map.of();
+            try {
+                replies.put(reason, new CallbackReply(reason.httpStatus(), JsonCodec.MAPPER.writeValueAsBytes(body), headers));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
         }
+        return replies;
     }
 
     private static CallbackReply of200(byte[] body) {
@@ -98,6 +120,14 @@ public final class CallbackReply {
     /** Always {@value #CONTENT_TYPE}. */
     public String contentType() {
         return CONTENT_TYPE;
+    }
+
+    /**
+     * Headers to send besides Content-Type and Content-Length: {@code Allow: POST} on a
+     * {@code method_not_allowed} rejection, none otherwise.
+     */
+    public Map<String, String> headers() {
+        return headers;
     }
 
     /** The exact number of body bytes, to send as Content-Length. */

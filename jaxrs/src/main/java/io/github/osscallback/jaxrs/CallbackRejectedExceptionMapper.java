@@ -1,6 +1,9 @@
 package io.github.osscallback.jaxrs;
 
+import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackRejectedException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 
@@ -12,10 +15,13 @@ final class CallbackRejectedExceptionMapper implements ExceptionMapper<CallbackR
 
     private static final System.Logger LOG = System.getLogger(CallbackRejectedExceptionMapper.class.getName());
 
+    @Context
+    private Request request;
+
     @Override
     public Response toResponse(CallbackRejectedException e) {
-        LOG.log(System.Logger.Level.INFO, "OSS callback rejected by resource: {0} {1}: {2}",
-                e.reason().httpStatus(), e.reason().code(), e.getMessage());
-        return Replies.toResponse(e.toReply(), e.reason());
+        // Only the method: JAX-RS offers no client address, and the filter logged none for this request.
+        CallbackEndpoint.logRejection(LOG, "a resource method", e, request == null ? null : request.getMethod(), null);
+        return CallbackReplyWriter.response(e.toReply());
     }
 }

@@ -28,6 +28,7 @@ final class GrizzlyRawTargetFilter implements ContainerRequestFilter {
         }
         String path;
         String query;
+        String remoteAddress;
         try {
             Request grizzlyRequest = request.get();
             if (grizzlyRequest == null) {
@@ -39,11 +40,12 @@ final class GrizzlyRawTargetFilter implements ContainerRequestFilter {
             path = packet.getRequestURIRef().getOriginalRequestURIBC().toString(StandardCharsets.UTF_8);
             DataChunk rawQuery = packet.getQueryStringDC();
             query = rawQuery.isNull() ? null : rawQuery.toString(StandardCharsets.UTF_8);
+            remoteAddress = grizzlyRequest.getRemoteAddr();
         } catch (RuntimeException notGrizzly) {
             return; // served by another container in the same application
         }
         if (path != null) {
-            context.setProperty(RawTarget.PROPERTY, new RawTarget(path, query));
+            context.setProperty(RawTarget.PROPERTY, new RawTarget(path, query, remoteAddress, null));
         }
     }
 }

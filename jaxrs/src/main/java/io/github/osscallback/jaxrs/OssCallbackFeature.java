@@ -1,11 +1,11 @@
 package io.github.osscallback.jaxrs;
 
+import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackVerifier;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,7 +17,8 @@ import java.util.Objects;
  *
  * <p>Registered by class instead, it configures itself from application properties named
  * {@value #PROPERTY_PREFIX} followed by a {@link io.github.osscallback.VerifierSettings} name
- * (e.g. {@code oss.callback.keyUrlPrefixes}).
+ * (e.g. {@code oss.callback.keyUrlPrefixes}); a bad setting fails {@link #configure} with an
+ * {@link IllegalStateException} naming it.
  *
  * <p>OSS signs the path and query exactly as it sent them, which the JAX-RS API does not expose:
  * runtimes rebuild {@code UriInfo.getRequestUri()}, re-encoding characters. So the feature reads
@@ -30,6 +31,8 @@ import java.util.Objects;
  *
  * <p>On Jetty, set {@code HttpConfiguration.setHeaderCacheCaseSensitive(true)}: Jetty's default
  * header cache may hand the filter a signature whose letters changed case, which then fails.
+ * Where the servlet request underneath can be reached, the feature reads that setting at its first
+ * request and logs a warning if it is off.
  */
 public final class OssCallbackFeature implements Feature {
 
@@ -39,7 +42,10 @@ public final class OssCallbackFeature implements Feature {
      * The request property holding the reason code of a rejected request (on servlet-based
      * runtimes also a request attribute), for access logs and metrics.
      */
-    public static final String REJECTION_PROPERTY = "io.github.osscallback.rejection";
+    public static final String REJECTION_PROPERTY = CallbackEndpoint.REJECTION_ATTRIBUTE;
+
+    /** Rejections and container warnings are logged here, as the servlet filter logs under its own name. */
+    private static final System.Logger LOG = System.getLogger(OssCallbackFeature.class.getName());
 
     private final CallbackVerifier verifier;
 
@@ -57,19 +63,16 @@ public final class OssCallbackFeature implements Feature {
     public boolean configure(FeatureContext context) {
         CallbackVerifier v = verifier;
         if (v == null) {
-            Map<String, String> settings = new HashMap<>();
-            context.getConfiguration().getProperties().forEach((name, value) -> {
-                if (name.startsWith(PROPERTY_PREFIX) && value != null) {
-                    settings.put(name.substring(PROPERTY_PREFIX.length()), value.toString());
-                }
-            });
-            v = CallbackVerifier.builder().settings(settings).build();
+            Map<String, Object> properties = context.getConfiguration().getProperties();
+            v = CallbackEndpoint.configure("OssCallbackFeature (application properties)", PROPERTY_PREFIX,
+                    properties.keySet(), properties::get);
         }
         // The raw target must be in place before the verifying filter runs.
         for (ContainerRequestFilter source : RawTargetSources.available()) {
             context.register(source, Priorities.AUTHENTICATION - 1);
         }
-        context.register(new OssCallbackRequestFilter(v), Priorities.AUTHENTICATION);
+        context.register(new OssCallbackRequestFilter(CallbackEndpoint.of("OssCallbackFeature", v, LOG)),
+                Priorities.AUTHENTICATION);
         context.register(new OssCallbackEntityInterceptor(), Priorities.ENTITY_CODER);
         context.register(new OssCallbackEntityReader());
         context.register(new CallbackReplyWriter());

@@ -1,8 +1,7 @@
 package io.github.osscallback.jaxrs;
 
+import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackRejectedException;
-import io.github.osscallback.CallbackRequest;
-import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.OssCallback;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -22,44 +21,74 @@ final class OssCallbackRequestFilter implements ContainerRequestFilter {
     /** The request property holding the verified callback. */
     static final String PROPERTY = OssCallback.class.getName();
 
-    private static final System.Logger LOG = System.getLogger(OssCallbackRequestFilter.class.getName());
+    private final CallbackEndpoint endpoint;
 
-    private final CallbackVerifier verifier;
-
-    OssCallbackRequestFilter(CallbackVerifier verifier) {
-        this.verifier = verifier;
+    OssCallbackRequestFilter(CallbackEndpoint endpoint) {
+        this.endpoint = endpoint;
     }
 
     @Override
     public void filter(ContainerRequestContext context) {
-        RawTarget target = RawTarget.of(context);
         try {
+            CallbackEndpoint.Verified verified = endpoint.verify(new Incoming(context, RawTarget.of(context)));
+            context.setEntityStream(new ByteArrayInputStream(verified.body()));
+            context.setProperty(PROPERTY, verified.callback());
+        } catch (CallbackRejectedException e) {
+            context.setProperty(OssCallbackFeature.REJECTION_PROPERTY, e.reason().code());
+            context.abortWith(CallbackReplyWriter.response(e.toReply()));
+        }
+    }
+
+    /** A JAX-RS request as the verifier sees it, with the raw target the container underneath gave. */
+    private static final class Incoming implements CallbackEndpoint.Incoming {
+        private final ContainerRequestContext context;
+        private final RawTarget target;
+
+        Incoming(ContainerRequestContext context, RawTarget target) {
+            this.context = context;
+            this.target = target;
+        }
+
+        @Override
+        public String method() {
+            return context.getMethod();
+        }
+
+        @Override
+        public String rawPath() {
+            return target.path;
+        }
+
+        @Override
+        public String rawQuery() {
+            return target.query;
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            return context.getHeaders().get(name);
+        }
+
+        @Override
+        public InputStream body() {
             // Not hasEntity(): on Jersey it waits for the first body byte, so an oversized declared
             // length would be refused only once the client starts sending.
-            InputStream entity = context.getEntityStream();
-            byte[] body = "POST".equals(context.getMethod()) && entity != null
-                    ? verifier.readBody(entity, context.getLength())
-                    : new byte[0];
-            CallbackRequest.Builder request = CallbackRequest.builder()
-                    .method(context.getMethod())
-                    .path(target.path)
-                    .query(target.query)
-                    .body(body);
-            for (String name : CallbackRequest.HEADERS_READ) {
-                List<String> values = context.getHeaders().get(name);
-                if (values != null) {
-                    values.forEach(value -> request.header(name, value));
-                }
-            }
-            OssCallback callback = verifier.verify(request.build());
-            context.setEntityStream(new ByteArrayInputStream(body));
-            context.setProperty(PROPERTY, callback);
-        } catch (CallbackRejectedException e) {
-            CallbackRejectedException.Reason reason = e.reason();
-            LOG.log(System.Logger.Level.INFO, "OSS callback rejected: {0} {1}: {2} ({3})",
-                    reason.httpStatus(), reason.code(), e.getMessage(), context.getMethod());
-            context.setProperty(OssCallbackFeature.REJECTION_PROPERTY, reason.code());
-            context.abortWith(Replies.toResponse(e.toReply(), reason));
+            return context.getEntityStream();
+        }
+
+        @Override
+        public long declaredLength() {
+            return context.getLength();
+        }
+
+        @Override
+        public String remoteAddress() {
+            return target.remoteAddress;
+        }
+
+        @Override
+        public Object containerRequest() {
+            return target.containerRequest.get();
         }
     }
 }

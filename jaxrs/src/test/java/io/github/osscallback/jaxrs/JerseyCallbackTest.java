@@ -1,6 +1,8 @@
 package io.github.osscallback.jaxrs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +16,7 @@ import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
@@ -26,13 +29,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.server.ApplicationHandler;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
 import org.junit.jupiter.api.AfterEach;
@@ -71,6 +82,15 @@ class JerseyCallbackTest {
         public CallbackReply form(@FormParam("object") String object, @FormParam("bucket") String bucket) {
             RESOURCE_CALLS.incrementAndGet();
             return CallbackReply.json(Map.of("object", object, "bucket", bucket));
+        }
+
+        /** Never runs: the filter answers a GET with 405. */
+        @GET
+        @Path("typed")
+        @OssCallbackVerified
+        public CallbackReply typedGet() {
+            RESOURCE_CALLS.incrementAndGet();
+            return CallbackReply.ok();
         }
 
         @POST
@@ -117,13 +137,17 @@ class JerseyCallbackTest {
     }
 
     private void startJersey(ResourceConfig config) throws Exception {
+        startJersey(config, true);
+    }
+
+    private void startJersey(ResourceConfig config, boolean headerCacheCaseSensitive) throws Exception {
         if (server != null) {
             server.stop();
         }
         server = new Server();
         // Otherwise Jetty's header cache may change the case of a signature to an earlier value's (README).
         HttpConfiguration httpConfig = new HttpConfiguration();
-        httpConfig.setHeaderCacheCaseSensitive(true);
+        httpConfig.setHeaderCacheCaseSensitive(headerCacheCaseSensitive);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
@@ -315,5 +339,98 @@ class JerseyCallbackTest {
         RESOURCE_CALLS.set(0);
         assertRejected(post("/app/api/cb/typed", FORM, "bucket=" + "b".repeat(20), Map.of()), 413, "body_too_large");
         assertTrue(keyServer.requestCount("/oss/key.pem") >= 1);
+    }
+
+    @Test
+    void answersGetWith405NamingPostAsAllowed() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/app/api/cb/typed")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertRejected(response, 405, "method_not_allowed");
+        assertEquals(List.of("POST"), response.headers().allValues("allow"));
+        assertEquals(List.of(String.valueOf(response.body().getBytes(StandardCharsets.UTF_8).length)),
+                response.headers().allValues("content-length"));
+        assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("application/json"));
+    }
+
+    @Test
+    void logsEachRejectionOnceInTheSharedFormat() throws Exception {
+        String other = signer.sign("/app/api/cb/typed", null, "bucket=c".getBytes(StandardCharsets.UTF_8));
+        List<LogRecord> logged = logsOf(OssCallbackFeature.class, () ->
+                post("/app/api/cb/typed", FORM, "bucket=b&secret=s3cr3t", Map.of("authorization", other)));
+        assertEquals(1, logged.size(), logged.toString());
+        String line = message(logged.get(0));
+        assertTrue(line.startsWith("OSS callback rejected by OssCallbackFeature: signature_mismatch (403), POST from 127.0.0.1: "),
+                line);
+        assertFalse(line.contains(other) || line.contains("s3cr3t") || line.contains("\n"), line);
+    }
+
+    /** Jersey on Jetty: the servlet request underneath shows the header cache setting, read at the first request. */
+    @Test
+    void warnsAtTheFirstRequestOnlyWhenJettysHeaderCacheIgnoresCase() throws Exception {
+        List<LogRecord> on = logsOf(OssCallbackFeature.class, () -> post("/app/api/cb/typed", FORM, "bucket=b", Map.of()));
+        assertEquals(List.of(), on);
+
+        CallbackVerifier verifier = CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build()).build();
+        startJersey(new ResourceConfig(CallbackResource.class).register(new OssCallbackFeature(verifier)), false);
+        List<LogRecord> off = logsOf(OssCallbackFeature.class, () -> {
+            assertEquals(200, post("/app/api/cb/typed", FORM, "bucket=b", Map.of()).statusCode());
+            return post("/app/api/cb/typed", FORM, "bucket=b", Map.of());
+        });
+        assertEquals(List.of(Level.WARNING), off.stream().map(LogRecord::getLevel).collect(Collectors.toList()));
+        assertTrue(message(off.get(0)).contains("setHeaderCacheCaseSensitive(true)"), message(off.get(0)));
+    }
+
+    @Test
+    void misconfigurationNamesTheFeatureAndTheSettingButNotTheSecret() {
+        String secret = "c2VjcmV0LXRoYXQtaXMtbm90LWxvbmc=";
+        for (Map.Entry<String, String> bad : Map.of(
+                "oss.callback.maxBodyBytes", "many",
+                "oss.callback.uploadTokenKeys", secret).entrySet()) {
+            ResourceConfig config = new ResourceConfig(CallbackResource.class)
+                    .property("oss.callback.keyUrlPrefixes", "http://127.0.0.1:1/oss/")
+                    .property(bad.getKey(), bad.getValue())
+                    .register(OssCallbackFeature.class);
+            Throwable thrown = assertThrows(RuntimeException.class, () -> new ApplicationHandler(config));
+            while (!(thrown instanceof IllegalStateException) && thrown.getCause() != null) {
+                thrown = thrown.getCause();
+            }
+            String message = thrown.getMessage();
+            assertTrue(thrown instanceof IllegalStateException, String.valueOf(thrown));
+            String setting = bad.getKey().substring("oss.callback.".length());
+            assertTrue(message.startsWith("OssCallbackFeature (application properties) is misconfigured"), message);
+            assertTrue(message.contains(setting), message);
+            assertFalse(message.contains(secret) || message.contains(secret.substring(0, 8)), message);
+        }
+    }
+
+    private static List<LogRecord> logsOf(Class<?> source, Callable<?> action) throws Exception {
+        Logger logger = Logger.getLogger(source.getName());
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            action.call();
+        } finally {
+            logger.removeHandler(handler);
+        }
+        return records;
+    }
+
+    private static String message(LogRecord record) {
+        return java.text.MessageFormat.format(record.getMessage(), record.getParameters());
     }
 }

@@ -1,8 +1,7 @@
 package io.github.osscallback.servlet;
 
+import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackRejectedException;
-import io.github.osscallback.CallbackReply;
-import io.github.osscallback.CallbackRequest;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.OssCallback;
 import jakarta.servlet.Filter;
@@ -10,17 +9,16 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A servlet filter that lets only verified OSS callbacks through. It reads the body once,
@@ -34,16 +32,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Behind a reverse proxy that strips a path prefix, set the verifier's {@code signedPathPrefix}.
  *
  * <p>On Jetty, set {@code HttpConfiguration.setHeaderCacheCaseSensitive(true)}: Jetty's default
- * header cache may hand the filter a signature whose letters changed case, which then fails.
+ * header cache may hand the filter a signature whose letters changed case, which then fails. The
+ * filter reads that setting at its first request and logs a warning if it is off.
  */
 public class OssCallbackFilter implements Filter {
 
     private static final System.Logger LOG = System.getLogger(OssCallbackFilter.class.getName());
-    private static final String JETTY_HINT = ". On Jetty, genuine callbacks fail like this unless its HttpConfiguration"
-            + " has setHeaderCacheCaseSensitive(true) (see the oss-callback README); this hint is logged once";
 
-    private CallbackVerifier verifier;
-    private final AtomicBoolean jettyHintLogged = new AtomicBoolean();
+    private CallbackEndpoint endpoint;
 
     /** For {@code web.xml} and {@code @WebFilter}: configured from init-params in {@link #init}. */
     public OssCallbackFilter() {
@@ -51,23 +47,21 @@ public class OssCallbackFilter implements Filter {
 
     /** A filter using the given verifier. */
     public OssCallbackFilter(CallbackVerifier verifier) {
-        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.endpoint = CallbackEndpoint.of("OssCallbackFilter", Objects.requireNonNull(verifier, "verifier"), LOG);
     }
 
     @Override
     public void init(FilterConfig config) throws ServletException {
-        if (verifier != null) {
+        if (endpoint != null) {
             return;
         }
-        Map<String, String> settings = new HashMap<>();
-        for (String name : Collections.list(config.getInitParameterNames())) {
-            settings.put(name, config.getInitParameter(name));
-        }
+        String name = "OssCallbackFilter '" + config.getFilterName() + "'";
         try {
-            this.verifier = CallbackVerifier.builder().settings(settings).build();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ServletException("OssCallbackFilter '" + config.getFilterName() + "' is misconfigured: "
-                    + e.getMessage(), e);
+            CallbackVerifier verifier = CallbackEndpoint.configure(name + " (init-params)", "",
+                    Collections.list(config.getInitParameterNames()), config::getInitParameter);
+            this.endpoint = CallbackEndpoint.of(name, verifier, LOG);
+        } catch (IllegalStateException e) {
+            throw new ServletException(e.getMessage(), e);
         }
     }
 
@@ -78,78 +72,85 @@ public class OssCallbackFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        if (verifier == null) {
+        if (endpoint == null) {
             throw new ServletException("OssCallbackFilter was not initialised");
         }
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
-        OssCallback callback;
-        byte[] body;
+        CallbackEndpoint.Verified verified;
         try {
-            body = "POST".equals(request.getMethod())
-                    ? verifier.readBody(request.getInputStream(), request.getContentLengthLong())
-                    : new byte[0];
-            callback = verifier.verify(toCallbackRequest(request, body));
+            verified = endpoint.verify(new Incoming(request));
         } catch (CallbackRejectedException e) {
-            reject(request, response, e);
+            request.setAttribute(OssCallbacks.REJECTION_ATTRIBUTE, e.reason().code());
+            OssCallbacks.reply(response, e.toReply());
             return;
         }
-        HttpServletRequest verified = new VerifiedRequest(request, body, callback);
-        verified.setAttribute(OssCallbacks.ATTRIBUTE, callback);
-        chain.doFilter(verified, response);
-    }
-
-    private CallbackRequest toCallbackRequest(HttpServletRequest request, byte[] body) {
-        CallbackRequest.Builder builder = CallbackRequest.builder()
-                .method(request.getMethod())
-                .path(request.getRequestURI())
-                .query(request.getQueryString())
-                .body(body);
-        for (String name : CallbackRequest.HEADERS_READ) {
-            Enumeration<String> values = request.getHeaders(name);
-            while (values != null && values.hasMoreElements()) {
-                builder.header(name, values.nextElement());
-            }
-        }
-        return builder.build();
-    }
-
-    private void reject(HttpServletRequest request, HttpServletResponse response, CallbackRejectedException e)
-            throws IOException {
-        CallbackRejectedException.Reason reason = e.reason();
-        // The one misconfiguration that turns genuine callbacks into mismatches: said once, where it shows.
-        boolean hint = reason == CallbackRejectedException.Reason.SIGNATURE_MISMATCH && !jettyHintLogged.get()
-                && isJetty(request) && !jettyHintLogged.getAndSet(true);
-        LOG.log(hint ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
-                "OSS callback rejected: {0} {1} from {2}: {3} ({4}){5}", reason.httpStatus(), reason.code(),
-                request.getRemoteAddr(), e.getMessage(), request.getMethod(), hint ? JETTY_HINT : "");
-        request.setAttribute(OssCallbacks.REJECTION_ATTRIBUTE, reason.code());
-        if (reason == CallbackRejectedException.Reason.METHOD_NOT_ALLOWED) {
-            response.setHeader("Allow", "POST");
-        }
-        Replies.write(response, e.toReply());
-    }
-
-    private static boolean isJetty(HttpServletRequest request) {
-        String serverInfo = request.getServletContext().getServerInfo();
-        return serverInfo != null && serverInfo.toLowerCase(Locale.ROOT).contains("jetty");
+        OssCallback callback = verified.callback();
+        HttpServletRequest downstream = new VerifiedRequest(request, verified.body(), callback);
+        downstream.setAttribute(OssCallbacks.ATTRIBUTE, callback);
+        chain.doFilter(downstream, response);
     }
 
     @Override
     public void destroy() {
     }
 
-    /** Writes replies with an exact Content-Length, as OSS requires. */
-    static final class Replies {
-        private Replies() {
+    /** A servlet request as the verifier sees it: the target exactly as the client sent it. */
+    static final class Incoming implements CallbackEndpoint.Incoming {
+        private final HttpServletRequest request;
+
+        Incoming(HttpServletRequest request) {
+            this.request = request;
         }
 
-        static void write(HttpServletResponse response, CallbackReply reply) throws IOException {
-            response.setStatus(reply.status());
-            response.setContentType(reply.contentType());
-            response.setContentLength(reply.contentLength());
-            reply.writeBodyTo(response.getOutputStream());
-            response.flushBuffer();
+        @Override
+        public String method() {
+            return request.getMethod();
+        }
+
+        @Override
+        public String rawPath() {
+            return request.getRequestURI();
+        }
+
+        @Override
+        public String rawQuery() {
+            return request.getQueryString();
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            Enumeration<String> values = request.getHeaders(name);
+            return values == null ? null : Collections.list(values);
+        }
+
+        @Override
+        public InputStream body() throws IOException {
+            return request.getInputStream();
+        }
+
+        @Override
+        public long declaredLength() {
+            return request.getContentLengthLong();
+        }
+
+        @Override
+        public String remoteAddress() {
+            return request.getRemoteAddr();
+        }
+
+        @Override
+        public Object containerRequest() {
+            return unwrap(request);
+        }
+
+        /** The container's own request, under any wrappers earlier filters added. */
+        static Object unwrap(ServletRequest request) {
+            ServletRequest inner = request;
+            while (inner instanceof ServletRequestWrapper) {
+                inner = ((ServletRequestWrapper) inner).getRequest();
+            }
+            return inner;
         }
     }
 }

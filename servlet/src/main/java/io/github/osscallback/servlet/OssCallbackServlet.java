@@ -1,5 +1,6 @@
 package io.github.osscallback.servlet;
 
+import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.OssCallback;
@@ -29,8 +30,8 @@ public abstract class OssCallbackServlet extends HttpServlet {
         try {
             reply = handle(callback, request);
         } catch (CallbackRejectedException e) {
-            LOG.log(System.Logger.Level.INFO, "OSS callback rejected by handler: {0} {1}: {2}",
-                    e.reason().httpStatus(), e.reason().code(), e.getMessage());
+            CallbackEndpoint.logRejection(LOG, "OssCallbackServlet '" + getServletName() + "' handler", e, request.getMethod(),
+                    request.getRemoteAddr());
             reply = e.toReply();
         }
         OssCallbacks.reply(response, reply == null ? CallbackReply.ok() : reply);

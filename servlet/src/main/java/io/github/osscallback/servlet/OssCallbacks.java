@@ -1,13 +1,18 @@
 package io.github.osscallback.servlet;
 
+import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.OssCallback;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
 
-/** Typed access to what {@link OssCallbackFilter} verified, and the reply OSS expects. */
+/**
+ * Typed access to what {@link OssCallbackFilter} verified, and the one way replies are written:
+ * by the filter's rejections, by {@link OssCallbackServlet}, and by applications.
+ */
 public final class OssCallbacks {
 
     /** The request attribute holding the verified {@link OssCallback}. */
@@ -17,7 +22,7 @@ public final class OssCallbacks {
      * The request attribute holding the reason code of a rejected request, for access logs and
      * metrics in filters that wrap {@link OssCallbackFilter}.
      */
-    public static final String REJECTION_ATTRIBUTE = "io.github.osscallback.rejection";
+    public static final String REJECTION_ATTRIBUTE = CallbackEndpoint.REJECTION_ATTRIBUTE;
 
     private OssCallbacks() {
     }
@@ -38,8 +43,18 @@ public final class OssCallbacks {
         return value instanceof OssCallback ? Optional.of((OssCallback) value) : Optional.empty();
     }
 
-    /** Writes a reply: its status, {@code application/json} and an exact Content-Length. */
+    /**
+     * Writes a reply: its status and headers, {@code application/json} and an exact
+     * Content-Length, as OSS requires.
+     */
     public static void reply(HttpServletResponse response, CallbackReply reply) throws IOException {
-        OssCallbackFilter.Replies.write(response, reply);
+        response.setStatus(reply.status());
+        for (Map.Entry<String, String> header : reply.headers().entrySet()) {
+            response.setHeader(header.getKey(), header.getValue());
+        }
+        response.setContentType(reply.contentType());
+        response.setContentLength(reply.contentLength());
+        reply.writeBodyTo(response.getOutputStream());
+        response.flushBuffer();
     }
 }

@@ -382,4 +382,46 @@ abstract class FilterContractTest {
         assertEquals(1, logged.size(), logged.toString());
         assertTrue(logged.get(0).contains("another filter"), logged.get(0));
     }
+
+    @Test
+    void rejectionIsLoggedOnceOnOneLineWithoutSecrets() throws Exception {
+        String base = start("", new OssCallbackFilter(verifier()));
+        String body = "bucket=b&object=o&private=p4ssw0rd";
+        String forged = signer.sign("/cb/x", "token=t0k3n", "bucket=c".getBytes(StandardCharsets.UTF_8));
+        List<String> logged = LogCapture.messagesOf(OssCallbackFilter.class, () -> {
+            assertRejected(send(base, "/cb/x", "/cb/x", "token=t0k3n", FORM, body,
+                    Map.of("authorization", List.of(forged)), false), 403, "signature_mismatch");
+            return null;
+        });
+        assertEquals(1, logged.size(), logged.toString());
+        String line = logged.get(0);
+        assertTrue(line.startsWith("OSS callback rejected by OssCallbackFilter: signature_mismatch (403), POST from 127.0.0.1: "),
+                line);
+        for (String secret : List.of(forged, "t0k3n", "p4ssw0rd", "\n")) {
+            assertTrue(!line.contains(secret), line);
+        }
+    }
+
+    @Test
+    void handlerRejectionIsLoggedInTheSameFormat() throws Exception {
+        HttpServlet servlet = new OssCallbackServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected CallbackReply handle(OssCallback callback, HttpServletRequest request)
+                    throws io.github.osscallback.CallbackRejectedException {
+                throw new io.github.osscallback.CallbackRejectedException(
+                        io.github.osscallback.CallbackRejectedException.Reason.BUCKET_NOT_ALLOWED, "bucket b is not ours");
+            }
+        };
+        String base = container.start("", "/cb/*", new OssCallbackFilter(verifier()), Map.of(), servlet);
+        List<String> logged = LogCapture.messagesOf(OssCallbackServlet.class, () -> {
+            assertRejected(send(base, "/cb/x", FORM, "bucket=b"), 403, "bucket_not_allowed");
+            return null;
+        });
+        assertEquals(1, logged.size(), logged.toString());
+        assertTrue(logged.get(0).startsWith("OSS callback rejected by OssCallbackServlet '"), logged.get(0));
+        assertTrue(logged.get(0).contains("' handler: bucket_not_allowed (403), POST from 127.0.0.1: bucket b is not ours"),
+                logged.get(0));
+    }
 }

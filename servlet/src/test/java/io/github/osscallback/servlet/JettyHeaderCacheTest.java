@@ -41,8 +41,8 @@ import org.junit.jupiter.api.Test;
  * value on the same connection, even one of a single letter, and fails: anyone whose requests
  * share a proxy's upstream connection with OSS's can break callbacks that way. Base64 is
  * case-sensitive, so the README tells Jetty users to make that cache case-sensitive, and the
- * filter says so in its log at the first mismatch it sees on Jetty. These tests show why, that the
- * setting is enough, and that Tomcat needs none.
+ * filter reads the setting at its first request on Jetty and warns if it is off. These tests show
+ * why, that the setting is enough, and that Tomcat needs none.
  */
 class JettyHeaderCacheTest {
 
@@ -89,16 +89,34 @@ class JettyHeaderCacheTest {
         assertEquals(List.of(403, 200), earlierValueThenGenuine(new TomcatFixture(), JettyHeaderCacheTest::swapCase));
     }
 
-    /** On Jetty, the first signature mismatch a filter sees logs how to rule the header cache out, once. */
+    /**
+     * On Jetty, the filter reads the connection's header cache setting at its first request and
+     * warns once, before any mismatch, only when the cache ignores case; a correctly configured
+     * Jetty and Tomcat log only the rejection.
+     */
     @Test
-    void firstSignatureMismatchOnJettyCarriesTheHeaderCacheHint() throws Exception {
-        List<LogRecord> jetty = logsOf(() -> earlierValueThenGenuine(new JettyFixture(false), JettyHeaderCacheTest::swapCase));
-        assertEquals(List.of(Level.WARNING, Level.INFO), levels(jetty));
-        assertTrue(message(jetty.get(0)).contains("setHeaderCacheCaseSensitive(true)"), message(jetty.get(0)));
-        assertFalse(message(jetty.get(1)).contains("setHeaderCacheCaseSensitive"), message(jetty.get(1)));
+    void warnsAtTheFirstRequestOnlyWhenJettysHeaderCacheIgnoresCase() throws Exception {
+        List<LogRecord> off = logsOf(() -> earlierValueThenGenuine(new JettyFixture(false), JettyHeaderCacheTest::swapCase));
+        assertEquals(List.of(Level.WARNING, Level.INFO, Level.INFO), levels(off));
+        assertTrue(message(off.get(0)).contains("setHeaderCacheCaseSensitive(true)"), message(off.get(0)));
+        assertFalse(message(off.get(1)).contains("setHeaderCacheCaseSensitive"), message(off.get(1)));
+        assertFalse(message(off.get(2)).contains("setHeaderCacheCaseSensitive"), message(off.get(2)));
+
+        // Said at the first request, whether or not anything fails yet.
+        List<Integer> statuses = new ArrayList<>();
+        List<LogRecord> offGenuine = logsOf(() -> statuses.addAll(earlierValueThenGenuine(new JettyFixture(false), s -> s)));
+        assertEquals(List.of(200, 200), statuses);
+        assertEquals(List.of(Level.WARNING), levels(offGenuine));
+
+        // A mismatch on a correctly configured Jetty is only a rejection.
+        List<LogRecord> on = logsOf(() -> earlierValueThenGenuine(new JettyFixture(true), JettyHeaderCacheTest::swapCase));
+        assertEquals(List.of(Level.INFO), levels(on));
+        assertTrue(message(on.get(0)).contains("signature_mismatch"), message(on.get(0)));
+        assertFalse(message(on.get(0)).contains("setHeaderCacheCaseSensitive"), message(on.get(0)));
 
         List<LogRecord> tomcat = logsOf(() -> earlierValueThenGenuine(new TomcatFixture(), JettyHeaderCacheTest::swapCase));
         assertEquals(List.of(Level.INFO), levels(tomcat));
+        assertFalse(message(tomcat.get(0)).contains("setHeaderCacheCaseSensitive"), message(tomcat.get(0)));
     }
 
     private static List<LogRecord> logsOf(Callable<?> action) throws Exception {

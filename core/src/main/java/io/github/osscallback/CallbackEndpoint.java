@@ -1,0 +1,230 @@
+package io.github.osscallback;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * What every server adapter does around a {@link CallbackVerifier}, written once: configuring it
+ * from container settings, reading the body of a {@code POST} within the limit, verifying, logging
+ * a rejection in one format, and checking the container once for settings that break genuine
+ * callbacks. An adapter (the servlet filter, the JAX-RS filter) only translates its container's
+ * request into an {@link Incoming} and writes the reply; applications use the adapters, or
+ * {@link CallbackVerifier} directly.
+ */
+public final class CallbackEndpoint {
+
+    /**
+     * The request attribute (servlet) or property (JAX-RS) in which an adapter leaves the reason
+     * code of a rejected request, for access logs and metrics.
+     */
+    public static final String REJECTION_ATTRIBUTE = "io.github.osscallback.rejection";
+
+    private static final byte[] NO_BODY = new byte[0];
+
+    private final String name;
+    private final CallbackVerifier verifier;
+    private final System.Logger log;
+    private final AtomicBoolean containerChecked = new AtomicBoolean();
+
+    private CallbackEndpoint(String name, CallbackVerifier verifier, System.Logger log) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /**
+     * An endpoint verifying with the given verifier.
+     *
+     * @param name the adapter, as rejections and warnings name it (e.g. {@code OssCallbackFilter})
+     * @param log where rejections and container warnings go: the adapter's own logger, so
+     *     operators configure one logger per adapter
+     */
+    public static CallbackEndpoint of(String name, CallbackVerifier verifier, System.Logger log) {
+        return new CallbackEndpoint(name, verifier, log);
+    }
+
+    /**
+     * A verifier configured from container settings (servlet init-params, JAX-RS properties):
+     * every name starting with {@code prefix} is a {@link VerifierSettings} name after it.
+     *
+     * @param adapter the adapter and where its settings come from, for the error message
+     * @param value a setting's value by its full name; values are turned into strings
+     * @throws IllegalStateException naming the adapter and the setting (never a secret value)
+     *     when a setting is unknown, malformed or contradicts another
+     */
+    public static CallbackVerifier configure(String adapter, String prefix, Iterable<String> names,
+                                             Function<String, ?> value) {
+        Map<String, String> settings = new HashMap<>();
+        for (String fullName : names) {
+            Object v = fullName.startsWith(prefix) ? value.apply(fullName) : null;
+            if (v != null) {
+                settings.put(fullName.substring(prefix.length()), v.toString());
+            }
+        }
+        try {
+            return CallbackVerifier.builder().settings(settings).build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // The verifier's messages name the setting and never quote a secret.
+            String where = prefix.isEmpty() ? "" : " (settings are named " + prefix + "<setting>)";
+            throw new IllegalStateException(adapter + " is misconfigured" + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The verifier. */
+    public CallbackVerifier verifier() {
+        return verifier;
+    }
+
+    /**
+     * Verifies one request: reads the body only for {@code POST} (exactly that method; the
+     * verifier rejects any other), then verifies. A rejection is logged here, once, and rethrown
+     * for the adapter to answer with {@link CallbackRejectedException#toReply()}.
+     */
+    public Verified verify(Incoming request) throws CallbackRejectedException {
+        if (!containerChecked.get() && !containerChecked.getAndSet(true)) {
+            try {
+                checkContainer(request.containerRequest());
+            } catch (RuntimeException | LinkageError e) {
+                // A diagnostic must never fail a callback.
+                log.log(System.Logger.Level.DEBUG, "container check skipped: {0}", e.toString());
+            }
+        }
+        String method = request.method();
+        try {
+            byte[] body = NO_BODY;
+            if ("POST".equals(method)) {
+                InputStream in;
+                try {
+                    in = request.body();
+                } catch (IOException e) {
+                    throw new CallbackRejectedException(CallbackRejectedException.Reason.BODY_UNREADABLE,
+                            "body could not be read: " + e.getClass().getSimpleName(), e);
+                }
+                if (in != null) {
+                    body = verifier.readBody(in, request.declaredLength());
+                }
+            }
+            CallbackRequest.Builder built = CallbackRequest.builder()
+                    .method(method)
+                    .path(request.rawPath())
+                    .query(request.rawQuery())
+                    .body(body);
+            for (String header : CallbackRequest.HEADERS_READ) {
+                List<String> values = request.headers(header);
+                if (values != null) {
+                    for (String value : values) {
+                        built.header(header, value);
+                    }
+                }
+            }
+            return new Verified(verifier.verify(built.build()), body);
+        } catch (CallbackRejectedException e) {
+            logRejection(log, name, e, method, request.remoteAddress());
+            throw e;
+        }
+    }
+
+    /**
+     * Logs a rejection in the one format every adapter uses: one line with the reason code, the
+     * status, the method, the remote address when known, and the message (which never holds a
+     * signature, a body, a query value or a secret).
+     *
+     * @param rejectedBy who rejected it: an adapter, or the application's handler
+     * @param remoteAddress the client's address, or null when the container does not say
+     */
+    public static void logRejection(System.Logger log, String rejectedBy, CallbackRejectedException e,
+                                    String method, String remoteAddress) {
+        CallbackRejectedException.Reason reason = e.reason();
+        log.log(System.Logger.Level.INFO, "OSS callback rejected by {0}: {1} ({2}), {3}{4}: {5}", rejectedBy,
+                reason.code(), String.valueOf(reason.httpStatus()), LogSafe.text(method),
+                remoteAddress == null ? "" : " from " + LogSafe.text(remoteAddress), e.getMessage());
+    }
+
+    /** Said once per endpoint, at its first request: the one container setting known to break genuine callbacks. */
+    private void checkContainer(Object containerRequest) {
+        switch (JettyHeaderCache.of(containerRequest)) {
+            case CASE_INSENSITIVE:
+                log.log(System.Logger.Level.WARNING, "{0} runs on Jetty with HttpConfiguration headerCacheCaseSensitive"
+                        + " false: Jetty may hand over a signature whose letters changed case to an earlier request''s,"
+                        + " and the genuine callback then fails with signature_mismatch. Call"
+                        + " HttpConfiguration.setHeaderCacheCaseSensitive(true) (see the oss-callback README)", name);
+                break;
+            case UNKNOWN:
+                log.log(System.Logger.Level.INFO, "{0} runs on Jetty but could not read its HttpConfiguration: make sure"
+                        + " it has setHeaderCacheCaseSensitive(true), or genuine callbacks may fail with"
+                        + " signature_mismatch (see the oss-callback README)", name);
+                break;
+            default:
+                break;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CallbackEndpoint[" + name + ", " + verifier + "]";
+    }
+
+    /** One request as the container presents it; an adapter implements it over its request type. */
+    public interface Incoming {
+        /** The method exactly as received. */
+        String method();
+
+        /** The path exactly as received, still percent-encoded. */
+        String rawPath();
+
+        /** The raw query without {@code ?}, or null when the request had none. */
+        String rawQuery();
+
+        /** All values of a header (name matched case-insensitively); null or empty when absent. */
+        List<String> headers(String name);
+
+        /** The body stream, read only for POST; null when the container has none. */
+        InputStream body() throws IOException;
+
+        /** The Content-Length, or -1 when unknown. */
+        long declaredLength();
+
+        /** The client's address, or null when the container does not say. */
+        default String remoteAddress() {
+            return null;
+        }
+
+        /**
+         * The container's own request object underneath any wrappers, or null: checked once, at the
+         * first request, for container settings that break genuine callbacks (Jetty's header cache).
+         */
+        default Object containerRequest() {
+            return null;
+        }
+    }
+
+    /** A verified request: its callback, and the body it was verified from, for the adapter to serve again. */
+    public static final class Verified {
+        private final OssCallback callback;
+        private final byte[] body;
+
+        Verified(OssCallback callback, byte[] body) {
+            this.callback = callback;
+            this.body = body;
+        }
+
+        /** The verified callback. */
+        public OssCallback callback() {
+            return callback;
+        }
+
+        /**
+         * The verified body bytes. Not copied (bodies are up to the body limit, read once per
+         * request): adapters serve them to the application and must not change them.
+         */
+        public byte[] body() {
+            return body;
+        }
+    }
+}

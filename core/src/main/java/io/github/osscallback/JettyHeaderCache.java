@@ -1,0 +1,85 @@
+package io.github.osscallback;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.List;
+
+/**
+ * Reads, from a request object of a Jetty server, whether that connection's header cache is
+ * case-sensitive. By default Jetty looks header values up in a per-connection cache ignoring
+ * case, so a signature can arrive with the case of an earlier request's value and fail. Read by
+ * reflection on the request object itself: the library never depends on Jetty, and a web
+ * application deployed in Jetty cannot even see Jetty's classes.
+ */
+enum JettyHeaderCache {
+    /** Not a Jetty request. */
+    NOT_JETTY,
+    CASE_SENSITIVE,
+    CASE_INSENSITIVE,
+    /** A Jetty request whose configuration could not be reached (a Jetty version with other types). */
+    UNKNOWN;
+
+    /** Paths from a request to its connection's {@code HttpConfiguration}, newest Jetty first. */
+    private static final List<List<String>> TO_CONFIGURATION = List.of(
+            // Jetty 12 servlet request (ee10, ee11) -> core Request -> ConnectionMetaData
+            List.of("getRequest", "getConnectionMetaData", "getHttpConfiguration"),
+            // Jetty 12 core Request
+            List.of("getConnectionMetaData", "getHttpConfiguration"),
+            // Jetty 9 to 11, and Jetty 12 ee8/ee9 nested requests
+            List.of("getHttpChannel", "getHttpConfiguration"));
+
+    static JettyHeaderCache of(Object request) {
+        if (request == null || !request.getClass().getName().startsWith("org.eclipse.jetty.")) {
+            return NOT_JETTY;
+        }
+        for (List<String> path : TO_CONFIGURATION) {
+            try {
+                Object value = request;
+                for (String getter : path) {
+                    value = value == null ? null : invokePublic(value, getter);
+                }
+                if (value != null) {
+                    Object sensitive = invokePublic(value, "isHeaderCacheCaseSensitive");
+                    if (sensitive instanceof Boolean) {
+                        return (Boolean) sensitive ? CASE_SENSITIVE : CASE_INSENSITIVE;
+                    }
+                }
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError tryTheNextPath) {
+                // Another Jetty generation: its types differ.
+            }
+        }
+        return UNKNOWN;
+    }
+
+    /** Calls a public no-argument method through a public type declaring it, as reflection requires. */
+    private static Object invokePublic(Object target, String name) throws ReflectiveOperationException {
+        Method method = publicMethod(target.getClass(), name);
+        if (method == null) {
+            throw new NoSuchMethodException(name);
+        }
+        return method.invoke(target);
+    }
+
+    private static Method publicMethod(Class<?> type, String name) {
+        if (type == null) {
+            return null;
+        }
+        if (Modifier.isPublic(type.getModifiers())) {
+            try {
+                Method method = type.getMethod(name);
+                if (Modifier.isPublic(method.getDeclaringClass().getModifiers())) {
+                    return method;
+                }
+            } catch (NoSuchMethodException e) {
+                return null;
+            }
+        }
+        for (Class<?> face : type.getInterfaces()) {
+            Method method = publicMethod(face, name);
+            if (method != null) {
+                return method;
+            }
+        }
+        return publicMethod(type.getSuperclass(), name);
+    }
+}
