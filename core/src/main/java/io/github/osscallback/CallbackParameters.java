@@ -34,29 +34,6 @@ public final class CallbackParameters {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     private static final Pattern CUSTOM_NAME = Pattern.compile("x:[a-z0-9_\\-]+");
 
-    /** The body types OSS can send. */
-    public enum BodyType {
-        /** {@code application/x-www-form-urlencoded}, OSS's default. */
-        FORM("application/x-www-form-urlencoded"),
-        /**
-         * {@code application/json}. Write every placeholder unquoted, as a whole JSON value
-         * ({@code {"object":${object},"size":${size}}}): OSS inserts string variables as quoted
-         * JSON strings and numbers bare, so a quoted placeholder renders as invalid JSON.
-         */
-        JSON("application/json");
-
-        private final String mediaType;
-
-        BodyType(String mediaType) {
-            this.mediaType = mediaType;
-        }
-
-        /** The media type as OSS names it in {@code callbackBodyType}. */
-        public String mediaType() {
-            return mediaType;
-        }
-    }
-
     private final String callbackJson;
     private final String callbackVarJson;
     private final Map<String, String> customVariables;

@@ -35,6 +35,7 @@ public final class OssCallback {
     private final String query;
     private final String keyUrl;
     private final String contentType;
+    private final BodyType bodyType;
     private final byte[] body;
     private final Map<String, String> fields;
     private final Map<SystemVariable, String> fieldNames;
@@ -47,6 +48,7 @@ public final class OssCallback {
         this.query = verified.query;
         this.keyUrl = verified.keyUrl;
         this.contentType = verified.contentType;
+        this.bodyType = verified.bodyType;
         this.body = verified.body;
         this.fields = verified.fields;
         this.fieldNames = verified.fieldNames;
@@ -55,12 +57,13 @@ public final class OssCallback {
         this.bodyProblem = verified.bodyProblem;
     }
 
-    OssCallback(String path, String query, String keyUrl, String contentType, byte[] body,
+    OssCallback(String path, String query, String keyUrl, String contentType, BodyType bodyType, byte[] body,
                 BodyParser.Parsed parsed, Map<SystemVariable, String> fieldNames) {
         this.path = path;
         this.query = query;
         this.keyUrl = keyUrl;
         this.contentType = contentType;
+        this.bodyType = bodyType;
         this.body = body;
         this.fields = Collections.unmodifiableMap(parsed.fields);
         this.fieldNames = fieldNames;
@@ -111,6 +114,15 @@ public final class OssCallback {
     /** The request's content type, if it sent one. */
     public Optional<String> contentType() {
         return Optional.ofNullable(contentType);
+    }
+
+    /**
+     * The body's type, as its content type states it ({@link BodyType#FORM} when it sends none):
+     * how {@link #fields()} were read. Whether the body really is of that type is for
+     * {@link #bodyProblem()} to say.
+     */
+    public BodyType bodyType() {
+        return bodyType;
     }
 
     /** A copy of the raw, signed body bytes. */

@@ -226,12 +226,12 @@ public final class VerifierSettings {
         }
     }
 
-    private static CallbackParameters.BodyType bodyType(String value) {
+    private static BodyType bodyType(String value) {
         switch (value.toLowerCase(Locale.ROOT)) {
             case "form":
-                return CallbackParameters.BodyType.FORM;
+                return BodyType.FORM;
             case "json":
-                return CallbackParameters.BodyType.JSON;
+                return BodyType.JSON;
             default:
                 throw new IllegalArgumentException("must be form or json");
         }

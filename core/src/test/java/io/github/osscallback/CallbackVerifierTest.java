@@ -114,7 +114,7 @@ class CallbackVerifierTest {
     @Test
     void rejectsOverlongAuthorization() {
         assertEquals(MALFORMED_HEADER, rejection(CallbackRequest.builder().path("/cb")
-                .header("authorization", "A".repeat(CallbackVerifier.MAX_SIGNATURE_HEADER_LENGTH + 4))
+                .header("authorization", "A".repeat(CallbackHeaders.MAX_SIGNATURE_HEADER_LENGTH + 4))
                 .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL))));
     }
 
