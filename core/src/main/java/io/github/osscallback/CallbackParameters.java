@@ -118,6 +118,7 @@ public final class CallbackParameters {
         private BodyType bodyType = BodyType.FORM;
         private Boolean sni;
         private final Map<String, String> customVariables = new LinkedHashMap<>();
+        private final Once once = new Once();
 
         private Builder() {
         }
@@ -211,6 +212,7 @@ public final class CallbackParameters {
 
         /** The Host header OSS sends with the callback. */
         public Builder callbackHost(String host) {
+            once.mark("callbackHost");
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
@@ -225,18 +227,21 @@ public final class CallbackParameters {
          * For JSON templates see {@link BodyType#JSON}.
          */
         public Builder callbackBody(String template) {
+            once.mark("callbackBody");
             this.body = Objects.requireNonNull(template, "template");
             return this;
         }
 
         /** Form (default) or JSON. */
         public Builder bodyType(BodyType type) {
+            once.mark("bodyType");
             this.bodyType = Objects.requireNonNull(type, "type");
             return this;
         }
 
         /** Whether OSS sends SNI for https callback URLs; servers that need SNI fail without it. */
         public Builder callbackSni(boolean sni) {
+            once.mark("callbackSni");
             this.sni = sni;
             return this;
         }
@@ -256,7 +261,7 @@ public final class CallbackParameters {
             Objects.requireNonNull(value, "value");
             checkCustomName(name);
             if (customVariables.putIfAbsent(name, value) != null) {
-                throw new IllegalArgumentException("custom variable " + name + " is already set");
+                throw new IllegalStateException("custom variable " + name + " was already set");
             }
             return this;
         }

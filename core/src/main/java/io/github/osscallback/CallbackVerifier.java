@@ -14,10 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -213,7 +211,7 @@ public final class CallbackVerifier {
      * set and combinations when {@link #build()} runs.
      */
     public static final class Builder {
-        private final Set<String> set = new HashSet<>();
+        private final Once once = new Once();
         private final KeySources keySources = new KeySources();
         private KeyUrlPolicy policy = KeyUrlPolicy.ossDefault();
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
@@ -228,12 +226,6 @@ public final class CallbackVerifier {
         private Builder() {
         }
 
-        private void once(String option) {
-            if (!set.add(option)) {
-                throw new IllegalStateException(option + " was already set");
-            }
-        }
-
         private static Duration positive(String option, Duration value) {
             Objects.requireNonNull(value, option);
             if (value.isNegative() || value.isZero()) {
@@ -244,14 +236,14 @@ public final class CallbackVerifier {
 
         /** Which key URLs to trust; default {@link KeyUrlPolicy#ossDefault()}. */
         public Builder keyUrlPolicy(KeyUrlPolicy policy) {
-            once("keyUrlPolicy");
+            once.mark("keyUrlPolicy");
             this.policy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
         /** The largest body accepted; default {@value #DEFAULT_MAX_BODY_BYTES}. */
         public Builder maxBodyBytes(int maxBodyBytes) {
-            once("maxBodyBytes");
+            once.mark("maxBodyBytes");
             if (maxBodyBytes < 1) {
                 throw new IllegalArgumentException("maxBodyBytes must be at least 1, got " + maxBodyBytes);
             }
@@ -261,28 +253,28 @@ public final class CallbackVerifier {
 
         /** Connect timeout for key fetches; default 2 s. */
         public Builder keyFetchConnectTimeout(Duration timeout) {
-            once("keyFetchConnectTimeout");
+            once.mark("keyFetchConnectTimeout");
             keySources.connectTimeout = positive("keyFetchConnectTimeout", timeout);
             return this;
         }
 
         /** Limit on a whole key fetch, connect to last byte; default 3 s, as OSS waits only 5 s. */
         public Builder keyFetchTimeout(Duration timeout) {
-            once("keyFetchTimeout");
+            once.mark("keyFetchTimeout");
             keySources.fetchTimeout = positive("keyFetchTimeout", timeout);
             return this;
         }
 
         /** How old a fetched key gets before it is refreshed in the background; default 1 h. */
         public Builder keyRefreshInterval(Duration interval) {
-            once("keyRefreshInterval");
+            once.mark("keyRefreshInterval");
             keySources.refreshInterval = positive("keyRefreshInterval", interval);
             return this;
         }
 
         /** How long a key is served while refreshes fail, counted from its fetch; default 24 h. */
         public Builder maxKeyAge(Duration age) {
-            once("maxKeyAge");
+            once.mark("maxKeyAge");
             keySources.maxKeyAge = positive("maxKeyAge", age);
             return this;
         }
@@ -293,7 +285,7 @@ public final class CallbackVerifier {
          * for this long for any key URL.
          */
         public Builder keyRetryBackoff(Duration backoff) {
-            once("keyRetryBackoff");
+            once.mark("keyRetryBackoff");
             keySources.retryBackoff = positive("keyRetryBackoff", backoff);
             return this;
         }
@@ -306,7 +298,7 @@ public final class CallbackVerifier {
          * already being fetched wait for that fetch.
          */
         public Builder maxConcurrentKeyFetches(int max) {
-            once("maxConcurrentKeyFetches");
+            once.mark("maxConcurrentKeyFetches");
             if (max < 1) {
                 throw new IllegalArgumentException("maxConcurrentKeyFetches must be at least 1, got " + max);
             }
@@ -319,14 +311,14 @@ public final class CallbackVerifier {
          * {@code http://} form) without a fetch; default true.
          */
         public Builder pinnedOssKey(boolean enabled) {
-            once("pinnedOssKey");
+            once.mark("pinnedOssKey");
             keySources.pinnedOssKey = enabled;
             return this;
         }
 
         /** Whether keys that are not pinned may be fetched; default true. */
         public Builder remoteKeyFetching(boolean enabled) {
-            once("remoteKeyFetching");
+            once.mark("remoteKeyFetching");
             keySources.remoteFetching = enabled;
             return this;
         }
@@ -356,7 +348,7 @@ public final class CallbackVerifier {
          * the prefix is {@code /api}. Default: none.
          */
         public Builder signedPathPrefix(String prefix) {
-            once("signedPathPrefix");
+            once.mark("signedPathPrefix");
             Objects.requireNonNull(prefix, "prefix");
             if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
                 throw new IllegalArgumentException("signedPathPrefix must start with '/' and not end with it, got '"
@@ -373,7 +365,7 @@ public final class CallbackVerifier {
          * it; set this to the {@code callbackBodyType} your upload parameters use. Default: both.
          */
         public Builder expectedBodyType(BodyType type) {
-            once("expectedBodyType");
+            once.mark("expectedBodyType");
             this.expectedBodyType = Objects.requireNonNull(type, "type");
             return this;
         }
@@ -383,7 +375,7 @@ public final class CallbackVerifier {
          * and to name the bucket and object it binds. Off by default.
          */
         public Builder uploadTokens(UploadTokens tokens) {
-            once("uploadTokens");
+            once.mark("uploadTokens");
             this.uploadTokens = Objects.requireNonNull(tokens, "tokens");
             return this;
         }
@@ -399,7 +391,7 @@ public final class CallbackVerifier {
 
         /** As {@link #replayProtection(Duration)}, with a store a cluster can share. */
         public Builder replayProtection(Duration window, ReplayStore store) {
-            once("replayProtection");
+            once.mark("replayProtection");
             this.replayWindow = positive("replay window", window);
             this.replayStore = Objects.requireNonNull(store, "store");
             return this;
@@ -412,14 +404,14 @@ public final class CallbackVerifier {
          * when your templates are known good and a template mistake should fail loudly.
          */
         public Builder strictBodyParsing(boolean strict) {
-            once("strictBodyParsing");
+            once.mark("strictBodyParsing");
             this.strictBodyParsing = strict;
             return this;
         }
 
         /** The clock for key ages; tests pass one they control. */
         public Builder clock(Clock clock) {
-            once("clock");
+            once.mark("clock");
             keySources.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
@@ -436,7 +428,7 @@ public final class CallbackVerifier {
         }
 
         Builder fetcher(Function<URI, CompletableFuture<PublicKey>> fetcher) {
-            once("fetcher");
+            once.mark("fetcher");
             keySources.fetcher = Objects.requireNonNull(fetcher, "fetcher");
             return this;
         }
