@@ -154,6 +154,9 @@ public final class OssCallback {
     /**
      * The value of a system variable, read from the body field that carries it. An empty value
      * counts as absent (OSS substitutes empty text, for instance image fields of a non-image).
+     * This is the accessor for text variables such as {@link SystemVariable#ETAG} or
+     * {@link SystemVariable#CRC64} (an unsigned 64-bit number, kept as text); the bucket and
+     * object, and the numbers as numbers, have their own accessors below.
      */
     public Optional<String> get(SystemVariable variable) {
         String value = fields.get(fieldName(variable));
@@ -197,19 +200,9 @@ public final class OssCallback {
         return get(SystemVariable.OBJECT);
     }
 
-    /** {@code ${etag}}. */
-    public Optional<String> etag() {
-        return get(SystemVariable.ETAG);
-    }
-
     /** {@code ${size}}: the object size in bytes; empty if absent or not a whole number. */
     public OptionalLong size() {
         return number(SystemVariable.SIZE);
-    }
-
-    /** {@code ${mimeType}}. */
-    public Optional<String> mimeType() {
-        return get(SystemVariable.MIME_TYPE);
     }
 
     /** {@code ${imageInfo.height}}. */
@@ -220,41 +213,6 @@ public final class OssCallback {
     /** {@code ${imageInfo.width}}. */
     public OptionalLong imageWidth() {
         return number(SystemVariable.IMAGE_WIDTH);
-    }
-
-    /** {@code ${imageInfo.format}}. */
-    public Optional<String> imageFormat() {
-        return get(SystemVariable.IMAGE_FORMAT);
-    }
-
-    /** {@code ${crc64}}: an unsigned 64-bit number, kept as text. */
-    public Optional<String> crc64() {
-        return get(SystemVariable.CRC64);
-    }
-
-    /** {@code ${contentMd5}}. */
-    public Optional<String> contentMd5() {
-        return get(SystemVariable.CONTENT_MD5);
-    }
-
-    /** {@code ${vpcId}}. */
-    public Optional<String> vpcId() {
-        return get(SystemVariable.VPC_ID);
-    }
-
-    /** {@code ${clientIp}}. */
-    public Optional<String> clientIp() {
-        return get(SystemVariable.CLIENT_IP);
-    }
-
-    /** {@code ${reqId}}. */
-    public Optional<String> reqId() {
-        return get(SystemVariable.REQ_ID);
-    }
-
-    /** {@code ${operation}}. */
-    public Optional<String> operation() {
-        return get(SystemVariable.OPERATION);
     }
 
     private OptionalLong number(SystemVariable variable) {

@@ -251,19 +251,37 @@ class CallbackVerifierTest {
                         + "&imageInfo.height=480&imageInfo.width=640&imageInfo.format=jpg&x%3Auid=42").build());
         assertEquals("my-bucket", cb.bucket().orElseThrow());
         assertEquals("photos/\u4e2d 1.jpg", cb.object().orElseThrow());
-        assertEquals("\"ABC\"", cb.etag().orElseThrow());
+        assertEquals("\"ABC\"", cb.get(SystemVariable.ETAG).orElseThrow());
         assertEquals(OptionalLong.of(1024), cb.size());
-        assertEquals("image/jpeg", cb.mimeType().orElseThrow());
+        assertEquals("image/jpeg", cb.get(SystemVariable.MIME_TYPE).orElseThrow());
         assertEquals(OptionalLong.of(480), cb.imageHeight());
         assertEquals(OptionalLong.of(640), cb.imageWidth());
-        assertEquals("jpg", cb.imageFormat().orElseThrow());
+        assertEquals("jpg", cb.get(SystemVariable.IMAGE_FORMAT).orElseThrow());
         assertEquals(Map.of("x:uid", "42"), cb.customVariables());
-        assertTrue(cb.crc64().isEmpty());
+        assertTrue(cb.get(SystemVariable.CRC64).isEmpty());
     }
 
     @Test
     void treatsMissingContentTypeAsForm() throws Exception {
         assertEquals("b", verifier.verify(signed("/cb", null, null, "bucket=b").build()).bucket().orElseThrow());
+    }
+
+    @Test
+    void bodyTypeIsWhatTheContentTypeStates() throws Exception {
+        Map<String, BodyType> cases = new java.util.LinkedHashMap<>();
+        cases.put(null, BodyType.FORM);
+        cases.put(" ", BodyType.FORM);
+        cases.put("Application/X-WWW-Form-Urlencoded; charset=UTF-8", BodyType.FORM);
+        cases.put(JSON, BodyType.JSON);
+        cases.put("application/vnd.example+json", BodyType.JSON);
+        for (Map.Entry<String, BodyType> c : cases.entrySet()) {
+            String body = c.getValue() == BodyType.JSON ? "{\"a\":\"b\"}" : "a=b";
+            OssCallback cb = verifier.verify(signed("/cb", null, c.getKey(), body).build());
+            assertEquals(c.getValue(), cb.bodyType(), String.valueOf(c.getKey()));
+            assertEquals("b", cb.field("a").orElseThrow());
+        }
+        assertEquals(CallbackRejectedException.Reason.UNSUPPORTED_CONTENT_TYPE,
+                rejection(signed("/cb", null, "text/plain", "a=b")));
     }
 
     @Test
