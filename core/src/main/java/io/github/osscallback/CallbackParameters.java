@@ -391,8 +391,7 @@ public final class CallbackParameters {
             }
             m.appendTail(sample);
             byte[] rendered = sample.toString().getBytes(StandardCharsets.UTF_8);
-            BodyParser.Parsed parsed = bodyType == BodyType.JSON
-                    ? BodyParser.parseJson(rendered) : BodyParser.parseForm(rendered);
+            BodyParser.Parsed parsed = BodyParser.parse(bodyType, rendered);
             if (parsed.problem != null) {
                 String why = bodyType == BodyType.JSON
                         ? "write every placeholder unquoted, as a whole JSON value: OSS inserts strings as quoted "

@@ -215,6 +215,7 @@ public final class CallbackVerifier {
         private final KeySources keySources = new KeySources();
         private KeyUrlPolicy policy = KeyUrlPolicy.ossDefault();
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private Clock clock = Clock.systemUTC();
         private final Map<SystemVariable, String> fieldNames = new EnumMap<>(SystemVariable.class);
         private String signedPathPrefix = "";
         private UploadTokens uploadTokens;
@@ -412,7 +413,7 @@ public final class CallbackVerifier {
         /** The clock for key ages; tests pass one they control. */
         public Builder clock(Clock clock) {
             once.mark("clock");
-            keySources.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
@@ -440,7 +441,7 @@ public final class CallbackVerifier {
          */
         public CallbackVerifier build() {
             KeyUrls keyUrls = new KeyUrls(policy);
-            return new CallbackVerifier(this, keyUrls, keySources.assemble(keyUrls));
+            return new CallbackVerifier(this, keyUrls, keySources.assemble(keyUrls, clock));
         }
     }
 }

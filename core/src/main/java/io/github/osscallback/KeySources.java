@@ -25,7 +25,6 @@ final class KeySources {
     int maxConcurrentFetches = CallbackVerifier.DEFAULT_MAX_CONCURRENT_KEY_FETCHES;
     boolean pinnedOssKey = true;
     boolean remoteFetching = true;
-    Clock clock = Clock.systemUTC();
     /** Tests replace the HTTP fetch; null means {@link RemoteKeySource}. */
     Function<URI, CompletableFuture<PublicKey>> fetcher;
     private final Map<String, String> pinnedPems = new LinkedHashMap<>();
@@ -39,11 +38,11 @@ final class KeySources {
     }
 
     /**
-     * The key source for these options under the given key URLs.
+     * The key source for these options under the given key URLs, aging keys by the clock.
      *
      * @throws IllegalStateException if options contradict each other or a pinned key is unusable
      */
-    PublicKeySource assemble(KeyUrls urls) {
+    PublicKeySource assemble(KeyUrls urls, Clock clock) {
         if (connectTimeout.compareTo(fetchTimeout) > 0) {
             throw new IllegalStateException("keyFetchConnectTimeout " + connectTimeout
                     + " exceeds keyFetchTimeout " + fetchTimeout);
@@ -57,7 +56,7 @@ final class KeySources {
             throw new IllegalStateException("remote key fetching is off and no key is pinned for "
                     + urls.policy() + "; no callback could ever verify");
         }
-        PublicKeySource remote = remoteFetching ? remote() : null;
+        PublicKeySource remote = remoteFetching ? remote(clock) : null;
         return pinned.isEmpty() ? remote : new PinnedKeySource(pinned, remote);
     }
 
@@ -82,7 +81,7 @@ final class KeySources {
         return pinned;
     }
 
-    private PublicKeySource remote() {
+    private PublicKeySource remote(Clock clock) {
         Function<URI, CompletableFuture<PublicKey>> fetch = fetcher != null
                 ? fetcher : new RemoteKeySource(connectTimeout, fetchTimeout);
         return new CachingKeySource(new KeyFetchLimiter(fetch, maxConcurrentFetches, clock, retryBackoff),
