@@ -31,7 +31,13 @@ public final class VerifierSettings {
                         throw new IllegalArgumentException("at least one prefix is required");
                     }
                     KeyUrlPolicy.Builder policy = KeyUrlPolicy.builder();
-                    prefixes.forEach(policy::allowPrefix);
+                    for (String prefix : prefixes) {
+                        try {
+                            policy.allowPrefix(prefix);
+                        } catch (IllegalStateException listedTwice) {
+                            throw new IllegalArgumentException(listedTwice.getMessage() + "; list each prefix once");
+                        }
+                    }
                     builder.keyUrlPolicy(policy.build());
                 }),
         MAX_BODY_BYTES("maxBodyBytes", "the body limit in bytes",

@@ -71,6 +71,21 @@ class BuildersSetOnceTest {
                 .allowPrefix("https://a.example/").allowPrefixAcceptingHttp("https://a.example/"));
     }
 
+    @Test
+    void aPrefixListedTwiceInSettingsIsABadValueOfThatSetting() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CallbackVerifier.builder()
+                .settings(java.util.Map.of("keyUrlPrefixes", "https://a.example/, https://a.example/")));
+        assertTrue(e.getMessage().startsWith("setting keyUrlPrefixes="), e.getMessage());
+        assertTrue(e.getMessage().contains("https://a.example/ is already allowed"), e.getMessage());
+    }
+
+    @Test
+    void anOptionSetInCodeAndInSettingsIsRefused() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> CallbackVerifier.builder()
+                .maxBodyBytes(10).settings(java.util.Map.of("maxBodyBytes", "20")));
+        assertTrue(e.getMessage().startsWith("maxBodyBytes was already set"), e.getMessage());
+    }
+
     private static Arguments verifier(String option, Consumer<CallbackVerifier.Builder> set) {
         return Arguments.of(option, (Runnable) () -> {
             CallbackVerifier.Builder b = CallbackVerifier.builder();
