@@ -77,11 +77,11 @@ class CompatJsonTest {
         assertThrows(IllegalArgumentException.class, () -> CallbackReply.json("{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}"));
         CallbackParameters.builder().callbackUrl("https://api.example.com/cb")
                 .callbackBody("{\"bucket\":${bucket},\"size\":${size}}")
-                .bodyType(CallbackParameters.BodyType.JSON).build();
+                .bodyType(BodyType.JSON).build();
         assertThrows(IllegalStateException.class, () -> CallbackParameters.builder()
                 .callbackUrl("https://api.example.com/cb")
                 .callbackBody("{\"bucket\":${bucket},")
-                .bodyType(CallbackParameters.BodyType.JSON).build());
+                .bodyType(BodyType.JSON).build());
     }
 
     private static Map<String, Object> orderedReply() {

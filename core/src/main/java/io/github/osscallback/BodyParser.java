@@ -1,7 +1,5 @@
 package io.github.osscallback;
 
-import static io.github.osscallback.CallbackRejectedException.Reason.UNSUPPORTED_CONTENT_TYPE;
-
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -67,29 +65,7 @@ final class BodyParser {
         }
     }
 
-    enum Kind { FORM, JSON }
-
     private BodyParser() {
-    }
-
-    /**
-     * The parser for a content type. OSS sends only these two (its {@code callbackBodyType}), so
-     * any other type did not come from OSS unaltered and is refused in every mode.
-     */
-    static Kind kindOf(String contentType) throws CallbackRejectedException {
-        if (contentType == null || contentType.isBlank()) {
-            return Kind.FORM; // OSS's default callbackBodyType
-        }
-        int semicolon = contentType.indexOf(';');
-        String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-        if (media.equals("application/x-www-form-urlencoded")) {
-            return Kind.FORM;
-        }
-        if (media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"))) {
-            return Kind.JSON;
-        }
-        throw new CallbackRejectedException(UNSUPPORTED_CONTENT_TYPE, "content type '" + LogSafe.text(media)
-                + "' is neither application/x-www-form-urlencoded nor application/json");
     }
 
     /** A problem as the reason for a refusal, where nothing is delivered at all. */
@@ -104,8 +80,8 @@ final class BodyParser {
                 + "(likely a callbackBody template mistake): {1}", LogSafe.text(path), problem);
     }
 
-    static Parsed parse(Kind kind, byte[] body) {
-        return kind == Kind.FORM ? parseForm(body) : parseJson(body);
+    static Parsed parse(BodyType type, byte[] body) {
+        return type == BodyType.FORM ? parseForm(body) : parseJson(body);
     }
 
     // --- form ---

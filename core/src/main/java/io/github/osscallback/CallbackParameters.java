@@ -33,29 +33,6 @@ public final class CallbackParameters {
 
     private static final Pattern CUSTOM_NAME = Pattern.compile("x:[a-z0-9_\\-]+");
 
-    /** The body types OSS can send. */
-    public enum BodyType {
-        /** {@code application/x-www-form-urlencoded}, OSS's default. */
-        FORM("application/x-www-form-urlencoded"),
-        /**
-         * {@code application/json}. Write every placeholder unquoted, as a whole JSON value
-         * ({@code {"object":${object},"size":${size}}}): OSS inserts string variables as quoted
-         * JSON strings and numbers bare, so a quoted placeholder renders as invalid JSON.
-         */
-        JSON("application/json");
-
-        private final String mediaType;
-
-        BodyType(String mediaType) {
-            this.mediaType = mediaType;
-        }
-
-        /** The media type as OSS names it in {@code callbackBodyType}. */
-        public String mediaType() {
-            return mediaType;
-        }
-    }
-
     private final String callbackJson;
     private final String callbackVarJson;
     private final Map<String, String> customVariables;
@@ -140,6 +117,7 @@ public final class CallbackParameters {
         private BodyType bodyType = BodyType.FORM;
         private Boolean sni;
         private final Map<String, String> customVariables = new LinkedHashMap<>();
+        private final Once once = new Once();
 
         private Builder() {
         }
@@ -233,6 +211,7 @@ public final class CallbackParameters {
 
         /** The Host header OSS sends with the callback. */
         public Builder callbackHost(String host) {
+            once.mark("callbackHost");
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
@@ -247,18 +226,21 @@ public final class CallbackParameters {
          * For JSON templates see {@link BodyType#JSON}.
          */
         public Builder callbackBody(String template) {
+            once.mark("callbackBody");
             this.body = Objects.requireNonNull(template, "template");
             return this;
         }
 
         /** Form (default) or JSON. */
         public Builder bodyType(BodyType type) {
+            once.mark("bodyType");
             this.bodyType = Objects.requireNonNull(type, "type");
             return this;
         }
 
         /** Whether OSS sends SNI for https callback URLs; servers that need SNI fail without it. */
         public Builder callbackSni(boolean sni) {
+            once.mark("callbackSni");
             this.sni = sni;
             return this;
         }
@@ -278,7 +260,7 @@ public final class CallbackParameters {
             Objects.requireNonNull(value, "value");
             checkCustomName(name);
             if (customVariables.putIfAbsent(name, value) != null) {
-                throw new IllegalArgumentException("custom variable " + name + " is already set");
+                throw new IllegalStateException("custom variable " + name + " was already set");
             }
             return this;
         }
@@ -408,8 +390,7 @@ public final class CallbackParameters {
             }
             m.appendTail(sample);
             byte[] rendered = sample.toString().getBytes(StandardCharsets.UTF_8);
-            BodyParser.Parsed parsed = bodyType == BodyType.JSON
-                    ? BodyParser.parseJson(rendered) : BodyParser.parseForm(rendered);
+            BodyParser.Parsed parsed = BodyParser.parse(bodyType, rendered);
             if (parsed.problem != null) {
                 String why = bodyType == BodyType.JSON
                         ? "write every placeholder unquoted, as a whole JSON value: OSS inserts strings as quoted "

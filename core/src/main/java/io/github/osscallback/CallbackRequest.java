@@ -32,13 +32,13 @@ public final class CallbackRequest {
     private final byte[] body;
 
     private CallbackRequest(Builder b) {
-        this.method = b.method;
+        this.method = b.method == null ? "POST" : b.method;
         this.path = b.path;
         this.query = b.query;
         Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         b.headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
         this.headers = Collections.unmodifiableMap(copy);
-        this.body = b.body;
+        this.body = b.body == null ? EMPTY : b.body;
     }
 
     /** Starts a request; method defaults to POST and body to empty. */
@@ -91,13 +91,24 @@ public final class CallbackRequest {
 
     /** Builds a {@link CallbackRequest}. */
     public static final class Builder {
-        private String method = "POST";
+        private String method;
         private String path;
         private String query;
+        private boolean querySet;
         private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        private byte[] body = EMPTY;
+        private byte[] body;
 
         private Builder() {
+        }
+
+        /**
+         * Each option at most once, as in every builder. Built once per request, so the check
+         * keeps no set of names: an option is set when its field is.
+         */
+        private static void once(boolean alreadySet, String option) {
+            if (alreadySet) {
+                throw new IllegalStateException(option + " was already set");
+            }
         }
 
         /**
@@ -106,18 +117,22 @@ public final class CallbackRequest {
          * {@code POST} would hand a {@code post} request over without one.
          */
         public Builder method(String method) {
+            once(this.method != null, "method");
             this.method = Objects.requireNonNull(method, "method");
             return this;
         }
 
         /** The path exactly as received, still percent-encoded (e.g. {@code getRequestURI()}). */
         public Builder path(String rawPath) {
+            once(this.path != null, "path");
             this.path = Objects.requireNonNull(rawPath, "rawPath");
             return this;
         }
 
         /** The raw query without {@code ?} (e.g. {@code getQueryString()}); null when there is none. */
         public Builder query(String rawQuery) {
+            once(querySet, "query");
+            this.querySet = true;
             this.query = rawQuery;
             return this;
         }
@@ -132,6 +147,7 @@ public final class CallbackRequest {
 
         /** The raw body bytes; the array is kept, not copied. */
         public Builder body(byte[] body) {
+            once(this.body != null, "body");
             this.body = Objects.requireNonNull(body, "body");
             return this;
         }

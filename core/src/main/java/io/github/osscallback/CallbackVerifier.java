@@ -1,35 +1,21 @@
 package io.github.osscallback;
 
-import static io.github.osscallback.CallbackRejectedException.Reason.BODY_TOO_LARGE;
-import static io.github.osscallback.CallbackRejectedException.Reason.BODY_UNREADABLE;
 import static io.github.osscallback.CallbackRejectedException.Reason.INVALID_KEY;
 import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_BODY;
-import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_HEADER;
 import static io.github.osscallback.CallbackRejectedException.Reason.METHOD_NOT_ALLOWED;
-import static io.github.osscallback.CallbackRejectedException.Reason.MISSING_HEADER;
 import static io.github.osscallback.CallbackRejectedException.Reason.SIGNATURE_MISMATCH;
 import static io.github.osscallback.CallbackRejectedException.Reason.UNEXPECTED_BODY_TYPE;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -63,40 +49,30 @@ public final class CallbackVerifier {
     /** Where OSS publishes its key; the same key ships in this jar, pinned by default. */
     public static final String OSS_KEY_URL = "https://" + KeyUrlPolicy.OSS_KEY_HOST + "/callback_pub_key_v1.pem";
 
-    /** 4096-bit signatures are 684 base64 characters; key URLs are short. */
-    static final int MAX_SIGNATURE_HEADER_LENGTH = 1024;
-    static final int MAX_KEY_URL_HEADER_LENGTH = 4 * KeyUrlPolicy.MAX_KEY_URL_LENGTH / 3 + 4;
-
-    private final KeyUrlPolicy policy;
-    private final int maxBodyBytes;
+    private final KeyUrls keyUrls;
+    private final BodyLimit bodyLimit;
     private final PublicKeySource keys;
     private final Map<SystemVariable, String> fieldNames;
     private final String signedPathPrefix;
     private final UploadTokens uploadTokens;
     private final ReplayStore replayStore;
     private final Duration replayWindow;
-    private final BodyParser.Kind expectedBodyType;
+    private final BodyType expectedBodyType;
     private final boolean strictBodyParsing;
-    /** Header value to checked fetch URI, for allowed URLs only, so repeat callbacks skip the parse. */
-    private final Cache<String, TrustedKeyUrl> trustedKeyUrls = Caffeine.newBuilder()
-            .executor(Runnable::run) // as in CachingKeySource: no thread switch on the request path
-            .maximumSize(64)
-            .build();
 
-    private CallbackVerifier(KeyUrlPolicy policy, int maxBodyBytes, PublicKeySource keys,
-                             Map<SystemVariable, String> fieldNames, String signedPathPrefix,
-                             UploadTokens uploadTokens, ReplayStore replayStore, Duration replayWindow,
-                             BodyParser.Kind expectedBodyType, boolean strictBodyParsing) {
-        this.policy = policy;
-        this.maxBodyBytes = maxBodyBytes;
+    private CallbackVerifier(Builder b, KeyUrls keyUrls, PublicKeySource keys) {
+        this.keyUrls = keyUrls;
+        this.bodyLimit = new BodyLimit(b.maxBodyBytes);
         this.keys = keys;
-        this.fieldNames = fieldNames;
-        this.signedPathPrefix = signedPathPrefix;
-        this.uploadTokens = uploadTokens;
-        this.replayStore = replayStore;
-        this.replayWindow = replayWindow;
-        this.expectedBodyType = expectedBodyType;
-        this.strictBodyParsing = strictBodyParsing;
+        this.fieldNames = OssCallback.copyOf(b.fieldNames);
+        this.signedPathPrefix = b.signedPathPrefix;
+        // One clock: the verifier's reaches the tokens it checks and the replay store it makes.
+        this.uploadTokens = b.uploadTokens == null ? null : b.uploadTokens.checkingBy(b.clock);
+        this.replayStore = b.replayWindow != null && b.replayStore == null
+                ? ReplayStore.inMemory(DEFAULT_REPLAY_ENTRIES, b.clock) : b.replayStore;
+        this.replayWindow = b.replayWindow;
+        this.expectedBodyType = b.expectedBodyType;
+        this.strictBodyParsing = b.strictBodyParsing;
     }
 
     /** Starts a configuration; every option has a safe default. */
@@ -106,12 +82,12 @@ public final class CallbackVerifier {
 
     /** The largest body this verifier accepts. */
     public int maxBodyBytes() {
-        return maxBodyBytes;
+        return bodyLimit.maxBytes();
     }
 
     /** The key URL policy in force. */
     public KeyUrlPolicy keyUrlPolicy() {
-        return policy;
+        return keyUrls.policy();
     }
 
     /**
@@ -121,54 +97,7 @@ public final class CallbackVerifier {
      * @throws CallbackRejectedException {@code BODY_TOO_LARGE}, or {@code BODY_UNREADABLE} on I/O failure
      */
     public byte[] readBody(InputStream in, long declaredLength) throws CallbackRejectedException {
-        if (declaredLength > maxBodyBytes) {
-            throw tooLarge("declares " + declaredLength + " bytes");
-        }
-        try {
-            if (declaredLength >= 0) {
-                // The usual case: read exactly the declared bytes into their final array, no copying.
-                byte[] body = in.readNBytes((int) declaredLength);
-                if (body.length < declaredLength) {
-                    throw shortBody(body.length, declaredLength);
-                }
-                if (in.read() != -1) {
-                    throw tooLarge("has more bytes than its Content-Length of " + declaredLength);
-                }
-                return body;
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(8192, maxBodyBytes));
-            byte[] chunk = new byte[Math.min(8192, maxBodyBytes + 1)];
-            int total = 0;
-            int n;
-            while ((n = in.read(chunk, 0, Math.min(chunk.length, maxBodyBytes + 1 - total))) > 0) {
-                total += n;
-                if (total > maxBodyBytes) {
-                    throw tooLarge("has more than " + maxBodyBytes + " bytes");
-                }
-                out.write(chunk, 0, n);
-            }
-            return out.toByteArray();
-        } catch (IOException | UncheckedIOException e) {
-            throw new CallbackRejectedException(BODY_UNREADABLE, "body could not be read: " + e.getClass().getSimpleName(), e);
-        }
-    }
-
-    /**
-     * A body cut short would be verified as if complete, and fail as a misleading signature
-     * mismatch. No bytes at all usually means an earlier filter read the body (for instance by
-     * asking for form parameters), which only running the OSS filter first can fix.
-     */
-    private static CallbackRejectedException shortBody(int received, long declared) {
-        String hint = received == 0
-                ? "; no body bytes were left to read: another filter or framework probably consumed the body,"
-                        + " so the OSS callback filter must run before anything that reads parameters or the body"
-                : "";
-        return new CallbackRejectedException(BODY_UNREADABLE, "body ended after " + received + " of the "
-                + declared + " bytes its Content-Length declares" + hint);
-    }
-
-    private CallbackRejectedException tooLarge(String what) {
-        return new CallbackRejectedException(BODY_TOO_LARGE, "body " + what + "; the limit is " + maxBodyBytes + " bytes");
+        return bodyLimit.read(in, declaredLength);
     }
 
     /**
@@ -179,20 +108,29 @@ public final class CallbackVerifier {
      */
     public OssCallback verify(CallbackRequest request) throws CallbackRejectedException {
         Objects.requireNonNull(request, "request");
+        requirePost(request);
+        byte[] signature = CallbackHeaders.signature(request);
+        KeyUrls.Trusted keyUrl = keyUrls.fromHeader(CallbackHeaders.keyUrl(request));
+        byte[] body = bodyLimit.check(request.bodyBytes());
+        StringToSign signed = StringToSign.of(signedPathPrefix + request.path(), request.query(), body);
+        signed.refuseReframingPath();
+        requireSignature(signed, signature, keyUrl, request);
+        OssCallback callback = parse(request, keyUrl, body);
+        QueryNames.refuseOverlap(request.query(), callback.fields().keySet());
+        callback = checkUploadToken(callback);
+        rejectReplay(signature);
+        return callback;
+    }
+
+    private static void requirePost(CallbackRequest request) throws CallbackRejectedException {
         if (!request.method().equals("POST")) {
             throw new CallbackRejectedException(METHOD_NOT_ALLOWED, "method is " + LogSafe.text(request.method())
                     + "; OSS sends callbacks with POST");
         }
-        byte[] signature = decodeBase64(CallbackRequest.AUTHORIZATION,
-                singleHeader(request, CallbackRequest.AUTHORIZATION, MAX_SIGNATURE_HEADER_LENGTH));
-        TrustedKeyUrl keyUrl = trustedKeyUrl(
-                singleHeader(request, CallbackRequest.PUB_KEY_URL, MAX_KEY_URL_HEADER_LENGTH));
-        byte[] body = request.bodyBytes();
-        if (body.length > maxBodyBytes) {
-            throw tooLarge("has " + body.length + " bytes");
-        }
-        StringToSign signed = StringToSign.of(signedPathPrefix + request.path(), request.query(), body);
-        signed.refuseReframingPath();
+    }
+
+    private void requireSignature(StringToSign signed, byte[] signature, KeyUrls.Trusted keyUrl,
+                                  CallbackRequest request) throws CallbackRejectedException {
         PublicKey key = keys.get(keyUrl.fetchUri);
         boolean matches;
         try {
@@ -205,15 +143,19 @@ public final class CallbackVerifier {
             throw new CallbackRejectedException(SIGNATURE_MISMATCH, "signature of " + signature.length
                     + " bytes does not match " + request + " under the key from " + keyUrl.fetchUri);
         }
+    }
+
+    /** The verified body as its content type says, refused only for the wrong type or, if strict, a problem. */
+    private OssCallback parse(CallbackRequest request, KeyUrls.Trusted keyUrl, byte[] body)
+            throws CallbackRejectedException {
         String contentType = request.header(CallbackRequest.CONTENT_TYPE);
-        BodyParser.Kind kind = BodyParser.kindOf(contentType);
-        if (expectedBodyType != null && kind != expectedBodyType) {
+        BodyType type = BodyType.ofContentType(contentType);
+        if (expectedBodyType != null && type != expectedBodyType) {
             throw new CallbackRejectedException(UNEXPECTED_BODY_TYPE, "content type '" + LogSafe.text(contentType)
-                    + "' says " + kind + ", but this verifier expects " + expectedBodyType + " bodies only");
+                    + "' says " + type + ", but this verifier expects " + expectedBodyType + " bodies only");
         }
-        BodyParser.Parsed parsed = BodyParser.parse(kind, body);
-        OssCallback callback = new OssCallback(request.path(), request.query(), keyUrl.decoded, contentType, body,
-                parsed, fieldNames);
+        OssCallback callback = new OssCallback(request.path(), request.query(), keyUrl.decoded, contentType, type,
+                body, BodyParser.parse(type, body), fieldNames);
         if (callback.bodyProblem().isPresent()) {
             if (strictBodyParsing) {
                 throw new CallbackRejectedException(MALFORMED_BODY,
@@ -221,22 +163,26 @@ public final class CallbackVerifier {
             }
             BodyParser.warn(request.path(), callback.bodyProblem().get());
         }
-        QueryNames.refuseOverlap(request.query(), callback.fields().keySet());
-        if (uploadTokens != null) {
-            callback = callback.withUploadSubject(uploadTokens.check(callback.field(UploadTokens.BODY_FIELD).orElse(null),
-                    callback.bucket().orElse(null), callback.object().orElse(null)));
-        }
-        if (replayStore != null) {
-            rejectReplay(signature);
-        }
         return callback;
     }
 
+    /** The callback with the subject of its upload token, when the verifier checks them. */
+    private OssCallback checkUploadToken(OssCallback callback) throws CallbackRejectedException {
+        if (uploadTokens == null) {
+            return callback;
+        }
+        return callback.withUploadSubject(uploadTokens.check(callback.field(UploadTokens.BODY_FIELD).orElse(null),
+                callback.get(SystemVariable.BUCKET).orElse(null), callback.get(SystemVariable.OBJECT).orElse(null)));
+    }
+
     /**
-     * Keyed by the signature: it covers path, query and body, so OSS's fallback delivery to another
+     * Refuses a callback seen before, when replay protection is on. Keyed by the signature: it covers path, query and body, so OSS's fallback delivery to another
      * callback URL (another path) is a different key, while a replay of the same request is not.
      */
     private void rejectReplay(byte[] signature) throws CallbackRejectedException {
+        if (replayStore == null) {
+            return;
+        }
         String key = Base64.getEncoder().encodeToString(signature);
         boolean first;
         try {
@@ -257,64 +203,12 @@ public final class CallbackVerifier {
      * OSS gives a callback 5 seconds in all; warm the cache at start-up when you use a remote key.
      */
     public void prefetchKey(String keyUrl) throws CallbackRejectedException {
-        keys.get(policy.fetchUriFor(keyUrl));
-    }
-
-    private static String singleHeader(CallbackRequest request, String name, int maxLength)
-            throws CallbackRejectedException {
-        List<String> values = request.headers(name);
-        if (values.isEmpty()) {
-            throw new CallbackRejectedException(MISSING_HEADER, "header '" + name + "' is missing");
-        }
-        if (values.size() > 1) {
-            throw new CallbackRejectedException(MALFORMED_HEADER, "header '" + name + "' appears "
-                    + values.size() + " times; exactly one is expected");
-        }
-        String value = values.get(0).trim();
-        if (value.isEmpty()) {
-            throw new CallbackRejectedException(MALFORMED_HEADER, "header '" + name + "' is empty");
-        }
-        if (value.length() > maxLength) {
-            throw new CallbackRejectedException(MALFORMED_HEADER, "header '" + name + "' is " + value.length()
-                    + " characters long; at most " + maxLength + " are expected");
-        }
-        return value;
-    }
-
-    private static byte[] decodeBase64(String name, String value) throws CallbackRejectedException {
-        try {
-            return Base64.getDecoder().decode(value);
-        } catch (IllegalArgumentException e) {
-            throw new CallbackRejectedException(MALFORMED_HEADER, "header '" + name + "' is not valid base64: "
-                    + e.getMessage());
-        }
-    }
-
-    private TrustedKeyUrl trustedKeyUrl(String header) throws CallbackRejectedException {
-        TrustedKeyUrl known = trustedKeyUrls.getIfPresent(header);
-        if (known != null) {
-            return known;
-        }
-        String decoded = new String(decodeBase64(CallbackRequest.PUB_KEY_URL, header), StandardCharsets.ISO_8859_1);
-        TrustedKeyUrl trusted = new TrustedKeyUrl(decoded, policy.fetchUriFor(decoded));
-        trustedKeyUrls.put(header, trusted);
-        return trusted;
-    }
-
-    /** A key URL the policy allowed, with the URI to fetch it from. */
-    private static final class TrustedKeyUrl {
-        final String decoded;
-        final URI fetchUri;
-
-        TrustedKeyUrl(String decoded, URI fetchUri) {
-            this.decoded = decoded;
-            this.fetchUri = fetchUri;
-        }
+        keys.get(keyUrls.fetchUri(keyUrl));
     }
 
     @Override
     public String toString() {
-        return "CallbackVerifier[" + policy + ", maxBodyBytes=" + maxBodyBytes + "]";
+        return "CallbackVerifier[" + keyUrls.policy() + ", maxBodyBytes=" + bodyLimit.maxBytes() + "]";
     }
 
     /**
@@ -322,36 +216,20 @@ public final class CallbackVerifier {
      * set and combinations when {@link #build()} runs.
      */
     public static final class Builder {
-        private final Set<String> set = new HashSet<>();
+        private final Once once = new Once();
+        private final KeySources keySources = new KeySources();
         private KeyUrlPolicy policy = KeyUrlPolicy.ossDefault();
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-        private Duration connectTimeout = DEFAULT_KEY_CONNECT_TIMEOUT;
-        private Duration fetchTimeout = DEFAULT_KEY_FETCH_TIMEOUT;
-        private Duration refreshInterval = DEFAULT_KEY_REFRESH_INTERVAL;
-        private Duration maxKeyAge = DEFAULT_MAX_KEY_AGE;
-        private Duration retryBackoff = DEFAULT_KEY_RETRY_BACKOFF;
-        private int maxConcurrentKeyFetches = DEFAULT_MAX_CONCURRENT_KEY_FETCHES;
-        private boolean pinnedOssKey = true;
-        private boolean remoteKeyFetching = true;
-        private final Map<String, String> pinnedPems = new LinkedHashMap<>();
-        private final Map<SystemVariable, String> fieldNames = new EnumMap<>(SystemVariable.class);
         private Clock clock = Clock.systemUTC();
-        private Function<URI, CompletableFuture<PublicKey>> fetcher;
+        private final Map<SystemVariable, String> fieldNames = new EnumMap<>(SystemVariable.class);
         private String signedPathPrefix = "";
         private UploadTokens uploadTokens;
         private ReplayStore replayStore;
         private Duration replayWindow;
-        private Executor keyRefreshExecutor;
-        private BodyParser.Kind expectedBodyType;
+        private BodyType expectedBodyType;
         private boolean strictBodyParsing;
 
         private Builder() {
-        }
-
-        private void once(String option) {
-            if (!set.add(option)) {
-                throw new IllegalStateException(option + " was already set");
-            }
         }
 
         private static Duration positive(String option, Duration value) {
@@ -364,14 +242,14 @@ public final class CallbackVerifier {
 
         /** Which key URLs to trust; default {@link KeyUrlPolicy#ossDefault()}. */
         public Builder keyUrlPolicy(KeyUrlPolicy policy) {
-            once("keyUrlPolicy");
+            once.mark("keyUrlPolicy");
             this.policy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
         /** The largest body accepted; default {@value #DEFAULT_MAX_BODY_BYTES}. */
         public Builder maxBodyBytes(int maxBodyBytes) {
-            once("maxBodyBytes");
+            once.mark("maxBodyBytes");
             if (maxBodyBytes < 1) {
                 throw new IllegalArgumentException("maxBodyBytes must be at least 1, got " + maxBodyBytes);
             }
@@ -381,29 +259,29 @@ public final class CallbackVerifier {
 
         /** Connect timeout for key fetches; default 2 s. */
         public Builder keyFetchConnectTimeout(Duration timeout) {
-            once("keyFetchConnectTimeout");
-            this.connectTimeout = positive("keyFetchConnectTimeout", timeout);
+            once.mark("keyFetchConnectTimeout");
+            keySources.connectTimeout = positive("keyFetchConnectTimeout", timeout);
             return this;
         }
 
         /** Limit on a whole key fetch, connect to last byte; default 3 s, as OSS waits only 5 s. */
         public Builder keyFetchTimeout(Duration timeout) {
-            once("keyFetchTimeout");
-            this.fetchTimeout = positive("keyFetchTimeout", timeout);
+            once.mark("keyFetchTimeout");
+            keySources.fetchTimeout = positive("keyFetchTimeout", timeout);
             return this;
         }
 
         /** How old a fetched key gets before it is refreshed in the background; default 1 h. */
         public Builder keyRefreshInterval(Duration interval) {
-            once("keyRefreshInterval");
-            this.refreshInterval = positive("keyRefreshInterval", interval);
+            once.mark("keyRefreshInterval");
+            keySources.refreshInterval = positive("keyRefreshInterval", interval);
             return this;
         }
 
         /** How long a key is served while refreshes fail, counted from its fetch; default 24 h. */
         public Builder maxKeyAge(Duration age) {
-            once("maxKeyAge");
-            this.maxKeyAge = positive("maxKeyAge", age);
+            once.mark("maxKeyAge");
+            keySources.maxKeyAge = positive("maxKeyAge", age);
             return this;
         }
 
@@ -413,8 +291,8 @@ public final class CallbackVerifier {
          * for this long for any key URL.
          */
         public Builder keyRetryBackoff(Duration backoff) {
-            once("keyRetryBackoff");
-            this.retryBackoff = positive("keyRetryBackoff", backoff);
+            once.mark("keyRetryBackoff");
+            keySources.retryBackoff = positive("keyRetryBackoff", backoff);
             return this;
         }
 
@@ -426,11 +304,11 @@ public final class CallbackVerifier {
          * already being fetched wait for that fetch.
          */
         public Builder maxConcurrentKeyFetches(int max) {
-            once("maxConcurrentKeyFetches");
+            once.mark("maxConcurrentKeyFetches");
             if (max < 1) {
                 throw new IllegalArgumentException("maxConcurrentKeyFetches must be at least 1, got " + max);
             }
-            this.maxConcurrentKeyFetches = max;
+            keySources.maxConcurrentFetches = max;
             return this;
         }
 
@@ -439,25 +317,21 @@ public final class CallbackVerifier {
          * {@code http://} form) without a fetch; default true.
          */
         public Builder pinnedOssKey(boolean enabled) {
-            once("pinnedOssKey");
-            this.pinnedOssKey = enabled;
+            once.mark("pinnedOssKey");
+            keySources.pinnedOssKey = enabled;
             return this;
         }
 
         /** Whether keys that are not pinned may be fetched; default true. */
         public Builder remoteKeyFetching(boolean enabled) {
-            once("remoteKeyFetching");
-            this.remoteKeyFetching = enabled;
+            once.mark("remoteKeyFetching");
+            keySources.remoteFetching = enabled;
             return this;
         }
 
         /** Pins a PEM key for a key URL the policy allows, so it is never fetched. */
         public Builder pinKey(String keyUrl, String pem) {
-            Objects.requireNonNull(keyUrl, "keyUrl");
-            Objects.requireNonNull(pem, "pem");
-            if (pinnedPems.putIfAbsent(keyUrl, pem) != null) {
-                throw new IllegalStateException("a key is already pinned for " + keyUrl);
-            }
+            keySources.pin(keyUrl, pem);
             return this;
         }
 
@@ -480,7 +354,7 @@ public final class CallbackVerifier {
          * the prefix is {@code /api}. Default: none.
          */
         public Builder signedPathPrefix(String prefix) {
-            once("signedPathPrefix");
+            once.mark("signedPathPrefix");
             Objects.requireNonNull(prefix, "prefix");
             if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
                 throw new IllegalArgumentException("signedPathPrefix must start with '/' and not end with it, got '"
@@ -496,10 +370,9 @@ public final class CallbackVerifier {
          * reads differently as form and as JSON could otherwise be relabelled by whoever replays
          * it; set this to the {@code callbackBodyType} your upload parameters use. Default: both.
          */
-        public Builder expectedBodyType(CallbackParameters.BodyType type) {
-            once("expectedBodyType");
-            Objects.requireNonNull(type, "type");
-            this.expectedBodyType = type == CallbackParameters.BodyType.JSON ? BodyParser.Kind.JSON : BodyParser.Kind.FORM;
+        public Builder expectedBodyType(BodyType type) {
+            once.mark("expectedBodyType");
+            this.expectedBodyType = Objects.requireNonNull(type, "type");
             return this;
         }
 
@@ -508,7 +381,7 @@ public final class CallbackVerifier {
          * and to name the bucket and object it binds. Off by default.
          */
         public Builder uploadTokens(UploadTokens tokens) {
-            once("uploadTokens");
+            once.mark("uploadTokens");
             this.uploadTokens = Objects.requireNonNull(tokens, "tokens");
             return this;
         }
@@ -520,14 +393,14 @@ public final class CallbackVerifier {
          * identical callbacks.
          */
         public Builder replayProtection(Duration window) {
-            once("replayProtection");
+            once.mark("replayProtection");
             this.replayWindow = positive("replay window", window);
             return this; // the in-memory store is made in build(), with the clock set by then
         }
 
         /** As {@link #replayProtection(Duration)}, with a store a cluster can share. */
         public Builder replayProtection(Duration window, ReplayStore store) {
-            once("replayProtection");
+            once.mark("replayProtection");
             this.replayWindow = positive("replay window", window);
             this.replayStore = Objects.requireNonNull(store, "store");
             return this;
@@ -540,7 +413,7 @@ public final class CallbackVerifier {
          * when your templates are known good and a template mistake should fail loudly.
          */
         public Builder strictBodyParsing(boolean strict) {
-            once("strictBodyParsing");
+            once.mark("strictBodyParsing");
             this.strictBodyParsing = strict;
             return this;
         }
@@ -551,7 +424,7 @@ public final class CallbackVerifier {
          * {@link #replayProtection(Duration)}. Tests pass one they control.
          */
         public Builder clock(Clock clock) {
-            once("clock");
+            once.mark("clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
@@ -564,8 +437,8 @@ public final class CallbackVerifier {
          * another thread.
          */
         public Builder keyRefreshExecutor(Executor executor) {
-            once("keyRefreshExecutor");
-            this.keyRefreshExecutor = Objects.requireNonNull(executor, "executor");
+            once.mark("keyRefreshExecutor");
+            keySources.refreshExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
@@ -581,8 +454,8 @@ public final class CallbackVerifier {
         }
 
         Builder fetcher(Function<URI, CompletableFuture<PublicKey>> fetcher) {
-            once("fetcher");
-            this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+            once.mark("fetcher");
+            keySources.fetcher = Objects.requireNonNull(fetcher, "fetcher");
             return this;
         }
 
@@ -592,56 +465,8 @@ public final class CallbackVerifier {
          * @throws IllegalStateException if options contradict each other or a pinned key is unusable
          */
         public CallbackVerifier build() {
-            if (connectTimeout.compareTo(fetchTimeout) > 0) {
-                throw new IllegalStateException("keyFetchConnectTimeout " + connectTimeout
-                        + " exceeds keyFetchTimeout " + fetchTimeout);
-            }
-            if (refreshInterval.compareTo(maxKeyAge) > 0) {
-                throw new IllegalStateException("keyRefreshInterval " + refreshInterval
-                        + " exceeds maxKeyAge " + maxKeyAge + ", so keys would expire before any refresh");
-            }
-            Map<URI, PublicKey> pinned = new LinkedHashMap<>();
-            if (pinnedOssKey && policy.allows(OSS_KEY_URL)) {
-                pinned.put(fetchUri(OSS_KEY_URL), OssKey.PUBLIC_KEY);
-            }
-            for (Map.Entry<String, String> pin : pinnedPems.entrySet()) {
-                if (!policy.allows(pin.getKey())) {
-                    throw new IllegalStateException("key pinned for " + pin.getKey()
-                            + " would never be used: " + policy + " does not allow that URL");
-                }
-                try {
-                    pinned.put(fetchUri(pin.getKey()), PemKeys.parse(pin.getValue()));
-                } catch (PemKeys.InvalidKeyFormat e) {
-                    throw new IllegalStateException("key pinned for " + pin.getKey() + " does not parse: "
-                            + e.getMessage(), e);
-                }
-            }
-            if (!remoteKeyFetching && pinned.isEmpty()) {
-                throw new IllegalStateException("remote key fetching is off and no key is pinned for "
-                        + policy + "; no callback could ever verify");
-            }
-            PublicKeySource remote = null;
-            if (remoteKeyFetching) {
-                Function<URI, CompletableFuture<PublicKey>> f = fetcher != null
-                        ? fetcher : new RemoteKeySource(connectTimeout, fetchTimeout);
-                remote = new CachingKeySource(new KeyFetchLimiter(f, maxConcurrentKeyFetches, clock, retryBackoff),
-                        clock, refreshInterval, maxKeyAge, retryBackoff, keyRefreshExecutor);
-            }
-            PublicKeySource source = pinned.isEmpty() ? remote : new PinnedKeySource(pinned, remote);
-            // One clock: the verifier's reaches the tokens it checks and the replay store it makes.
-            UploadTokens tokens = uploadTokens == null ? null : uploadTokens.checkingBy(clock);
-            ReplayStore replays = replayWindow != null && replayStore == null
-                    ? ReplayStore.inMemory(DEFAULT_REPLAY_ENTRIES, clock) : replayStore;
-            return new CallbackVerifier(policy, maxBodyBytes, source, OssCallback.copyOf(fieldNames), signedPathPrefix,
-                    tokens, replays, replayWindow, expectedBodyType, strictBodyParsing);
-        }
-
-        private URI fetchUri(String keyUrl) {
-            try {
-                return policy.fetchUriFor(keyUrl);
-            } catch (CallbackRejectedException e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
+            KeyUrls keyUrls = new KeyUrls(policy);
+            return new CallbackVerifier(this, keyUrls, keySources.assemble(keyUrls, clock));
         }
     }
 }

@@ -116,7 +116,7 @@ public final class KeyUrlPolicy {
          * @throws IllegalArgumentException if the prefix is not a plain http(s) URL
          */
         public Builder allowPrefix(String prefix) {
-            allowed.add(Allowed.prefix(prefix, false));
+            add(Allowed.prefix(prefix, false));
             return this;
         }
 
@@ -125,7 +125,7 @@ public final class KeyUrlPolicy {
          * (as OSS sends them), which are then fetched over https.
          */
         public Builder allowPrefixAcceptingHttp(String httpsPrefix) {
-            allowed.add(requireHttps("allowPrefixAcceptingHttp", Allowed.prefix(httpsPrefix, true)));
+            add(requireHttps("allowPrefixAcceptingHttp", Allowed.prefix(httpsPrefix, true)));
             return this;
         }
 
@@ -140,7 +140,7 @@ public final class KeyUrlPolicy {
          *         {@value #VERSION} in its last path segment
          */
         public Builder allowKeyFileVersions(String pattern) {
-            allowed.add(Allowed.keyFileVersions(pattern, false));
+            add(Allowed.keyFileVersions(pattern, false));
             return this;
         }
 
@@ -149,13 +149,26 @@ public final class KeyUrlPolicy {
          * URLs written with {@code http://}, which are then fetched over https.
          */
         public Builder allowKeyFileVersionsAcceptingHttp(String httpsPattern) {
-            allowed.add(requireHttps("allowKeyFileVersionsAcceptingHttp", Allowed.keyFileVersions(httpsPattern, true)));
+            add(requireHttps("allowKeyFileVersionsAcceptingHttp", Allowed.keyFileVersions(httpsPattern, true)));
             return this;
         }
 
         /** Allows OSS's key files, {@link #OSS_KEY_FILES}, also in the {@code http://} form OSS sends. */
         public Builder allowOssKeyFiles() {
             return allowKeyFileVersionsAcceptingHttp(OSS_KEY_FILES);
+        }
+
+        /**
+         * Each prefix or pattern may be named once, as every builder option may be set once: the
+         * same URL twice (perhaps once accepting http, once not) is a mistake in the configuration.
+         */
+        private void add(Allowed entry) {
+            for (Allowed existing : allowed) {
+                if (existing.text.equals(entry.text)) {
+                    throw new IllegalStateException(entry.text + " is already allowed");
+                }
+            }
+            allowed.add(entry);
         }
 
         private static Allowed requireHttps(String method, Allowed entry) {

@@ -34,6 +34,7 @@ public final class OssCallback {
     private final String query;
     private final String keyUrl;
     private final String contentType;
+    private final BodyType bodyType;
     private final byte[] body;
     private final Map<String, String> fields;
     private final Map<SystemVariable, String> fieldNames;
@@ -46,6 +47,7 @@ public final class OssCallback {
         this.query = verified.query;
         this.keyUrl = verified.keyUrl;
         this.contentType = verified.contentType;
+        this.bodyType = verified.bodyType;
         this.body = verified.body;
         this.fields = verified.fields;
         this.fieldNames = verified.fieldNames;
@@ -54,12 +56,13 @@ public final class OssCallback {
         this.bodyProblem = verified.bodyProblem;
     }
 
-    OssCallback(String path, String query, String keyUrl, String contentType, byte[] body,
+    OssCallback(String path, String query, String keyUrl, String contentType, BodyType bodyType, byte[] body,
                 BodyParser.Parsed parsed, Map<SystemVariable, String> fieldNames) {
         this.path = path;
         this.query = query;
         this.keyUrl = keyUrl;
         this.contentType = contentType;
+        this.bodyType = bodyType;
         this.body = body;
         this.fields = Collections.unmodifiableMap(parsed.fields);
         this.fieldNames = fieldNames;
@@ -112,6 +115,15 @@ public final class OssCallback {
         return Optional.ofNullable(contentType);
     }
 
+    /**
+     * The body's type, as its content type states it ({@link BodyType#FORM} when it sends none):
+     * how {@link #fields()} were read. Whether the body really is of that type is for
+     * {@link #bodyProblem()} to say.
+     */
+    public BodyType bodyType() {
+        return bodyType;
+    }
+
     /** A copy of the raw, signed body bytes. */
     public byte[] body() {
         return body.clone();
@@ -141,6 +153,9 @@ public final class OssCallback {
     /**
      * The value of a system variable, read from the body field that carries it. An empty value
      * counts as absent (OSS substitutes empty text, for instance image fields of a non-image).
+     * This is the accessor for text variables such as {@link SystemVariable#ETAG} or
+     * {@link SystemVariable#CRC64} (an unsigned 64-bit number, kept as text); the bucket and
+     * object, and the numbers as numbers, have their own accessors below.
      */
     public Optional<String> get(SystemVariable variable) {
         String value = fields.get(fieldName(variable));
@@ -184,19 +199,9 @@ public final class OssCallback {
         return get(SystemVariable.OBJECT);
     }
 
-    /** {@code ${etag}}. */
-    public Optional<String> etag() {
-        return get(SystemVariable.ETAG);
-    }
-
     /** {@code ${size}}: the object size in bytes; empty if absent or not a whole number. */
     public OptionalLong size() {
         return number(SystemVariable.SIZE);
-    }
-
-    /** {@code ${mimeType}}. */
-    public Optional<String> mimeType() {
-        return get(SystemVariable.MIME_TYPE);
     }
 
     /** {@code ${imageInfo.height}}. */
@@ -207,41 +212,6 @@ public final class OssCallback {
     /** {@code ${imageInfo.width}}. */
     public OptionalLong imageWidth() {
         return number(SystemVariable.IMAGE_WIDTH);
-    }
-
-    /** {@code ${imageInfo.format}}. */
-    public Optional<String> imageFormat() {
-        return get(SystemVariable.IMAGE_FORMAT);
-    }
-
-    /** {@code ${crc64}}: an unsigned 64-bit number, kept as text. */
-    public Optional<String> crc64() {
-        return get(SystemVariable.CRC64);
-    }
-
-    /** {@code ${contentMd5}}. */
-    public Optional<String> contentMd5() {
-        return get(SystemVariable.CONTENT_MD5);
-    }
-
-    /** {@code ${vpcId}}. */
-    public Optional<String> vpcId() {
-        return get(SystemVariable.VPC_ID);
-    }
-
-    /** {@code ${clientIp}}. */
-    public Optional<String> clientIp() {
-        return get(SystemVariable.CLIENT_IP);
-    }
-
-    /** {@code ${reqId}}. */
-    public Optional<String> reqId() {
-        return get(SystemVariable.REQ_ID);
-    }
-
-    /** {@code ${operation}}. */
-    public Optional<String> operation() {
-        return get(SystemVariable.OPERATION);
     }
 
     private OptionalLong number(SystemVariable variable) {

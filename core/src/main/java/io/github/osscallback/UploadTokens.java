@@ -273,6 +273,7 @@ public final class UploadTokens {
         private Clock clock = Clock.systemUTC();
         private Duration skew = DEFAULT_CLOCK_SKEW;
         private final Set<String> expectedBuckets = new java.util.LinkedHashSet<>();
+        private final Once once = new Once();
 
         private Builder() {
         }
@@ -280,7 +281,7 @@ public final class UploadTokens {
         /** The key new tokens are issued with; also accepted. Secrets have at least 32 bytes. */
         public Builder signingKey(String keyId, byte[] secret) {
             if (signingKeyId != null) {
-                throw new IllegalStateException("signing key already set to '" + signingKeyId + "'");
+                throw new IllegalStateException("signingKey was already set, to '" + signingKeyId + "'");
             }
             addKey(keyId, secret);
             signingKeyId = keyId;
@@ -311,6 +312,7 @@ public final class UploadTokens {
 
         /** Only callbacks for these buckets are accepted (in addition to the token's own binding). */
         public Builder expectedBuckets(String... buckets) {
+            once.mark("expectedBuckets");
             for (String bucket : buckets) {
                 expectedBuckets.add(Objects.requireNonNull(bucket, "bucket"));
             }
@@ -322,12 +324,14 @@ public final class UploadTokens {
          * expiry by its own {@link CallbackVerifier.Builder#clock(Clock) clock}.
          */
         public Builder clock(Clock clock) {
+            once.mark("clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
         /** How far the issuing and checking clocks may disagree; default 30 s. */
         public Builder allowedClockSkew(Duration skew) {
+            once.mark("allowedClockSkew");
             Objects.requireNonNull(skew, "skew");
             if (skew.isNegative()) {
                 throw new IllegalArgumentException("skew must not be negative, got " + skew);

@@ -3,72 +3,146 @@ package io.github.osscallback;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The string settings shared by every adapter (servlet init-params, JAX-RS configuration
- * properties), in the spirit of Caffeine's {@code CaffeineSpec}. Names:
- * <ul>
- *   <li>{@code keyUrlPrefixes}: allowed key URL prefixes, separated by commas or spaces
- *       (replaces the OSS default; each prefix is taken in exactly its scheme)</li>
- *   <li>{@code maxBodyBytes}: the body limit in bytes</li>
- *   <li>{@code keyFetchConnectTimeoutMillis}, {@code keyFetchTimeoutMillis}</li>
- *   <li>{@code keyRefreshIntervalSeconds}, {@code maxKeyAgeSeconds}, {@code keyRetryBackoffMillis}</li>
- *   <li>{@code maxConcurrentKeyFetches}: key fetches running at once</li>
- *   <li>{@code pinnedOssKey}, {@code remoteKeyFetching}: {@code true} or {@code false}</li>
- *   <li>{@code bodyFields}: {@code variable=field} pairs, e.g. {@code object=filename,size=length}</li>
- *   <li>{@code signedPathPrefix}: a path prefix a reverse proxy strips, e.g. {@code /api}</li>
- *   <li>{@code uploadTokenKeys}: {@code keyId=base64secret} pairs turning on {@link UploadTokens};
- *       the first key signs, the others are still accepted. Errors name a bad pair by its position
- *       and never quote it, since any part of it may be secret</li>
- *   <li>{@code expectedBuckets}: with {@code uploadTokenKeys}, the buckets callbacks may name</li>
- *   <li>{@code replayWindowSeconds}: turns on in-memory replay protection for this window</li>
- *   <li>{@code expectedBodyType}: {@code form} or {@code json}, refusing bodies of the other type</li>
- *   <li>{@code strictBodyParsing}: {@code true} refuses bodies that do not parse cleanly</li>
- * </ul>
+ * properties), in the spirit of Caffeine's {@code CaffeineSpec}. The names are {@link #NAMES};
+ * what each takes and which {@link CallbackVerifier.Builder} option it sets are in the
+ * configuration table of the project's documentation (README, Configuration). Inside, one table
+ * ({@code Setting}) drives parsing, the error messages and {@link #NAMES}, and a test holds the
+ * documentation's table to it. Errors about {@code uploadTokenKeys} never quote its value.
  */
 public final class VerifierSettings {
 
-    /** Every setting name this parser understands. */
-    public static final Set<String> NAMES = Set.of("keyUrlPrefixes", "maxBodyBytes",
-            "keyFetchConnectTimeoutMillis", "keyFetchTimeoutMillis", "keyRefreshIntervalSeconds",
-            "maxKeyAgeSeconds", "keyRetryBackoffMillis", "maxConcurrentKeyFetches", "pinnedOssKey",
-            "remoteKeyFetching", "bodyFields", "signedPathPrefix", "uploadTokenKeys", "expectedBuckets",
-            "replayWindowSeconds", "expectedBodyType", "strictBodyParsing");
+    /** One setting: its name, the value it takes, and how it configures the builder. */
+    enum Setting {
+        KEY_URL_PREFIXES("keyUrlPrefixes", "allowed key URL prefixes, separated by commas or spaces"
+                + " (replaces the OSS default; each prefix is taken in exactly its scheme)", (value, builder) -> {
+                    List<String> prefixes = split(value);
+                    if (prefixes.isEmpty()) {
+                        throw new IllegalArgumentException("at least one prefix is required");
+                    }
+                    KeyUrlPolicy.Builder policy = KeyUrlPolicy.builder();
+                    for (String prefix : prefixes) {
+                        try {
+                            policy.allowPrefix(prefix);
+                        } catch (IllegalStateException listedTwice) {
+                            throw new IllegalArgumentException(listedTwice.getMessage() + "; list each prefix once");
+                        }
+                    }
+                    builder.keyUrlPolicy(policy.build());
+                }),
+        MAX_BODY_BYTES("maxBodyBytes", "the body limit in bytes",
+                (value, builder) -> builder.maxBodyBytes(Math.toIntExact(number(value)))),
+        KEY_FETCH_CONNECT_TIMEOUT("keyFetchConnectTimeoutMillis", "a whole number of milliseconds",
+                (value, builder) -> builder.keyFetchConnectTimeout(Duration.ofMillis(number(value)))),
+        KEY_FETCH_TIMEOUT("keyFetchTimeoutMillis", "a whole number of milliseconds",
+                (value, builder) -> builder.keyFetchTimeout(Duration.ofMillis(number(value)))),
+        KEY_REFRESH_INTERVAL("keyRefreshIntervalSeconds", "a whole number of seconds",
+                (value, builder) -> builder.keyRefreshInterval(Duration.ofSeconds(number(value)))),
+        MAX_KEY_AGE("maxKeyAgeSeconds", "a whole number of seconds",
+                (value, builder) -> builder.maxKeyAge(Duration.ofSeconds(number(value)))),
+        KEY_RETRY_BACKOFF("keyRetryBackoffMillis", "a whole number of milliseconds",
+                (value, builder) -> builder.keyRetryBackoff(Duration.ofMillis(number(value)))),
+        MAX_CONCURRENT_KEY_FETCHES("maxConcurrentKeyFetches", "key fetches running at once",
+                (value, builder) -> builder.maxConcurrentKeyFetches(Math.toIntExact(number(value)))),
+        PINNED_OSS_KEY("pinnedOssKey", "true or false", (value, builder) -> builder.pinnedOssKey(bool(value))),
+        REMOTE_KEY_FETCHING("remoteKeyFetching", "true or false",
+                (value, builder) -> builder.remoteKeyFetching(bool(value))),
+        BODY_FIELDS("bodyFields", "variable=field pairs, e.g. object=filename,size=length", (value, builder) -> {
+            for (String pair : split(value)) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0 || eq == pair.length() - 1) {
+                    throw new IllegalArgumentException("'" + pair + "' is not variable=field");
+                }
+                builder.bodyField(variable(pair.substring(0, eq)), pair.substring(eq + 1));
+            }
+        }),
+        SIGNED_PATH_PREFIX("signedPathPrefix", "a path prefix a reverse proxy strips, e.g. /api",
+                (value, builder) -> builder.signedPathPrefix(value)),
+        /**
+         * Applied by {@link #uploadTokens}, together with {@link #EXPECTED_BUCKETS}; errors name a
+         * bad pair by its position and never quote it, since any part of it may be secret.
+         */
+        UPLOAD_TOKEN_KEYS("uploadTokenKeys", "keyId=base64secret pairs turning on UploadTokens; the first key"
+                + " signs, the others are still accepted", null),
+        EXPECTED_BUCKETS("expectedBuckets", "with uploadTokenKeys, the buckets callbacks may name", null),
+        REPLAY_WINDOW("replayWindowSeconds", "turns on in-memory replay protection for this window, in seconds",
+                (value, builder) -> builder.replayProtection(Duration.ofSeconds(number(value)))),
+        EXPECTED_BODY_TYPE("expectedBodyType", "form or json, refusing bodies of the other type",
+                (value, builder) -> builder.expectedBodyType(bodyType(value))),
+        STRICT_BODY_PARSING("strictBodyParsing", "true refuses bodies that do not parse cleanly",
+                (value, builder) -> builder.strictBodyParsing(bool(value)));
 
-    /** Settings whose values are secret: never put into a message. */
-    private static final Set<String> SECRET_SETTINGS = Set.of("uploadTokenKeys");
+        final String settingName;
+        final String takes;
+        /** Null for the upload-token settings, whose values may be secret and are applied apart. */
+        private final BiConsumer<String, CallbackVerifier.Builder> apply;
+
+        Setting(String settingName, String takes, BiConsumer<String, CallbackVerifier.Builder> apply) {
+            this.settingName = settingName;
+            this.takes = takes;
+            this.apply = apply;
+        }
+
+        static Setting named(String name) {
+            for (Setting setting : values()) {
+                if (setting.settingName.equals(name)) {
+                    return setting;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Every setting name this parser understands, in the order of {@link Setting}. */
+    public static final Set<String> NAMES = names();
+
+    private static Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        for (Setting setting : Setting.values()) {
+            names.add(setting.settingName);
+        }
+        return Collections.unmodifiableSet(names);
+    }
 
     private VerifierSettings() {
     }
 
     static void apply(Map<String, String> settings, CallbackVerifier.Builder builder) {
-        if (settings.containsKey("expectedBuckets") && !settings.containsKey("uploadTokenKeys")) {
+        if (settings.containsKey(Setting.EXPECTED_BUCKETS.settingName)
+                && !settings.containsKey(Setting.UPLOAD_TOKEN_KEYS.settingName)) {
             throw new IllegalArgumentException("expectedBuckets needs uploadTokenKeys");
         }
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String name = e.getKey();
             String value = e.getValue() == null ? "" : e.getValue().trim();
-            if (!NAMES.contains(name)) {
+            Setting setting = Setting.named(name);
+            if (setting == null) {
                 throw new IllegalArgumentException("unknown setting '" + name + "'; known settings are " + NAMES);
             }
-            if (SECRET_SETTINGS.contains(name)) {
+            if (setting.apply == null) {
                 continue; // applied below, with messages that never echo the value
             }
             try {
-                applyOne(name, value, builder);
+                setting.apply.accept(value, builder);
             } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException("setting " + name + "='" + value + "': " + ex.getMessage(), ex);
+                throw new IllegalArgumentException("setting " + name + "='" + value + "': " + ex.getMessage()
+                        + " (expected: " + setting.takes + ")", ex);
             }
         }
-        String keys = settings.get("uploadTokenKeys");
+        String keys = settings.get(Setting.UPLOAD_TOKEN_KEYS.settingName);
         if (keys != null) {
             // Throws with no cause: a cause's message could quote the secret.
-            builder.uploadTokens(uploadTokens(keys, settings.getOrDefault("expectedBuckets", "")));
+            builder.uploadTokens(uploadTokens(keys, settings.getOrDefault(Setting.EXPECTED_BUCKETS.settingName, "")));
         }
     }
 
@@ -128,74 +202,6 @@ public final class VerifierSettings {
         return tokens.build();
     }
 
-    private static void applyOne(String name, String value, CallbackVerifier.Builder builder) {
-        switch (name) {
-            case "keyUrlPrefixes":
-                KeyUrlPolicy.Builder policy = KeyUrlPolicy.builder();
-                List<String> prefixes = split(value);
-                if (prefixes.isEmpty()) {
-                    throw new IllegalArgumentException("at least one prefix is required");
-                }
-                prefixes.forEach(policy::allowPrefix);
-                builder.keyUrlPolicy(policy.build());
-                break;
-            case "maxBodyBytes":
-                builder.maxBodyBytes(Math.toIntExact(number(value)));
-                break;
-            case "keyFetchConnectTimeoutMillis":
-                builder.keyFetchConnectTimeout(Duration.ofMillis(number(value)));
-                break;
-            case "keyFetchTimeoutMillis":
-                builder.keyFetchTimeout(Duration.ofMillis(number(value)));
-                break;
-            case "keyRefreshIntervalSeconds":
-                builder.keyRefreshInterval(Duration.ofSeconds(number(value)));
-                break;
-            case "maxKeyAgeSeconds":
-                builder.maxKeyAge(Duration.ofSeconds(number(value)));
-                break;
-            case "keyRetryBackoffMillis":
-                builder.keyRetryBackoff(Duration.ofMillis(number(value)));
-                break;
-            case "maxConcurrentKeyFetches":
-                builder.maxConcurrentKeyFetches(Math.toIntExact(number(value)));
-                break;
-            case "pinnedOssKey":
-                builder.pinnedOssKey(bool(value));
-                break;
-            case "remoteKeyFetching":
-                builder.remoteKeyFetching(bool(value));
-                break;
-            case "bodyFields":
-                for (String pair : split(value)) {
-                    int eq = pair.indexOf('=');
-                    if (eq <= 0 || eq == pair.length() - 1) {
-                        throw new IllegalArgumentException("'" + pair + "' is not variable=field");
-                    }
-                    builder.bodyField(variable(pair.substring(0, eq)), pair.substring(eq + 1));
-                }
-                break;
-            case "signedPathPrefix":
-                builder.signedPathPrefix(value);
-                break;
-            case "replayWindowSeconds":
-                builder.replayProtection(Duration.ofSeconds(number(value)));
-                break;
-            case "expectedBodyType":
-                builder.expectedBodyType(bodyType(value));
-                break;
-            case "strictBodyParsing":
-                builder.strictBodyParsing(bool(value));
-                break;
-            case "uploadTokenKeys":
-                break; // applied below, together with expectedBuckets
-            case "expectedBuckets":
-                break;
-            default:
-                throw new AssertionError(name);
-        }
-    }
-
     private static SystemVariable variable(String name) {
         SystemVariable variable = SystemVariable.named(name);
         if (variable == null) {
@@ -226,12 +232,12 @@ public final class VerifierSettings {
         }
     }
 
-    private static CallbackParameters.BodyType bodyType(String value) {
+    private static BodyType bodyType(String value) {
         switch (value.toLowerCase(Locale.ROOT)) {
             case "form":
-                return CallbackParameters.BodyType.FORM;
+                return BodyType.FORM;
             case "json":
-                return CallbackParameters.BodyType.JSON;
+                return BodyType.JSON;
             default:
                 throw new IllegalArgumentException("must be form or json");
         }

@@ -91,7 +91,7 @@ class CallbackParametersRoundTripTest {
             CallbackParameters.Builder builder = CallbackParameters.builder()
                     .callbackUrl(callbackUrl())
                     .callbackBody(template)
-                    .bodyType(json ? CallbackParameters.BodyType.JSON : CallbackParameters.BodyType.FORM);
+                    .bodyType(json ? BodyType.JSON : BodyType.FORM);
             customValues.forEach(builder::customVariable);
             if (tokens) {
                 String token = TOKENS.issueForObject(systemValues.get("bucket"), systemValues.get("object"), "subject",

@@ -23,7 +23,7 @@ class CallbackParametersTest {
                 .callbackUrl("http://oss-demo.aliyuncs.com:23450")
                 .callbackHost("oss-cn-hangzhou.aliyuncs.com")
                 .callbackBody("{\"mimeType\":${mimeType},\"size\":${size}}")
-                .bodyType(CallbackParameters.BodyType.JSON)
+                .bodyType(BodyType.JSON)
                 .customVariable("x:var1", "value1")
                 .customVariable("x:var2", "value2")
                 .build();
@@ -81,7 +81,7 @@ class CallbackParametersTest {
         assertThrows(IllegalStateException.class, () -> CallbackParameters.builder().callbackUrl("https://a.example")
                 .callbackBody("a=${bucket}&b=${objekt}").build());
         assertThrows(IllegalStateException.class, () -> CallbackParameters.builder().callbackUrl("https://a.example")
-                .callbackBody("{\"a\":${bucket}").bodyType(CallbackParameters.BodyType.JSON).build());
+                .callbackBody("{\"a\":${bucket}").bodyType(BodyType.JSON).build());
     }
 
     private static CallbackParameters.Builder form(String template) {
@@ -89,7 +89,7 @@ class CallbackParametersTest {
     }
 
     private static CallbackParameters.Builder json(String template) {
-        return form(template).bodyType(CallbackParameters.BodyType.JSON);
+        return form(template).bodyType(BodyType.JSON);
     }
 
     private static String refusal(CallbackParameters.Builder builder) {

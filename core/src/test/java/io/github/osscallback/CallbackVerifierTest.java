@@ -51,6 +51,16 @@ class CallbackVerifierTest {
         return signer.request(KEY_URL, path, query, contentType, utf8(body));
     }
 
+    /** A form request signed for one path, query and body, sent with the given method, path, query and body. */
+    private CallbackRequest.Builder signedAs(String method, String signedPath, String signedQuery, String signedBody,
+                                             String path, String query, String body) {
+        return CallbackRequest.builder().method(method).path(path).query(query)
+                .header("authorization", signer.sign(signedPath, signedQuery, utf8(signedBody)))
+                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL))
+                .header("content-type", FORM)
+                .body(utf8(body));
+    }
+
     private CallbackRejectedException.Reason rejection(CallbackRequest.Builder request) {
         return rejection(verifier, request);
     }
@@ -114,13 +124,13 @@ class CallbackVerifierTest {
     @Test
     void rejectsOverlongAuthorization() {
         assertEquals(MALFORMED_HEADER, rejection(CallbackRequest.builder().path("/cb")
-                .header("authorization", "A".repeat(CallbackVerifier.MAX_SIGNATURE_HEADER_LENGTH + 4))
+                .header("authorization", "A".repeat(CallbackHeaders.MAX_SIGNATURE_HEADER_LENGTH + 4))
                 .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL))));
     }
 
     @Test
     void rejectsGet() {
-        assertEquals(METHOD_NOT_ALLOWED, rejection(signed("/cb", null, FORM, "a=b").method("GET")));
+        assertEquals(METHOD_NOT_ALLOWED, rejection(signedAs("GET", "/cb", null, "a=b", "/cb", null, "a=b")));
     }
 
     // --- string to sign ---
@@ -172,9 +182,9 @@ class CallbackVerifierTest {
 
     @Test
     void rejectsTamperedBodyPathAndQuery() {
-        assertEquals(SIGNATURE_MISMATCH, rejection(signed("/cb", "q=1", FORM, "a=b").body(utf8("a=c"))));
-        assertEquals(SIGNATURE_MISMATCH, rejection(signed("/cb", "q=1", FORM, "a=b").path("/cc")));
-        assertEquals(SIGNATURE_MISMATCH, rejection(signed("/cb", "q=1", FORM, "a=b").query("q=2")));
+        assertEquals(SIGNATURE_MISMATCH, rejection(signedAs("POST", "/cb", "q=1", "a=b", "/cb", "q=1", "a=c")));
+        assertEquals(SIGNATURE_MISMATCH, rejection(signedAs("POST", "/cb", "q=1", "a=b", "/cc", "q=1", "a=b")));
+        assertEquals(SIGNATURE_MISMATCH, rejection(signedAs("POST", "/cb", "q=1", "a=b", "/cb", "q=2", "a=b")));
     }
 
     private CallbackRequest request(String path, String query, String signature, byte[] body) {
@@ -241,19 +251,37 @@ class CallbackVerifierTest {
                         + "&imageInfo.height=480&imageInfo.width=640&imageInfo.format=jpg&x%3Auid=42").build());
         assertEquals("my-bucket", cb.bucket().orElseThrow());
         assertEquals("photos/\u4e2d 1.jpg", cb.object().orElseThrow());
-        assertEquals("\"ABC\"", cb.etag().orElseThrow());
+        assertEquals("\"ABC\"", cb.get(SystemVariable.ETAG).orElseThrow());
         assertEquals(OptionalLong.of(1024), cb.size());
-        assertEquals("image/jpeg", cb.mimeType().orElseThrow());
+        assertEquals("image/jpeg", cb.get(SystemVariable.MIME_TYPE).orElseThrow());
         assertEquals(OptionalLong.of(480), cb.imageHeight());
         assertEquals(OptionalLong.of(640), cb.imageWidth());
-        assertEquals("jpg", cb.imageFormat().orElseThrow());
+        assertEquals("jpg", cb.get(SystemVariable.IMAGE_FORMAT).orElseThrow());
         assertEquals(Map.of("x:uid", "42"), cb.customVariables());
-        assertTrue(cb.crc64().isEmpty());
+        assertTrue(cb.get(SystemVariable.CRC64).isEmpty());
     }
 
     @Test
     void treatsMissingContentTypeAsForm() throws Exception {
         assertEquals("b", verifier.verify(signed("/cb", null, null, "bucket=b").build()).bucket().orElseThrow());
+    }
+
+    @Test
+    void bodyTypeIsWhatTheContentTypeStates() throws Exception {
+        Map<String, BodyType> cases = new java.util.LinkedHashMap<>();
+        cases.put(null, BodyType.FORM);
+        cases.put(" ", BodyType.FORM);
+        cases.put("Application/X-WWW-Form-Urlencoded; charset=UTF-8", BodyType.FORM);
+        cases.put(JSON, BodyType.JSON);
+        cases.put("application/vnd.example+json", BodyType.JSON);
+        for (Map.Entry<String, BodyType> c : cases.entrySet()) {
+            String body = c.getValue() == BodyType.JSON ? "{\"a\":\"b\"}" : "a=b";
+            OssCallback cb = verifier.verify(signed("/cb", null, c.getKey(), body).build());
+            assertEquals(c.getValue(), cb.bodyType(), String.valueOf(c.getKey()));
+            assertEquals("b", cb.field("a").orElseThrow());
+        }
+        assertEquals(CallbackRejectedException.Reason.UNSUPPORTED_CONTENT_TYPE,
+                rejection(signed("/cb", null, "text/plain", "a=b")));
     }
 
     @Test

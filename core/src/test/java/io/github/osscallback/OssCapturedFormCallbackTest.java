@@ -47,7 +47,7 @@ class OssCapturedFormCallbackTest {
                 "height", "278", "width", "200"), callback.fields());
         assertEquals("headSculpture/jikang2.jpg", callback.object().orElseThrow());
         assertEquals(OptionalLong.of(108904), callback.size());
-        assertEquals("image/jpeg", callback.mimeType().orElseThrow());
+        assertEquals("image/jpeg", callback.get(SystemVariable.MIME_TYPE).orElseThrow());
         assertEquals(OptionalLong.of(278), callback.imageHeight());
         assertEquals(OptionalLong.of(200), callback.imageWidth());
     }

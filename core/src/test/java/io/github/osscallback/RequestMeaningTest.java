@@ -170,7 +170,7 @@ class RequestMeaningTest {
 
     @Test
     void relabelledBodyIsRefusedWhenTheBodyTypeIsFixed() throws Exception {
-        CallbackVerifier jsonOnly = builder().expectedBodyType(CallbackParameters.BodyType.JSON).build();
+        CallbackVerifier jsonOnly = builder().expectedBodyType(BodyType.JSON).build();
         String body = "{\"bucket\":\"good\",\"object\":\"o\"}";
         assertEquals("good", jsonOnly.verify(resent("/cb", null, "/cb", null, JSON, body).build()).bucket().orElseThrow());
         assertEquals(UNEXPECTED_BODY_TYPE, rejection(jsonOnly, resent("/cb", null, "/cb", null, FORM, body)));
@@ -192,7 +192,7 @@ class RequestMeaningTest {
 
     @Test
     void forgedRequestIsStillASignatureMismatchWhateverItsType() {
-        CallbackVerifier jsonOnly = builder().expectedBodyType(CallbackParameters.BodyType.JSON).build();
+        CallbackVerifier jsonOnly = builder().expectedBodyType(BodyType.JSON).build();
         CallbackRequest.Builder forged = resent("/cb", null, "/cb", null, JSON, "{\"bucket\":\"b\"}")
                 .header("authorization", "AAAA");
         assertThrows(CallbackRejectedException.class, () -> jsonOnly.verify(forged.build()));

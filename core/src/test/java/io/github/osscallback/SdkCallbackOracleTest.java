@@ -33,11 +33,11 @@ class SdkCallbackOracleTest {
         final List<String> urls;
         final String host;
         final String body;
-        final CallbackParameters.BodyType type;
+        final BodyType type;
         final boolean sni;
         final Map<String, String> vars;
 
-        Inputs(List<String> urls, String host, String body, CallbackParameters.BodyType type, boolean sni,
+        Inputs(List<String> urls, String host, String body, BodyType type, boolean sni,
                Map<String, String> vars) {
             this.urls = urls;
             this.host = host;
@@ -68,7 +68,7 @@ class SdkCallbackOracleTest {
                 callback.setCallbackHost(host);
             }
             callback.setCallbackBody(built.callbackBody());
-            callback.setCalbackBodyType(type == CallbackParameters.BodyType.JSON
+            callback.setCalbackBodyType(type == BodyType.JSON
                     ? Callback.CalbackBodyType.JSON : Callback.CalbackBodyType.URL);
             callback.setCallbackSNI(sni);
             built.customVariables().forEach(callback::addCallbackVar);
@@ -90,17 +90,17 @@ class SdkCallbackOracleTest {
         return Stream.of(
                 new Inputs(List.of("https://app.example.com/oss/callback"), null,
                         "bucket=${bucket}&object=${object}&size=${size}&mimeType=${mimeType}",
-                        CallbackParameters.BodyType.FORM, false, Map.of()),
+                        BodyType.FORM, false, Map.of()),
                 new Inputs(List.of("https://app.example.com/oss/callback"), "app.example.com",
                         "{\"bucket\":${bucket},\"object\":${object},\"size\":${size},\"height\":${imageInfo.height}}",
-                        CallbackParameters.BodyType.JSON, true, Map.of()),
+                        BodyType.JSON, true, Map.of()),
                 new Inputs(List.of("https://a.example.com/cb", "https://b.example.com:8443/cb?tenant=7"), null,
-                        "object=${object}&uid=${x:uid}", CallbackParameters.BodyType.FORM, false, Map.of("x:uid", "42")),
+                        "object=${object}&uid=${x:uid}", BodyType.FORM, false, Map.of("x:uid", "42")),
                 new Inputs(List.of("http://203.0.113.7:8080/cb"), null,
-                        "object=${object}&uid=${x:uid}&note=${x:note}", CallbackParameters.BodyType.FORM, false, unicodeVars),
+                        "object=${object}&uid=${x:uid}&note=${x:note}", BodyType.FORM, false, unicodeVars),
                 new Inputs(List.of("https://app.example.com/cb"), null,
                         "{\"object\":${object},\"uid\":${x:uid},\"etag\":${etag},\"crc64\":${crc64}}",
-                        CallbackParameters.BodyType.JSON, false, Map.of("x:uid", "7")))
+                        BodyType.JSON, false, Map.of("x:uid", "7")))
                 .map(Arguments::of);
     }
 
@@ -127,7 +127,7 @@ class SdkCallbackOracleTest {
         CallbackParameters ours = CallbackParameters.builder().callbackUrl("https://app.example.com/cb")
                 .callbackBody("bucket=${bucket}&object=${object}").uploadToken(token).build();
         Inputs same = new Inputs(List.of("https://app.example.com/cb"), null, "bucket=${bucket}&object=${object}",
-                CallbackParameters.BodyType.FORM, false, Map.of(UploadTokens.VARIABLE, token));
+                BodyType.FORM, false, Map.of(UploadTokens.VARIABLE, token));
         Map<String, String> sdk = same.sdkHeaders(ours);
         assertEquals(json(sdk.get("x-oss-callback")), json(ours.callbackHeader()));
         assertEquals(json(sdk.get("x-oss-callback-var")), json(ours.callbackVarHeader().orElseThrow()));
@@ -140,7 +140,7 @@ class SdkCallbackOracleTest {
         CallbackParameters ours = CallbackParameters.builder().callbackUrl(raw).callbackBody("object=${object}").build();
         String sent = JsonCodec.MAPPER.readTree(ours.callbackJson()).get("callbackUrl").asText();
         assertEquals("https://app.example.com/%E5%9B%9E%E8%B0%83?name=%E5%80%BC", sent);
-        Inputs sdkInputs = new Inputs(List.of(raw), null, "object=${object}", CallbackParameters.BodyType.FORM,
+        Inputs sdkInputs = new Inputs(List.of(raw), null, "object=${object}", BodyType.FORM,
                 false, Map.of());
         assertEquals(raw, json(sdkInputs.sdkHeaders(ours).get("x-oss-callback")).get("callbackUrl").asText());
         assertNotEquals(sent, raw);
@@ -154,7 +154,7 @@ class SdkCallbackOracleTest {
                 .callbackBody(body).build();
         assertEquals(body, json(ours.callbackHeader()).get("callbackBody").asText());
         Map<String, String> sdk = new Inputs(List.of("https://app.example.com/cb"), null, body,
-                CallbackParameters.BodyType.FORM, false, Map.of()).sdkHeaders(ours);
+                BodyType.FORM, false, Map.of()).sdkHeaders(ours);
         String sdkJson = new String(Base64.getDecoder().decode(sdk.get("x-oss-callback")), StandardCharsets.UTF_8);
         assertTrue(sdkJson.contains(body), sdkJson);
         assertThrows(Exception.class, () -> JsonCodec.MAPPER.readTree(sdkJson));

@@ -90,7 +90,7 @@ class UploadTokensTest {
                 .callbackBody("filename=${object}").uploadToken("t").build();
         assertEquals("filename=${object}&bucket=${bucket}&upload_token=${x:upload_token}", callbackBody(keeps));
         CallbackParameters json = CallbackParameters.builder().callbackUrl("https://app.test/cb")
-                .bodyType(CallbackParameters.BodyType.JSON).callbackBody("{\"size\":${size}}").uploadToken("t").build();
+                .bodyType(BodyType.JSON).callbackBody("{\"size\":${size}}").uploadToken("t").build();
         assertEquals("{\"size\":${size},\"bucket\":${bucket},\"object\":${object},\"upload_token\":${x:upload_token}}",
                 callbackBody(json));
     }

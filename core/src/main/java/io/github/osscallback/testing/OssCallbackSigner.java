@@ -95,7 +95,9 @@ public final class OssCallbackSigner {
     }
 
     /**
-     * A signed POST request as OSS would send it; add or change parts to build forgeries.
+     * A signed POST request as OSS would send it; add headers to build forgeries. Each other part
+     * is set once: for a request with another method, path, query or body, build one with
+     * {@link #sign(String, String, byte[])} and {@link CallbackRequest#builder()}.
      *
      * @param rawQuery null for none
      * @param contentType null to send none

@@ -1,5 +1,6 @@
 package io.github.osscallback.testing;
 
+import io.github.osscallback.BodyType;
 import io.github.osscallback.CallbackParameters;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ public final class OssTemplate {
         Objects.requireNonNull(parameters, "parameters");
         Map<String, String> values = new HashMap<>(systemValues);
         values.putAll(parameters.customVariables());
-        return render(parameters.callbackBody(), values, parameters.bodyType() == CallbackParameters.BodyType.JSON);
+        return render(parameters.callbackBody(), values, parameters.bodyType() == BodyType.JSON);
     }
 
     private static String render(String template, Map<String, String> values, boolean json) {

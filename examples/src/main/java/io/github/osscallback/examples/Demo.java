@@ -2,6 +2,7 @@ package io.github.osscallback.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.osscallback.BodyType;
 import io.github.osscallback.CallbackParameters;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
@@ -76,7 +77,7 @@ final class Demo {
 
                     String unicodeObject = "\u4e0a\u4f20/\u732b.png";
                     CallbackParameters jsonParams = CallbackParameters.builder().callbackUrl(callbackUrl)
-                            .bodyType(CallbackParameters.BodyType.JSON)
+                            .bodyType(BodyType.JSON)
                             .callbackBody("{\"bucket\":${bucket},\"object\":${object},\"size\":${size},"
                                     + "\"x:uid\":${x:uid},\"x:album\":${x:album}}")
                             .customVariable("x:uid", "1001").customVariable("x:album", "holiday")

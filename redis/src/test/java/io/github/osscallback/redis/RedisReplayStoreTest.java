@@ -11,6 +11,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -172,6 +174,21 @@ class RedisReplayStoreTest {
         assertThrows(IllegalStateException.class,
                 () -> RedisReplayStore.builder().uri(redis.uri()).clusterUri(redis.uri()).build());
         assertThrows(IllegalStateException.class, () -> RedisReplayStore.builder().uri("redis://a").uri("redis://b"));
+    }
+
+    @Test
+    void refusesASecondSetOfAnyOptionNamingIt() {
+        Map<String, Consumer<RedisReplayStore.Builder>> options = Map.of(
+                "uri", b -> b.uri("redis://a"),
+                "clusterUri", b -> b.clusterUri("redis://a"),
+                "keyPrefix", b -> b.keyPrefix("p:"),
+                "commandTimeout", b -> b.commandTimeout(Duration.ofMillis(100)));
+        options.forEach((option, set) -> {
+            RedisReplayStore.Builder builder = RedisReplayStore.builder();
+            set.accept(builder);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> set.accept(builder));
+            assertEquals(option + " was already set", e.getMessage());
+        });
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.osscallback.servlet;
 
+import io.github.osscallback.BodyType;
 import io.github.osscallback.OssCallback;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -18,7 +19,6 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -41,14 +41,9 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
     /** Built on first use: most callback handlers never ask for parameters. */
     private Map<String, String[]> parameters() {
         if (parameters == null) {
-            parameters = parameters(getQueryString(), isForm((HttpServletRequest) getRequest()) ? callback.fields() : Map.of());
+            parameters = parameters(getQueryString(), callback.bodyType() == BodyType.FORM ? callback.fields() : Map.of());
         }
         return parameters;
-    }
-
-    private static boolean isForm(HttpServletRequest request) {
-        String type = request.getContentType();
-        return type == null || type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
     /** Query parameters first, then body parameters, as the Servlet specification orders them. */

@@ -1,0 +1,128 @@
+package io.github.osscallback;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every builder refuses a second set of one option, naming it, instead of letting one silently win. */
+class BuildersSetOnceTest {
+
+    private static final byte[] SECRET = new byte[32];
+
+    static Stream<Arguments> secondSets() {
+        return Stream.of(
+                verifier("keyUrlPolicy", b -> b.keyUrlPolicy(KeyUrlPolicy.ossDefault())),
+                verifier("maxBodyBytes", b -> b.maxBodyBytes(10)),
+                verifier("keyFetchTimeout", b -> b.keyFetchTimeout(Duration.ofSeconds(1))),
+                verifier("pinnedOssKey", b -> b.pinnedOssKey(false)),
+                verifier("expectedBodyType", b -> b.expectedBodyType(BodyType.JSON)),
+                verifier("strictBodyParsing", b -> b.strictBodyParsing(true)),
+                verifier("clock", b -> b.clock(Clock.systemUTC())),
+                tokens("expectedBuckets", b -> b.expectedBuckets("a")),
+                tokens("clock", b -> b.clock(Clock.systemUTC())),
+                tokens("allowedClockSkew", b -> b.allowedClockSkew(Duration.ofSeconds(1))),
+                tokens("signingKey", b -> b.signingKey("k1", SECRET)),
+                parameters("callbackHost", b -> b.callbackHost("h.example")),
+                parameters("callbackBody", b -> b.callbackBody("a=${object}")),
+                parameters("bodyType", b -> b.bodyType(BodyType.FORM)),
+                parameters("callbackSni", b -> b.callbackSni(true)),
+                parameters("custom variable x:a", b -> b.customVariable("x:a", "1")),
+                request("method", b -> b.method("POST")),
+                request("path", b -> b.path("/cb")),
+                request("query", b -> b.query(null)),
+                request("body", b -> b.body("a=b".getBytes(StandardCharsets.UTF_8))),
+                policy("https://keys.example/", b -> b.allowPrefix("https://keys.example/")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("secondSets")
+    void secondSetIsRefusedNamingTheOption(String option, Runnable setTwice) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, setTwice::run);
+        assertTrue(e.getMessage().startsWith(option + " was already set")
+                || e.getMessage().equals(option + " is already allowed"), e.getMessage());
+    }
+
+    @Test
+    void repeatableOptionsStayRepeatable() {
+        assertDoesNotThrow(() -> CallbackRequest.builder().path("/cb")
+                .header("a", "1").header("a", "2").build());
+        assertDoesNotThrow(() -> CallbackParameters.builder()
+                .callbackUrl("https://a.example/cb").callbackUrl("https://b.example/cb")
+                .callbackBody("a=${object}").build());
+        assertDoesNotThrow(() -> KeyUrlPolicy.builder()
+                .allowPrefix("https://a.example/").allowPrefix("https://b.example/").build());
+        assertDoesNotThrow(() -> UploadTokens.builder()
+                .signingKey("k1", SECRET).acceptedKey("k2", SECRET).acceptedKey("k3", SECRET).build());
+    }
+
+    @Test
+    void samePrefixAcceptingHttpOrNotIsStillTheSamePrefix() {
+        assertThrows(IllegalStateException.class, () -> KeyUrlPolicy.builder()
+                .allowPrefix("https://a.example/").allowPrefixAcceptingHttp("https://a.example/"));
+    }
+
+    @Test
+    void aPrefixListedTwiceInSettingsIsABadValueOfThatSetting() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CallbackVerifier.builder()
+                .settings(java.util.Map.of("keyUrlPrefixes", "https://a.example/, https://a.example/")));
+        assertTrue(e.getMessage().startsWith("setting keyUrlPrefixes="), e.getMessage());
+        assertTrue(e.getMessage().contains("https://a.example/ is already allowed"), e.getMessage());
+    }
+
+    @Test
+    void anOptionSetInCodeAndInSettingsIsRefused() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> CallbackVerifier.builder()
+                .maxBodyBytes(10).settings(java.util.Map.of("maxBodyBytes", "20")));
+        assertTrue(e.getMessage().startsWith("maxBodyBytes was already set"), e.getMessage());
+    }
+
+    private static Arguments verifier(String option, Consumer<CallbackVerifier.Builder> set) {
+        return Arguments.of(option, (Runnable) () -> {
+            CallbackVerifier.Builder b = CallbackVerifier.builder();
+            set.accept(b);
+            set.accept(b);
+        });
+    }
+
+    private static Arguments tokens(String option, Consumer<UploadTokens.Builder> set) {
+        return Arguments.of(option, (Runnable) () -> {
+            UploadTokens.Builder b = UploadTokens.builder();
+            set.accept(b);
+            set.accept(b);
+        });
+    }
+
+    private static Arguments parameters(String option, Consumer<CallbackParameters.Builder> set) {
+        return Arguments.of(option, (Runnable) () -> {
+            CallbackParameters.Builder b = CallbackParameters.builder();
+            set.accept(b);
+            set.accept(b);
+        });
+    }
+
+    private static Arguments request(String option, Consumer<CallbackRequest.Builder> set) {
+        return Arguments.of(option, (Runnable) () -> {
+            CallbackRequest.Builder b = CallbackRequest.builder();
+            set.accept(b);
+            set.accept(b);
+        });
+    }
+
+    private static Arguments policy(String option, Consumer<KeyUrlPolicy.Builder> set) {
+        return Arguments.of(option, (Runnable) () -> {
+            KeyUrlPolicy.Builder b = KeyUrlPolicy.builder();
+            set.accept(b);
+            set.accept(b);
+        });
+    }
+}
