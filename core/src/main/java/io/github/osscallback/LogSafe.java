@@ -19,7 +19,8 @@ final class LogSafe {
                 names.append('&');
             }
             int eq = pair.indexOf('=');
-            names.append(eq < 0 ? pair : pair.substring(0, eq) + "=...");
+            // A part without '=' may be a bare value (a token, say) rather than a name: hidden too.
+            names.append(eq < 0 ? (pair.isEmpty() ? "" : "...") : pair.substring(0, eq) + "=...");
         }
         return text(names.toString());
     }

@@ -105,16 +105,24 @@ public final class UploadTokens {
                     + " e.g. 'users/42/'; got '" + keyPrefix + "' (for one object use issueForObject)");
         }
         if (!isPlainPath(keyPrefix.substring(0, keyPrefix.length() - 1))) {
-            throw new IllegalArgumentException("key prefix '" + keyPrefix + "' must not start with '/' or have an"
-                    + " empty, '.' or '..' segment or a backslash");
+            throw new IllegalArgumentException("key prefix '" + LogSafe.text(keyPrefix) + "' must not start with '/' or"
+                    + " have an empty, '.' or '..' segment, a backslash or a control character");
         }
         return issue(bucket, "p", keyPrefix, subject, validity);
     }
 
-    /** True if the path's segments are all non-empty, none is {@code .} or {@code ..}, and it has no backslash. */
+    /**
+     * True if the path's segments are all non-empty, none is {@code .} or {@code ..}, and it has
+     * no backslash and no control character (C0, DEL or C1): a decoder that drops an escape
+     * sequence such as ISO-2022-JP's {@code ESC ( B} would otherwise turn {@code ESC(B..} into
+     * {@code ..} for whoever reads the key another way.
+     */
     private static boolean isPlainPath(String path) {
-        if (path.indexOf('\\') >= 0) {
-            return false;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '\\' || c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+                return false;
+            }
         }
         for (String segment : path.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
@@ -216,19 +224,20 @@ public final class UploadTokens {
         }
         String boundBucket = payload.get("b").asText();
         if (!boundBucket.equals(bucket)) {
-            throw new CallbackRejectedException(UPLOAD_TOKEN_MISMATCH, "callback bucket '" + LogSafe.text(bucket)
-                    + "' is not the bucket '" + LogSafe.text(boundBucket) + "' the upload token was issued for");
+            // Body values stay out of messages, which end up in logs: say what differs, not what it says.
+            throw new CallbackRejectedException(UPLOAD_TOKEN_MISMATCH,
+                    "callback bucket is not the bucket the upload token was issued for");
         }
         if (!expectedBuckets.isEmpty() && !expectedBuckets.contains(bucket)) {
-            throw new CallbackRejectedException(BUCKET_NOT_ALLOWED, "bucket '" + LogSafe.text(bucket)
-                    + "' is not among the expected buckets " + expectedBuckets);
+            throw new CallbackRejectedException(BUCKET_NOT_ALLOWED, "callback bucket is not among the expected buckets "
+                    + expectedBuckets);
         }
         if (object == null) {
             throw new CallbackRejectedException(UPLOAD_TOKEN_MISMATCH, "callback names no object to match the upload token");
         }
         if (!covers(payload, object)) {
-            throw new CallbackRejectedException(UPLOAD_TOKEN_MISMATCH, "callback object '" + LogSafe.text(object)
-                    + "' is not " + (payload.has("o") ? "the object" : "a plain path (no empty, '.' or '..' segments, no"
+            throw new CallbackRejectedException(UPLOAD_TOKEN_MISMATCH, "callback object is not "
+                    + (payload.has("o") ? "the object" : "a plain path (no empty, '.' or '..' segments, no"
                     + " backslash) under the key prefix") + " the upload token was issued for");
         }
         JsonNode subject = payload.get("s");

@@ -183,6 +183,24 @@ class RequestMeaningTest {
                 resent("/cb", null, "/cb", null, "application/json; charset=utf-8", "bucket=good")));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"application/x-www-form-urlencoded; charset=ISO-8859-1",
+        "application/x-www-form-urlencoded;charset=ISO-2022-JP", "application/json; charset=\"utf-16\"",
+        "application/json; boundary=x; CHARSET=windows-1252"})
+    void charsetOtherThanUtf8IsRefused(String contentType) {
+        // The charset is not signed: a runtime decoding the body by it would show other values.
+        assertEquals(CallbackRejectedException.Reason.UNSUPPORTED_CONTENT_TYPE, rejection(verifier,
+                resent("/cb", null, "/cb", null, contentType, "bucket=b&object=users%2F42%2F%C3%A9t%C3%A9.jpg")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/x-www-form-urlencoded; charset=UTF-8", "application/x-www-form-urlencoded;charset=utf8",
+        "application/x-www-form-urlencoded; charset=\"utf-8\"", "application/x-www-form-urlencoded; foo=bar"})
+    void utf8OrNoCharsetIsAccepted(String contentType) throws Exception {
+        assertEquals("users/42/\u00e9t\u00e9.jpg", verifier.verify(resent("/cb", null, "/cb", null, contentType,
+                "bucket=b&object=users%2F42%2F%C3%A9t%C3%A9.jpg").build()).object().orElseThrow());
+    }
+
     @Test
     void expectedBodyTypeSettingRefusesOtherValues() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -215,5 +233,9 @@ class RequestMeaningTest {
         assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
         assertTrue(e.getMessage().contains("token=..."), e.getMessage());
         assertFalse(tampered.build().toString().contains("s3cr3t"));
+        // A part without '=' may itself be the value.
+        String bare = CallbackRequest.builder().path("/cb").query("eyJzZWNyZXQiOiJ0b2tlbiJ9&a=1").build().toString();
+        assertFalse(bare.contains("eyJ"), bare);
+        assertTrue(bare.contains("a=..."), bare);
     }
 }

@@ -7,6 +7,7 @@ import static io.github.osscallback.CallbackRejectedException.Reason.UPLOAD_TOKE
 import static io.github.osscallback.CallbackRejectedException.Reason.UPLOAD_TOKEN_MISSING;
 import static io.github.osscallback.CallbackRejectedException.Reason.UPLOAD_TOKEN_UNKNOWN_KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -171,6 +172,31 @@ class UploadTokensTest {
         }
         // Dots inside a segment are ordinary names.
         verifier(tokens).verify(ossCallback(params(token), "photos", "users/42/..x/a.b/...jpg"));
+    }
+
+    @Test
+    void prefixTokenRefusesControlCharactersThatAnotherDecoderCouldDrop() throws Exception {
+        // ISO-2022-JP's ESC ( B decodes to nothing, so "ESC(B.." would read ".." to such a decoder.
+        String token = tokens.issueForPrefix("photos", "users/42/", "user-42", Duration.ofMinutes(15));
+        for (String object : new String[] {"users/42/\u001b(B../43/secret.jpg", "users/42/a\u0000b", "users/42/a\tb",
+            "users/42/a\u007fb", "users/42/a\u0085b"}) {
+            assertEquals(UPLOAD_TOKEN_MISMATCH, rejection(verifier(tokens), ossCallback(params(token), "photos", object)),
+                    object);
+        }
+        verifier(tokens).verify(ossCallback(params(token), "photos", "users/42/\u732b \u00e9t\u00e9.jpg"));
+    }
+
+    @Test
+    void mismatchMessagesNameWhatDiffersButNoBodyValue() throws Exception {
+        String token = tokens.issueForPrefix("photos", "users/42/", "user-42", Duration.ofMinutes(15));
+        for (CallbackRequest request : new CallbackRequest[] {
+            ossCallback(params(token), "photos", "users/43/private-scan-of-alice.jpg"),
+            ossCallback(params(token), "other-bucket-of-alice", "users/42/private-scan-of-alice.jpg")}) {
+            CallbackRejectedException e = assertThrows(CallbackRejectedException.class,
+                    () -> verifier(tokens).verify(request));
+            assertEquals(UPLOAD_TOKEN_MISMATCH, e.reason());
+            assertFalse(e.getMessage().contains("alice"), e.getMessage());
+        }
     }
 
     @Test

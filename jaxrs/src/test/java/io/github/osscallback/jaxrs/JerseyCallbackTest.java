@@ -229,6 +229,17 @@ class JerseyCallbackTest {
     }
 
     @Test
+    void charsetCannotMakeAFormParamReadOtherwise() throws Exception {
+        // Jersey decodes @FormParam by the Content-Type's charset, which OSS does not sign.
+        String body = "bucket=b&object=users%2F42%2F%C3%A9t%C3%A9.jpg";
+        assertRejected(post("/app/api/cb/form", FORM + "; charset=ISO-8859-1", body, Map.of()),
+                400, "unsupported_content_type");
+        HttpResponse<String> utf8 = post("/app/api/cb/form", FORM + "; charset=UTF-8", body, Map.of());
+        assertEquals(200, utf8.statusCode(), utf8.body());
+        assertEquals("users/42/\u00e9t\u00e9.jpg", json(utf8).get("object").asText());
+    }
+
+    @Test
     void formParamsAreReadableAfterVerification() throws Exception {
         HttpResponse<String> response = post("/app/api/cb/form", FORM, "bucket=b&object=a+b.txt", Map.of());
         assertEquals(200, response.statusCode(), response.body());

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UnsupportedEncodingException;
 import java.net.URLDecoder;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -80,21 +79,15 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
         return new BodyStream(body);
     }
 
+    /** UTF-8, as OSS sends and the verifier read the body: the Content-Type's charset is not signed. */
     @Override
     public BufferedReader getReader() {
-        return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset()));
+        return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
     }
 
-    private Charset charset() {
-        String name = getCharacterEncoding();
-        if (name != null) {
-            try {
-                return Charset.forName(name);
-            } catch (IllegalArgumentException e) {
-                // An unknown charset name falls back to what OSS sends.
-            }
-        }
-        return StandardCharsets.UTF_8;
+    @Override
+    public String getCharacterEncoding() {
+        return StandardCharsets.UTF_8.name();
     }
 
     @Override

@@ -331,6 +331,19 @@ abstract class FilterContractTest {
     }
 
     @Test
+    void charsetOtherThanUtf8IsRefusedAndUtf8ReadsAsSigned() throws Exception {
+        // The charset is not signed; the reader and parameters must show what the verifier read.
+        String base = start("", new OssCallbackFilter(verifier()));
+        String body = "bucket=b&object=users%2F42%2F%C3%A9t%C3%A9.jpg";
+        assertRejected(send(base, "/cb/x", "/cb/x", null, FORM + "; charset=ISO-8859-1", body, Map.of(), false),
+                400, "unsupported_content_type");
+        HttpResponse<String> utf8 = send(base, "/cb/x", "/cb/x", null, FORM + "; charset=UTF-8", body, Map.of(), false);
+        assertEquals(200, utf8.statusCode(), utf8.body());
+        assertEquals("users/42/\u00e9t\u00e9.jpg", json(utf8).get("param").asText());
+        assertEquals(body, json(utf8).get("reader").asText());
+    }
+
+    @Test
     void queryEscapedIntoThePathIsRefused() throws Exception {
         String base = start("", new OssCallbackFilter(verifier()));
         String signature = signer.sign("/cb/x", "admin=1", "bucket=b".getBytes(StandardCharsets.UTF_8));
