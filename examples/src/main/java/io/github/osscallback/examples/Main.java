@@ -11,7 +11,8 @@ import java.util.logging.Logger;
 
 /**
  * {@code demo}: shows the whole product working on loopback. {@code serve}: a callback server
- * with both adapters, for real use and black-box tests.
+ * with both adapters, for real use and black-box tests. {@code sign}: a curl command for a signed
+ * callback, to test a staging endpoint ({@link SignCommand}).
  */
 public final class Main {
 
@@ -53,6 +54,9 @@ public final class Main {
                 break;
             case "serve":
                 serve(args);
+                break;
+            case "sign":
+                sign(args);
                 break;
             default:
                 System.err.println("unknown command '" + args[0] + "'\n" + USAGE);
@@ -132,6 +136,15 @@ public final class Main {
             fail("--port, --replay-window and --replay-redis-timeout need a whole number");
         } catch (IllegalArgumentException | IllegalStateException e) {
             fail(e.getMessage());
+        }
+    }
+
+    private static void sign(String[] args) throws Exception {
+        try {
+            SignCommand.parse(List.of(args).subList(1, args.length)).print(System.out, System.err);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage() + "\n" + SignCommand.USAGE);
+            System.exit(2);
         }
     }
 
