@@ -10,6 +10,7 @@ import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.OssCallback;
+import io.github.osscallback.fixtures.Jetty;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
 import jakarta.ws.rs.Consumes;
@@ -29,8 +30,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -121,13 +120,7 @@ class JerseyCallbackTest {
             server.stop();
         }
         server = new Server();
-        // Otherwise Jetty's header cache may change the case of a signature to an earlier value's (README).
-        HttpConfiguration httpConfig = new HttpConfiguration();
-        httpConfig.setHeaderCacheCaseSensitive(true);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
+        ServerConnector connector = Jetty.addConnector(server, "127.0.0.1", 0);
         ServletContextHandler context = new ServletContextHandler("/app");
         context.addServlet(new ServletHolder(new ServletContainer(config)), "/api/*");
         server.setHandler(context);

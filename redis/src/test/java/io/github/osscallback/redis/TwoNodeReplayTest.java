@@ -9,6 +9,7 @@ import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.OssCallback;
+import io.github.osscallback.fixtures.Jetty;
 import io.github.osscallback.servlet.OssCallbackFilter;
 import io.github.osscallback.servlet.OssCallbackServlet;
 import io.github.osscallback.testing.LoopbackKeyServer;
@@ -37,8 +38,6 @@ import java.util.logging.Logger;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
@@ -274,13 +273,7 @@ class TwoNodeReplayTest {
 
         static Node start(CallbackVerifier verifier, AtomicInteger handled) throws Exception {
             Server server = new Server();
-            // Otherwise Jetty's header cache may change the case of a signature to an earlier value's.
-            HttpConfiguration httpConfig = new HttpConfiguration();
-            httpConfig.setHeaderCacheCaseSensitive(true);
-            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
-            connector.setHost("127.0.0.1");
-            connector.setPort(0);
-            server.addConnector(connector);
+            ServerConnector connector = Jetty.addConnector(server, "127.0.0.1", 0);
             ServletContextHandler context = new ServletContextHandler("/");
             context.addFilter(new FilterHolder(new OssCallbackFilter(verifier)), "/cb/*", EnumSet.of(DispatcherType.REQUEST));
             context.addServlet(new ServletHolder(new OssCallbackServlet() {
