@@ -108,12 +108,10 @@ public class EndToEndBenchmark {
     }
 
     private static HttpRequest request(String base, String path, OssCallbackSigner oss, String keyUrl, byte[] body) {
-        return HttpRequest.newBuilder(URI.create(base + path))
-                .header("content-type", Bodies.FORM)
-                .header("authorization", oss.sign(path, null, body))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        oss.headers(keyUrl, path, null, Bodies.FORM, body).forEach(request::header);
+        return request.build();
     }
 
     @TearDown(Level.Trial)

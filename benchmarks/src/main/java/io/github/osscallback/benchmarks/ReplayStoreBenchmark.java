@@ -173,12 +173,10 @@ public class ReplayStoreBenchmark {
     private HttpRequest nextCallback(String path) {
         byte[] body = ("bucket=bench-bucket&object=uploads%2Fphoto-" + sequence.incrementAndGet()
                 + ".jpg&size=123456&mimeType=image%2Fjpeg").getBytes(StandardCharsets.UTF_8);
-        return HttpRequest.newBuilder(URI.create(base + path))
-                .header("content-type", Bodies.FORM)
-                .header("authorization", oss.sign(path, null, body))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        oss.headers(keyUrl, path, null, Bodies.FORM, body).forEach(request::header);
+        return request.build();
     }
 
     @TearDown(Level.Trial)

@@ -164,11 +164,11 @@ class ServeReplayProcessTest {
 
     private HttpResponse<String> post(Serve serve, String path, String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return http.send(HttpRequest.newBuilder(URI.create(serve.base() + path))
-                .header("authorization", signer.sign(path, null, bytes))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyServer.url("/oss/key.pem")))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(serve.base() + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        signer.headers(keyServer.url("/oss/key.pem"), path, null, "application/x-www-form-urlencoded", bytes)
+                .forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void assertRejected(HttpResponse<String> response, int status, String reason) throws Exception {

@@ -137,10 +137,7 @@ class JerseyCallbackTest {
     private HttpResponse<String> post(String path, String contentType, String body, Map<String, String> overrides)
             throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("authorization", signer.sign(path, null, bytes));
-        headers.put("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl));
-        headers.put("content-type", contentType);
+        Map<String, String> headers = new LinkedHashMap<>(signer.headers(keyUrl, path, null, contentType, bytes));
         headers.putAll(overrides);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
@@ -188,13 +185,10 @@ class JerseyCallbackTest {
         String path = "/app/api/cb/form";
         String query = "object=users%2F1%2Fadmin.jpg&bucket=other";
         byte[] body = "bucket=b&object=users%2F42%2Fcat.jpg".getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path + "?" + query))
-                .header("authorization", signer.sign(path, query, body))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
-                .header("content-type", FORM)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        assertRejected(http.send(request, HttpResponse.BodyHandlers.ofString()), 400, "ambiguous_parameter");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path + "?" + query))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        signer.headers(keyUrl, path, query, FORM, body).forEach(request::header);
+        assertRejected(http.send(request.build(), HttpResponse.BodyHandlers.ofString()), 400, "ambiguous_parameter");
     }
 
     @Test
@@ -299,12 +293,10 @@ class JerseyCallbackTest {
                 .property("oss.callback.signedPathPrefix", "/edge")
                 .register(OssCallbackFeature.class));
         byte[] body = "bucket=b".getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/app/api/cb/typed"))
-                .header("authorization", signer.sign("/edge/app/api/cb/typed", null, body))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
-                .header("content-type", FORM)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        assertEquals(200, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/app/api/cb/typed"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        signer.headers(keyUrl, "/edge/app/api/cb/typed", null, FORM, body).forEach(request::header);
+        assertEquals(200, http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         RESOURCE_CALLS.set(0);
         assertRejected(post("/app/api/cb/typed", FORM, "bucket=" + "b".repeat(20), Map.of()), 413, "body_too_large");
         assertTrue(keyServer.requestCount("/oss/key.pem") >= 1);

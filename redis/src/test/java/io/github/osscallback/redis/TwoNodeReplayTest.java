@@ -226,7 +226,7 @@ class TwoNodeReplayTest {
         }
     }
 
-    private record Callback(String path, byte[] body, String authorization) {
+    private record Callback(String path, byte[] body, Map<String, String> headers) {
     }
 
     private String body() {
@@ -239,7 +239,7 @@ class TwoNodeReplayTest {
 
     private Callback signed(String path, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return new Callback(path, bytes, oss.sign(path, null, bytes));
+        return new Callback(path, bytes, oss.headers(keyUrl, path, null, "application/x-www-form-urlencoded", bytes));
     }
 
     private HttpResponse<String> send(Node node, Callback callback) throws Exception {
@@ -247,13 +247,11 @@ class TwoNodeReplayTest {
     }
 
     private HttpResponse<String> send(Node node, Callback callback, Duration timeout) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(node.base + callback.path()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.base + callback.path()))
                 .timeout(timeout)
-                .header("authorization", callback.authorization())
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(callback.body()))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(callback.body()));
+        callback.headers().forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void assertRejected(HttpResponse<String> response, int status, String reason) throws Exception {

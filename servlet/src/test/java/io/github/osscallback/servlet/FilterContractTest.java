@@ -106,9 +106,7 @@ abstract class FilterContractTest {
                               String body, Map<String, List<String>> headerOverrides, boolean chunked) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        headers.put("authorization", List.of(signer.sign(signedPath, query, bytes)));
-        headers.put("x-oss-pub-key-url", List.of(OssCallbackSigner.encodeKeyUrl(keyUrl)));
-        headers.put("content-type", List.of(contentType));
+        signer.headers(keyUrl, signedPath, query, contentType, bytes).forEach((name, value) -> headers.put(name, List.of(value)));
         headers.putAll(headerOverrides);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + sentPath + (query == null ? "" : "?" + query)))
                 .timeout(Duration.ofSeconds(10))
