@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 final class ServeProcess implements AutoCloseable {
 
     final Process process;
+    /** The lines printed up to and including "listening on ...". */
+    final List<String> startLines = new ArrayList<>();
     private final BlockingQueue<String> output = new LinkedBlockingQueue<>();
+    private int port;
 
     private ServeProcess(Process process) {
         this.process = process;
@@ -54,12 +57,11 @@ final class ServeProcess implements AutoCloseable {
         String line;
         do {
             line = serve.output.poll(60, TimeUnit.SECONDS);
-            assertTrue(line != null, "serve did not start in time");
+            assertTrue(line != null, "serve did not start in time: " + serve.startLines);
+            serve.startLines.add(line);
         } while (!line.startsWith("listening on "));
         return serve;
     }
-
-    private int port;
 
     /** {@code http://127.0.0.1:<port>}. */
     String base() {

@@ -12,8 +12,6 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,8 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -65,7 +61,7 @@ class ServeReplayProcessTest {
 
     @Test
     void replayWindowRefusesAReplayToTheSameProcess() throws Exception {
-        Serve serve = serve("--replay-window", "60");
+        ServeProcess serve = serve("--replay-window", "60");
         assertEquals("replay protection: 60 s, in this process", serve.startLines.get(0));
         String body = body();
         assertEquals(200, post(serve, "/servlet/cb", body).statusCode());
@@ -77,13 +73,13 @@ class ServeReplayProcessTest {
     @Test
     void twoServeProcessesSharingRedisAcceptEachCallbackOnce() throws Exception {
         Path redisDir = Files.createTempDirectory("serve-redis");
-        int redisPort = freePort();
+        int redisPort = ServeProcess.freePort();
         Process redis = startRedis(redisPort, redisDir);
         try {
             String uri = "redis://127.0.0.1:" + redisPort;
             // A generous Redis timeout: this test is about sharing, and a loaded machine must not turn it into 503s.
-            Serve nodeA = serve("--replay-window", "60", "--replay-redis", uri, "--replay-redis-timeout", "4000");
-            Serve nodeB = serve("--replay-window", "60", "--replay-redis", uri, "--replay-redis-timeout", "4000");
+            ServeProcess nodeA = serve("--replay-window", "60", "--replay-redis", uri, "--replay-redis-timeout", "4000");
+            ServeProcess nodeB = serve("--replay-window", "60", "--replay-redis", uri, "--replay-redis-timeout", "4000");
             assertEquals("replay protection: 60 s, shared on Redis", nodeA.startLines.get(0));
 
             String captured = body();
@@ -108,51 +104,24 @@ class ServeReplayProcessTest {
 
     @Test
     void unreachableRedisIsReportedAtStart() throws Exception {
-        Finished result = run("serve", "--replay-window", "60", "--replay-redis", "redis://127.0.0.1:" + freePort());
+        Finished result = run("serve", "--replay-window", "60", "--replay-redis", "redis://127.0.0.1:" + ServeProcess.freePort());
         assertEquals(2, result.exitCode);
         assertTrue(result.output.contains("--replay-redis: cannot reach Redis"), result.output);
-    }
-
-    private record Serve(String base, List<String> startLines) {
     }
 
     private record Finished(int exitCode, String output) {
     }
 
-    private Serve serve(String... options) throws Exception {
-        int port = freePort();
-        List<String> command = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--port", String.valueOf(port),
-                "--allow-key-url-prefix", keyServer.baseUrl() + "/oss/"));
-        command.addAll(List.of(options));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        processes.add(process);
-        BlockingQueue<String> output = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                lines.lines().forEach(output::add);
-            } catch (IOException | java.io.UncheckedIOException ignored) {
-                // the process ended
-            }
-        }, "serve-output");
-        reader.setDaemon(true);
-        reader.start();
-        List<String> startLines = new ArrayList<>();
-        String line;
-        do {
-            line = output.poll(60, TimeUnit.SECONDS);
-            assertTrue(line != null, "serve did not start in time: " + startLines);
-            startLines.add(line);
-        } while (!line.startsWith("listening on "));
-        return new Serve("http://127.0.0.1:" + port, startLines);
+    private ServeProcess serve(String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--allow-key-url-prefix", keyServer.baseUrl() + "/oss/"));
+        args.addAll(List.of(options));
+        ServeProcess serve = ServeProcess.start(args.toArray(String[]::new));
+        processes.add(serve.process);
+        return serve;
     }
 
     private Finished run(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process process = ServeProcess.main(args).redirectErrorStream(true).start();
         String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         return new Finished(process.exitValue(), text);
@@ -162,7 +131,7 @@ class ServeReplayProcessTest {
         return "bucket=b&object=o" + sequence.incrementAndGet() + "&size=5";
     }
 
-    private HttpResponse<String> post(Serve serve, String path, String body) throws Exception {
+    private HttpResponse<String> post(ServeProcess serve, String path, String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(serve.base() + path))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
@@ -174,16 +143,6 @@ class ServeReplayProcessTest {
     private static void assertRejected(HttpResponse<String> response, int status, String reason) throws Exception {
         assertEquals(status, response.statusCode(), response.body());
         assertEquals(reason, JSON.readTree(response.body()).get("reason").asText(), response.body());
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** A real redis-server; skipped without one, except on CI, where .ci/run installs it. */
