@@ -1,31 +1,22 @@
 package io.github.osscallback.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.osscallback.fixtures.RedisServer;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,11 +63,8 @@ class ServeReplayProcessTest {
 
     @Test
     void twoServeProcessesSharingRedisAcceptEachCallbackOnce() throws Exception {
-        Path redisDir = Files.createTempDirectory("serve-redis");
-        int redisPort = ServeProcess.freePort();
-        Process redis = startRedis(redisPort, redisDir);
-        try {
-            String uri = "redis://127.0.0.1:" + redisPort;
+        try (RedisServer redis = RedisServer.start()) {
+            String uri = redis.uri();
             // A generous Redis timeout: this test is about sharing, and a loaded machine must not turn it into 503s.
             ServeProcess nodeA = serve("--replay-window", "60", "--replay-redis", uri, "--replay-redis-timeout", "4000");
             ServeProcess nodeB = serve("--replay-window", "60", "--replay-redis", uri, "--replay-redis-timeout", "4000");
@@ -86,12 +74,6 @@ class ServeReplayProcessTest {
             assertEquals(200, post(nodeA, "/servlet/cb", captured).statusCode());
             assertRejected(post(nodeB, "/servlet/cb", captured), 409, "replayed");
             assertEquals(200, post(nodeB, "/jaxrs/cb", body()).statusCode());
-        } finally {
-            redis.destroy();
-            redis.waitFor(30, TimeUnit.SECONDS);
-            try (var files = Files.walk(redisDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
         }
     }
 
@@ -143,50 +125,5 @@ class ServeReplayProcessTest {
     private static void assertRejected(HttpResponse<String> response, int status, String reason) throws Exception {
         assertEquals(status, response.statusCode(), response.body());
         assertEquals(reason, JSON.readTree(response.body()).get("reason").asText(), response.body());
-    }
-
-    /** A real redis-server; skipped without one, except on CI, where .ci/run installs it. */
-    private static Process startRedis(int port, Path dir) throws Exception {
-        Path binary = null;
-        for (String entry : (System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin"
-                + File.pathSeparator + "/usr/local/bin").split(File.pathSeparator)) {
-            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, "redis-server"))) {
-                binary = Path.of(entry, "redis-server");
-                break;
-            }
-        }
-        if (binary == null) {
-            String message = "no redis-server binary on PATH, /usr/bin or /usr/local/bin";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(message + "; on CI the Redis tests must run, not be skipped");
-            }
-            Assumptions.abort(message + "; skipping");
-        }
-        Process redis = new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--appendonly", "no").redirectErrorStream(true).start();
-        // redis-server prints this line once it accepts connections.
-        BufferedReader lines = new BufferedReader(new InputStreamReader(redis.getInputStream(), StandardCharsets.UTF_8));
-        Thread drain = new Thread(() -> {
-            try {
-                while (lines.readLine() != null) {
-                    // keep the pipe from filling
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "redis-output");
-        boolean ready = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                if (line.contains("Ready to accept connections")) {
-                    return true;
-                }
-            }
-            return false;
-        }, "redis-server did not become ready");
-        assertTrue(ready, "redis-server ended before accepting connections");
-        drain.setDaemon(true);
-        drain.start();
-        return redis;
     }
 }

@@ -10,6 +10,7 @@ import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.OssCallback;
 import io.github.osscallback.fixtures.Jetty;
+import io.github.osscallback.fixtures.RedisServer;
 import io.github.osscallback.servlet.OssCallbackFilter;
 import io.github.osscallback.servlet.OssCallbackServlet;
 import io.github.osscallback.testing.LoopbackKeyServer;
