@@ -181,7 +181,9 @@ public final class OssCallbackSigner {
     }
 
     /**
-     * A signed POST request as OSS would send it; add or change parts to build forgeries.
+     * A signed POST request as OSS would send it; add headers to build forgeries. For a request
+     * with another method, path, query or body, start from {@link CallbackRequest#builder()} and
+     * add {@link #headers}.
      *
      * @param rawQuery null for none
      * @param contentType null to send none
