@@ -8,10 +8,6 @@ module io.github.osscallback {
     requires com.fasterxml.jackson.databind;
     requires com.github.benmanes.caffeine;
     requires java.net.http;
-    // Only for io.github.osscallback.testing (LoopbackKeyServer); both go when that package moves
-    // to its own test-scope artifact.
-    requires jdk.httpserver;
 
     exports io.github.osscallback;
-    exports io.github.osscallback.testing;
 }

@@ -41,6 +41,20 @@ public final class CallbackRequest {
         this.body = b.body == null ? EMPTY : b.body;
     }
 
+    /**
+     * The bytes OSS signs for a request: the percent-decoded path, {@code ?} and the raw query
+     * when there is one, a newline, and the body. This is the form a verifier tries first; test
+     * signers (oss-callback-test) and tools use it so that they sign exactly what is verified.
+     *
+     * @param rawPath the path as sent, still percent-encoded
+     * @param rawQuery the raw query, or null for none
+     */
+    public static byte[] stringToSign(String rawPath, String rawQuery, byte[] body) {
+        Objects.requireNonNull(rawPath, "rawPath");
+        Objects.requireNonNull(body, "body");
+        return StringToSign.of(rawPath, rawQuery, body).primaryBytes();
+    }
+
     /** Starts a request; method defaults to POST and body to empty. */
     public static Builder builder() {
         return new Builder();

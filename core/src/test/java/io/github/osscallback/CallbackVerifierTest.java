@@ -18,9 +18,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Verification end to end in core, with a test key pinned for a test URL: headers, the accepted
@@ -71,16 +75,48 @@ class CallbackVerifierTest {
 
     // --- headers ---
 
-    @Test
-    void rejectsWhenAuthorizationIsMissing() {
-        assertEquals(MISSING_HEADER, rejection(CallbackRequest.builder().path("/cb")
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL))));
+    /** A request the verifier must refuse for its headers (or method), and the reason it must give. */
+    record HeaderRejection(String name, Function<CallbackVerifierTest, CallbackRequest.Builder> request,
+                           CallbackRejectedException.Reason reason) {
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
-    @Test
-    void rejectsWhenKeyUrlIsMissing() {
-        assertEquals(MISSING_HEADER, rejection(CallbackRequest.builder().path("/cb")
-                .header("authorization", signer.sign("/cb", null, new byte[0]))));
+    static List<HeaderRejection> headerRejections() {
+        return List.of(
+                new HeaderRejection("authorization missing", t -> CallbackRequest.builder().path("/cb")
+                        .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL)), MISSING_HEADER),
+                new HeaderRejection("key URL missing", t -> CallbackRequest.builder().path("/cb")
+                        .header("authorization", t.signer.sign("/cb", null, new byte[0])), MISSING_HEADER),
+                new HeaderRejection("authorization repeated", t -> t.signed("/cb", null, FORM, "a=b")
+                        .header("Authorization", "AAAA"), MALFORMED_HEADER),
+                new HeaderRejection("key URL repeated", t -> t.signed("/cb", null, FORM, "a=b")
+                        .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL)), MALFORMED_HEADER),
+                new HeaderRejection("authorization empty", t -> CallbackRequest.builder().path("/cb")
+                        .header("authorization", " ")
+                        .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL)), MALFORMED_HEADER),
+                new HeaderRejection("authorization not base64", t -> CallbackRequest.builder().path("/cb")
+                        .header("authorization", "not*base64!")
+                        .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL)), MALFORMED_HEADER),
+                new HeaderRejection("key URL not base64", t -> CallbackRequest.builder().path("/cb")
+                        .header("authorization", "AAAA")
+                        .header("x-oss-pub-key-url", "https://keys.test/oss/key.pem"), MALFORMED_HEADER),
+                new HeaderRejection("authorization overlong", t -> CallbackRequest.builder().path("/cb")
+                        .header("authorization", "A".repeat(CallbackHeaders.MAX_SIGNATURE_HEADER_LENGTH + 4))
+                        .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL)), MALFORMED_HEADER),
+                new HeaderRejection("GET", t -> {
+                    CallbackRequest.Builder get = CallbackRequest.builder().method("GET").path("/cb").body(utf8("a=b"));
+                    t.signer.headers(KEY_URL, "/cb", null, FORM, utf8("a=b")).forEach(get::header);
+                    return get;
+                }, METHOD_NOT_ALLOWED));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("headerRejections")
+    void rejectsByItsHeaders(HeaderRejection r) {
+        assertEquals(r.reason(), rejection(r.request().apply(this)));
     }
 
     @Test
@@ -90,47 +126,6 @@ class CallbackVerifierTest {
                 .header("AUTHORIZATION", signer.sign("/cb", null, body))
                 .header("X-Oss-Pub-Key-Url", OssCallbackSigner.encodeKeyUrl(KEY_URL))
                 .body(body).build());
-    }
-
-    @Test
-    void rejectsRepeatedAuthorization() {
-        assertEquals(MALFORMED_HEADER, rejection(signed("/cb", null, FORM, "a=b").header("Authorization", "AAAA")));
-    }
-
-    @Test
-    void rejectsRepeatedKeyUrl() {
-        assertEquals(MALFORMED_HEADER, rejection(signed("/cb", null, FORM, "a=b")
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL))));
-    }
-
-    @Test
-    void rejectsEmptyAuthorization() {
-        assertEquals(MALFORMED_HEADER, rejection(CallbackRequest.builder().path("/cb").header("authorization", " ")
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL))));
-    }
-
-    @Test
-    void rejectsAuthorizationThatIsNotBase64() {
-        assertEquals(MALFORMED_HEADER, rejection(CallbackRequest.builder().path("/cb").header("authorization", "not*base64!")
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL))));
-    }
-
-    @Test
-    void rejectsKeyUrlThatIsNotBase64() {
-        assertEquals(MALFORMED_HEADER, rejection(CallbackRequest.builder().path("/cb").header("authorization", "AAAA")
-                .header("x-oss-pub-key-url", "https://keys.test/oss/key.pem")));
-    }
-
-    @Test
-    void rejectsOverlongAuthorization() {
-        assertEquals(MALFORMED_HEADER, rejection(CallbackRequest.builder().path("/cb")
-                .header("authorization", "A".repeat(CallbackHeaders.MAX_SIGNATURE_HEADER_LENGTH + 4))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL))));
-    }
-
-    @Test
-    void rejectsGet() {
-        assertEquals(METHOD_NOT_ALLOWED, rejection(signedAs("GET", "/cb", null, "a=b", "/cb", null, "a=b")));
     }
 
     // --- string to sign ---

@@ -94,12 +94,7 @@ class KeyUrlPolicyTest {
     @MethodSource("hostileLoopbackUrls")
     void rejectsHostileKeyUrlWithoutFetching(String keyUrl) {
         byte[] body = "bucket=b".getBytes(StandardCharsets.UTF_8);
-        CallbackRequest request = CallbackRequest.builder()
-                .path("/cb")
-                .header("authorization", signer.sign("/cb", null, body))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
-                .body(body)
-                .build();
+        CallbackRequest request = signer.request(keyUrl, "/cb", null, null, body).build();
         CallbackRejectedException e = assertThrows(CallbackRejectedException.class, () -> verifier.verify(request));
         assertEquals(CallbackRejectedException.Reason.UNTRUSTED_KEY_URL, e.reason(), e.getMessage());
         assertEquals(List.of(), keyServer.requests(), "no URL may be fetched for a rejected key URL");

@@ -48,10 +48,9 @@ class RequestMeaningTest {
     /** A request signed for {@code signedPath?signedQuery} but sent as {@code sentPath?sentQuery}. */
     private CallbackRequest.Builder resent(String signedPath, String signedQuery, String sentPath, String sentQuery,
                                            String contentType, String body) {
-        CallbackRequest.Builder request = CallbackRequest.builder().path(sentPath).query(sentQuery).body(utf8(body))
-                .header("authorization", signer.sign(signedPath, signedQuery, utf8(body)))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(KEY_URL));
-        return contentType == null ? request : request.header("content-type", contentType);
+        CallbackRequest.Builder request = CallbackRequest.builder().path(sentPath).query(sentQuery).body(utf8(body));
+        signer.headers(KEY_URL, signedPath, signedQuery, contentType, utf8(body)).forEach(request::header);
+        return request;
     }
 
     private CallbackRejectedException.Reason rejection(CallbackVerifier v, CallbackRequest.Builder request) {

@@ -3,6 +3,7 @@ package io.github.osscallback.benchmarks;
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
+import io.github.osscallback.fixtures.Jetty;
 import io.github.osscallback.servlet.OssCallbackFilter;
 import io.github.osscallback.servlet.OssCallbacks;
 import io.github.osscallback.testing.LoopbackKeyServer;
@@ -31,8 +32,6 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -84,15 +83,7 @@ public class EndToEndBenchmark {
         verifier.prefetchKey(keyUrl);
 
         server = new Server();
-        // Otherwise Jetty's header cache may change the case of a signature to an earlier value's (README).
-        HttpConfiguration httpConfig = new HttpConfiguration();
-        httpConfig.setHeaderCacheCaseSensitive(true);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        // Longer than any run: a server closing an idle pooled connection races the client reusing it.
-        connector.setIdleTimeout(600_000);
-        server.addConnector(connector);
+        ServerConnector connector = Jetty.addConnector(server, "127.0.0.1", 0);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addFilter(new FilterHolder(new OssCallbackFilter(verifier)), "/protected/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new Endpoint()), "/protected/*");
@@ -117,12 +108,10 @@ public class EndToEndBenchmark {
     }
 
     private static HttpRequest request(String base, String path, OssCallbackSigner oss, String keyUrl, byte[] body) {
-        return HttpRequest.newBuilder(URI.create(base + path))
-                .header("content-type", Bodies.FORM)
-                .header("authorization", oss.sign(path, null, body))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        oss.headers(keyUrl, path, null, Bodies.FORM, body).forEach(request::header);
+        return request.build();
     }
 
     @TearDown(Level.Trial)

@@ -4,6 +4,7 @@ import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.ReplayStore;
+import io.github.osscallback.fixtures.Jetty;
 import io.github.osscallback.redis.RedisReplayStore;
 import io.github.osscallback.servlet.OssCallbackFilter;
 import io.github.osscallback.servlet.OssCallbacks;
@@ -37,8 +38,6 @@ import java.util.stream.Stream;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -107,15 +106,7 @@ public class ReplayStoreBenchmark {
         redisStore = RedisReplayStore.builder().uri("redis://127.0.0.1:" + redisPort).build();
 
         server = new Server();
-        // Otherwise Jetty's header cache may change the case of a signature to an earlier value's (README).
-        HttpConfiguration httpConfig = new HttpConfiguration();
-        httpConfig.setHeaderCacheCaseSensitive(true);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        // Longer than any run: a server closing an idle pooled connection races the client reusing it.
-        connector.setIdleTimeout(600_000);
-        server.addConnector(connector);
+        ServerConnector connector = Jetty.addConnector(server, "127.0.0.1", 0);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addFilter(new FilterHolder(new OssCallbackFilter(verifier(ReplayStore.inMemory(1_000_000)))),
                 "/memory/*", EnumSet.of(DispatcherType.REQUEST));
@@ -182,12 +173,10 @@ public class ReplayStoreBenchmark {
     private HttpRequest nextCallback(String path) {
         byte[] body = ("bucket=bench-bucket&object=uploads%2Fphoto-" + sequence.incrementAndGet()
                 + ".jpg&size=123456&mimeType=image%2Fjpeg").getBytes(StandardCharsets.UTF_8);
-        return HttpRequest.newBuilder(URI.create(base + path))
-                .header("content-type", Bodies.FORM)
-                .header("authorization", oss.sign(path, null, body))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        oss.headers(keyUrl, path, null, Bodies.FORM, body).forEach(request::header);
+        return request.build();
     }
 
     @TearDown(Level.Trial)

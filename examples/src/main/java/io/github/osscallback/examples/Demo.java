@@ -130,12 +130,11 @@ final class Demo {
     private static HttpRequest.Builder signed(OssCallbackSigner signer, String keyUrl, String base, String path,
                                               String query, String contentType, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return HttpRequest.newBuilder(URI.create(base + path + (query == null ? "" : "?" + query)))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path + (query == null ? "" : "?" + query)))
                 .timeout(Duration.ofSeconds(5))
-                .header("authorization", signer.sign(path, query, bytes))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
-                .header("content-type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        signer.headers(keyUrl, path, query, contentType, bytes).forEach(request::header);
+        return request;
     }
 
     private static Case check(HttpClient http, String name, String endpoint, int expectedStatus, String expected,

@@ -11,7 +11,8 @@ import java.util.logging.Logger;
 
 /**
  * {@code demo}: shows the whole product working on loopback. {@code serve}: a callback server
- * with both adapters, for real use and black-box tests.
+ * with both adapters, for real use and black-box tests. {@code sign}: a curl command for a signed
+ * callback, to test a staging endpoint ({@link SignCommand}).
  */
 public final class Main {
 
@@ -20,17 +21,21 @@ public final class Main {
             "       java -jar oss-callback-examples.jar serve [--port N] [--bind ADDR] [--allow-key-url-prefix URL]...",
             "                                                 [--replay-window SECONDS [--replay-redis URI",
             "                                                 [--replay-redis-timeout MILLIS]]]",
+            "       java -jar oss-callback-examples.jar sign --url URL --key PEM --key-url URL",
+            "                                                 [--content-type form|json|TYPE] [--body TEXT]",
             "",
             "  --port N                    port to listen on (default 8080; 0 picks a free one)",
             "  --bind ADDR                 address to bind (default 127.0.0.1)",
             "  --allow-key-url-prefix URL  trust public keys under URL (repeatable); replaces the default,",
-            "                              which trusts only OSS's key host (with its key pinned)",
+            "                              which trusts only OSS's key files (its v1 key pinned)",
             "  --replay-window SECONDS     refuse a callback already accepted within SECONDS (409 replayed);",
             "                              remembered in this process unless --replay-redis is given",
             "  --replay-redis URI          remember accepted callbacks in Redis (redis://host:6379), shared by",
             "                              every serve process using it; requires --replay-window",
             "  --replay-redis-timeout MILLIS  longest wait for Redis per callback before answering 503",
-            "                              (default 300, under OSS's 5 s); requires --replay-redis");
+            "                              (default 300, under OSS's 5 s); requires --replay-redis",
+            "  sign                        prints a curl command for a callback signed with the PEM private key,",
+            "                              naming --key-url as its public key (serve that URL to the endpoint)");
 
     /** Keeps the example's output to one line per request; the access log names the reason. */
     private static final Logger LIBRARY_LOG = Logger.getLogger("io.github.osscallback");
@@ -53,6 +58,9 @@ public final class Main {
                 break;
             case "serve":
                 serve(args);
+                break;
+            case "sign":
+                sign(args);
                 break;
             default:
                 System.err.println("unknown command '" + args[0] + "'\n" + USAGE);
@@ -132,6 +140,15 @@ public final class Main {
             fail("--port, --replay-window and --replay-redis-timeout need a whole number");
         } catch (IllegalArgumentException | IllegalStateException e) {
             fail(e.getMessage());
+        }
+    }
+
+    private static void sign(String[] args) throws Exception {
+        try {
+            SignCommand.parse(List.of(args).subList(1, args.length)).print(System.out, System.err);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage() + "\n" + SignCommand.USAGE);
+            System.exit(2);
         }
     }
 

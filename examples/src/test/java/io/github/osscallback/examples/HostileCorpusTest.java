@@ -146,11 +146,11 @@ class HostileCorpusTest {
 
     /** Signed by OSS over exactly what is sent, with a given key URL. */
     private static Request signed(String contentType, byte[] body, String keyUrlToSend) {
-        return path -> to(path, null)
-                .header("content-type", contentType)
-                .header("authorization", OSS.sign(path, null, body))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrlToSend))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return path -> {
+            HttpRequest.Builder request = to(path, null).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            OSS.headers(keyUrlToSend, path, null, contentType, body).forEach(request::header);
+            return request.build();
+        };
     }
 
     private static Request signedBody(String contentType, String body) {

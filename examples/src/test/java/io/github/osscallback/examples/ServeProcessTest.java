@@ -7,19 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,64 +24,34 @@ class ServeProcessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private final OssCallbackSigner signer = OssCallbackSigner.generate();
-    private final BlockingQueue<String> output = new LinkedBlockingQueue<>();
     private LoopbackKeyServer keyServer;
-    private Process process;
+    private ServeProcess serve;
     private String base;
 
     @BeforeEach
     void startServe() throws Exception {
         keyServer = LoopbackKeyServer.start();
         keyServer.serve("/oss/key.pem", signer.publicKeyPem());
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--allow-key-url-prefix", keyServer.baseUrl() + "/oss/")
-                .redirectErrorStream(true)
-                .start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                lines.lines().forEach(output::add);
-            } catch (Exception ignored) {
-                // the process ended
-            }
-        }, "serve-output");
-        reader.setDaemon(true);
-        reader.start();
-        String line;
-        do {
-            line = output.poll(60, TimeUnit.SECONDS);
-            assertTrue(line != null, "serve did not start in time");
-        } while (!line.startsWith("listening on "));
-        base = "http://127.0.0.1:" + port;
+        serve = ServeProcess.start("--allow-key-url-prefix", keyServer.baseUrl() + "/oss/");
+        base = serve.base();
     }
 
     @AfterEach
     void stop() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-        }
+        serve.close();
         keyServer.close();
     }
 
     private HttpResponse<String> post(String path, String body, String keyUrl) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("authorization", signer.sign(path, null, bytes))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        signer.headers(keyUrl, path, null, "application/x-www-form-urlencoded", bytes).forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private String nextLogLine() throws InterruptedException {
-        String line = output.poll(10, TimeUnit.SECONDS);
-        assertTrue(line != null, "no log line");
-        return line;
+        return serve.nextLine();
     }
 
     @Test
@@ -124,16 +87,14 @@ class ServeProcessTest {
     @Test
     void stopsCleanlyOnSigterm() throws Exception {
         // SIGTERM through the handle: Process.destroy() would also close our end of the child's output.
-        assertTrue(process.toHandle().destroy());
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "serve did not stop");
+        assertTrue(serve.process.toHandle().destroy());
+        assertTrue(serve.process.waitFor(30, TimeUnit.SECONDS), "serve did not stop");
         assertEquals("stopped", nextLogLine());
     }
 
     @Test
     void refusesUnknownOption() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process bad = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--prot", "1").redirectErrorStream(true).start();
+        Process bad = ServeProcess.main("serve", "--prot", "1").redirectErrorStream(true).start();
         String text = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(bad.waitFor(30, TimeUnit.SECONDS));
         assertEquals(2, bad.exitValue());

@@ -1,35 +1,22 @@
 package io.github.osscallback.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.osscallback.fixtures.RedisServer;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +52,7 @@ class ServeReplayProcessTest {
 
     @Test
     void replayWindowRefusesAReplayToTheSameProcess() throws Exception {
-        Serve serve = serve("--replay-window", "60");
+        ServeProcess serve = serve("--replay-window", "60");
         assertEquals("replay protection: 60 s, in this process", serve.startLines.get(0));
         String body = body();
         assertEquals(200, post(serve, "/servlet/cb", body).statusCode());
@@ -76,26 +63,17 @@ class ServeReplayProcessTest {
 
     @Test
     void twoServeProcessesSharingRedisAcceptEachCallbackOnce() throws Exception {
-        Path redisDir = Files.createTempDirectory("serve-redis");
-        int redisPort = freePort();
-        Process redis = startRedis(redisPort, redisDir);
-        try {
-            String uri = "redis://127.0.0.1:" + redisPort;
+        try (RedisServer redis = RedisServer.start()) {
+            String uri = redis.uri();
             // A generous Redis timeout: this test is about sharing, and a loaded machine must not turn it into 503s.
-            Serve nodeA = serve("--replay-window", "60", "--replay-redis", uri, "--replay-redis-timeout", "4000");
-            Serve nodeB = serve("--replay-window", "60", "--replay-redis", uri, "--replay-redis-timeout", "4000");
+            ServeProcess nodeA = serve("--replay-window", "60", "--replay-redis", uri, "--replay-redis-timeout", "4000");
+            ServeProcess nodeB = serve("--replay-window", "60", "--replay-redis", uri, "--replay-redis-timeout", "4000");
             assertEquals("replay protection: 60 s, shared on Redis", nodeA.startLines.get(0));
 
             String captured = body();
             assertEquals(200, post(nodeA, "/servlet/cb", captured).statusCode());
             assertRejected(post(nodeB, "/servlet/cb", captured), 409, "replayed");
             assertEquals(200, post(nodeB, "/jaxrs/cb", body()).statusCode());
-        } finally {
-            redis.destroy();
-            redis.waitFor(30, TimeUnit.SECONDS);
-            try (var files = Files.walk(redisDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
         }
     }
 
@@ -108,51 +86,24 @@ class ServeReplayProcessTest {
 
     @Test
     void unreachableRedisIsReportedAtStart() throws Exception {
-        Finished result = run("serve", "--replay-window", "60", "--replay-redis", "redis://127.0.0.1:" + freePort());
+        Finished result = run("serve", "--replay-window", "60", "--replay-redis", "redis://127.0.0.1:" + ServeProcess.freePort());
         assertEquals(2, result.exitCode);
         assertTrue(result.output.contains("--replay-redis: cannot reach Redis"), result.output);
-    }
-
-    private record Serve(String base, List<String> startLines) {
     }
 
     private record Finished(int exitCode, String output) {
     }
 
-    private Serve serve(String... options) throws Exception {
-        int port = freePort();
-        List<String> command = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--port", String.valueOf(port),
-                "--allow-key-url-prefix", keyServer.baseUrl() + "/oss/"));
-        command.addAll(List.of(options));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        processes.add(process);
-        BlockingQueue<String> output = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                lines.lines().forEach(output::add);
-            } catch (IOException | java.io.UncheckedIOException ignored) {
-                // the process ended
-            }
-        }, "serve-output");
-        reader.setDaemon(true);
-        reader.start();
-        List<String> startLines = new ArrayList<>();
-        String line;
-        do {
-            line = output.poll(60, TimeUnit.SECONDS);
-            assertTrue(line != null, "serve did not start in time: " + startLines);
-            startLines.add(line);
-        } while (!line.startsWith("listening on "));
-        return new Serve("http://127.0.0.1:" + port, startLines);
+    private ServeProcess serve(String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--allow-key-url-prefix", keyServer.baseUrl() + "/oss/"));
+        args.addAll(List.of(options));
+        ServeProcess serve = ServeProcess.start(args.toArray(String[]::new));
+        processes.add(serve.process);
+        return serve;
     }
 
     private Finished run(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process process = ServeProcess.main(args).redirectErrorStream(true).start();
         String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         return new Finished(process.exitValue(), text);
@@ -162,72 +113,17 @@ class ServeReplayProcessTest {
         return "bucket=b&object=o" + sequence.incrementAndGet() + "&size=5";
     }
 
-    private HttpResponse<String> post(Serve serve, String path, String body) throws Exception {
+    private HttpResponse<String> post(ServeProcess serve, String path, String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return http.send(HttpRequest.newBuilder(URI.create(serve.base() + path))
-                .header("authorization", signer.sign(path, null, bytes))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyServer.url("/oss/key.pem")))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(serve.base() + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        signer.headers(keyServer.url("/oss/key.pem"), path, null, "application/x-www-form-urlencoded", bytes)
+                .forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void assertRejected(HttpResponse<String> response, int status, String reason) throws Exception {
         assertEquals(status, response.statusCode(), response.body());
         assertEquals(reason, JSON.readTree(response.body()).get("reason").asText(), response.body());
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** A real redis-server; skipped without one, except on CI, where .ci/run installs it. */
-    private static Process startRedis(int port, Path dir) throws Exception {
-        Path binary = null;
-        for (String entry : (System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin"
-                + File.pathSeparator + "/usr/local/bin").split(File.pathSeparator)) {
-            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, "redis-server"))) {
-                binary = Path.of(entry, "redis-server");
-                break;
-            }
-        }
-        if (binary == null) {
-            String message = "no redis-server binary on PATH, /usr/bin or /usr/local/bin";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(message + "; on CI the Redis tests must run, not be skipped");
-            }
-            Assumptions.abort(message + "; skipping");
-        }
-        Process redis = new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--appendonly", "no").redirectErrorStream(true).start();
-        // redis-server prints this line once it accepts connections.
-        BufferedReader lines = new BufferedReader(new InputStreamReader(redis.getInputStream(), StandardCharsets.UTF_8));
-        Thread drain = new Thread(() -> {
-            try {
-                while (lines.readLine() != null) {
-                    // keep the pipe from filling
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "redis-output");
-        boolean ready = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                if (line.contains("Ready to accept connections")) {
-                    return true;
-                }
-            }
-            return false;
-        }, "redis-server did not become ready");
-        assertTrue(ready, "redis-server ended before accepting connections");
-        drain.setDaemon(true);
-        drain.start();
-        return redis;
     }
 }

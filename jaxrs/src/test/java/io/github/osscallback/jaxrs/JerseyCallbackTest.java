@@ -12,6 +12,7 @@ import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.OssCallback;
+import io.github.osscallback.fixtures.Jetty;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
 import jakarta.ws.rs.Consumes;
@@ -39,8 +40,6 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.glassfish.jersey.server.ApplicationHandler;
@@ -145,13 +144,7 @@ class JerseyCallbackTest {
             server.stop();
         }
         server = new Server();
-        // Otherwise Jetty's header cache may change the case of a signature to an earlier value's (README).
-        HttpConfiguration httpConfig = new HttpConfiguration();
-        httpConfig.setHeaderCacheCaseSensitive(headerCacheCaseSensitive);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
+        ServerConnector connector = Jetty.addConnector(server, "127.0.0.1", 0, headerCacheCaseSensitive);
         ServletContextHandler context = new ServletContextHandler("/app");
         context.addServlet(new ServletHolder(new ServletContainer(config)), "/api/*");
         server.setHandler(context);
@@ -168,10 +161,7 @@ class JerseyCallbackTest {
     private HttpResponse<String> post(String path, String contentType, String body, Map<String, String> overrides)
             throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("authorization", signer.sign(path, null, bytes));
-        headers.put("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl));
-        headers.put("content-type", contentType);
+        Map<String, String> headers = new LinkedHashMap<>(signer.headers(keyUrl, path, null, contentType, bytes));
         headers.putAll(overrides);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
@@ -219,13 +209,10 @@ class JerseyCallbackTest {
         String path = "/app/api/cb/form";
         String query = "object=users%2F1%2Fadmin.jpg&bucket=other";
         byte[] body = "bucket=b&object=users%2F42%2Fcat.jpg".getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path + "?" + query))
-                .header("authorization", signer.sign(path, query, body))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
-                .header("content-type", FORM)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        assertRejected(http.send(request, HttpResponse.BodyHandlers.ofString()), 400, "ambiguous_parameter");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path + "?" + query))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        signer.headers(keyUrl, path, query, FORM, body).forEach(request::header);
+        assertRejected(http.send(request.build(), HttpResponse.BodyHandlers.ofString()), 400, "ambiguous_parameter");
     }
 
     @Test
@@ -341,12 +328,10 @@ class JerseyCallbackTest {
                 .property("oss.callback.signedPathPrefix", "/edge")
                 .register(OssCallbackFeature.class));
         byte[] body = "bucket=b".getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/app/api/cb/typed"))
-                .header("authorization", signer.sign("/edge/app/api/cb/typed", null, body))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
-                .header("content-type", FORM)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        assertEquals(200, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/app/api/cb/typed"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        signer.headers(keyUrl, "/edge/app/api/cb/typed", null, FORM, body).forEach(request::header);
+        assertEquals(200, http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         RESOURCE_CALLS.set(0);
         assertRejected(post("/app/api/cb/typed", FORM, "bucket=" + "b".repeat(20), Map.of()), 413, "body_too_large");
         assertTrue(keyServer.requestCount("/oss/key.pem") >= 1);

@@ -1,5 +1,6 @@
 package io.github.osscallback.jaxrs;
 
+import io.github.osscallback.fixtures.Jetty;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -13,8 +14,6 @@ import org.apache.catalina.Wrapper;
 import org.apache.catalina.startup.Tomcat;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -56,13 +55,7 @@ final class ServletHosts {
 
     static Host jetty(HttpServlet servlet, Map<String, String> initParams) throws Exception {
         Server server = new Server();
-        // Otherwise Jetty's header cache may change the case of a signature to an earlier value's (README).
-        HttpConfiguration httpConfig = new HttpConfiguration();
-        httpConfig.setHeaderCacheCaseSensitive(true);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
+        ServerConnector connector = Jetty.addConnector(server, "127.0.0.1", 0);
         ServletContextHandler context = new ServletContextHandler("/app");
         ServletHolder holder = new ServletHolder(marking(servlet));
         holder.setInitParameters(initParams);

@@ -2,6 +2,7 @@ package io.github.osscallback.redis;
 
 import io.github.osscallback.ReplayStore;
 import io.github.osscallback.ReplayStoreContract;
+import io.github.osscallback.fixtures.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Clock;

@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What the filter must do in any Servlet container; run on embedded Jetty and Tomcat by the
@@ -106,9 +108,7 @@ abstract class FilterContractTest {
                               String body, Map<String, List<String>> headerOverrides, boolean chunked) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        headers.put("authorization", List.of(signer.sign(signedPath, query, bytes)));
-        headers.put("x-oss-pub-key-url", List.of(OssCallbackSigner.encodeKeyUrl(keyUrl)));
-        headers.put("content-type", List.of(contentType));
+        signer.headers(keyUrl, signedPath, query, contentType, bytes).forEach((name, value) -> headers.put(name, List.of(value)));
         headers.putAll(headerOverrides);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + sentPath + (query == null ? "" : "?" + query)))
                 .timeout(Duration.ofSeconds(10))
@@ -198,62 +198,76 @@ abstract class FilterContractTest {
                 413, "body_too_large");
     }
 
-    @Test
-    void rejectsMissingSignature() throws Exception {
-        String base = start("", new OssCallbackFilter(verifier()));
-        assertRejected(send(base, "/cb/x", "/cb/x", null, FORM, "bucket=b", Map.of("authorization", List.of()), false),
-                400, "missing_header");
+    /**
+     * A request the filter must reject before the servlet: sent to {@code /cb/x} with {@code sentBody},
+     * signed over {@code signedBody} unless {@code authorization} replaces the header (an empty list
+     * removes it), naming the key at {@code keyPath} on the loopback key server.
+     */
+    record Rejection(String name, boolean strict, String contentType, String signedBody, String sentBody,
+                     List<String> authorization, String keyPath, boolean chunked, int status, String reason) {
+
+        static Rejection of(String name, String body, int status, String reason) {
+            return new Rejection(name, false, FORM, body, body, null, "/oss/key.pem", false, status, reason);
+        }
+
+        Rejection withAuthorization(String... values) {
+            return new Rejection(name, strict, contentType, signedBody, sentBody, List.of(values), keyPath, chunked, status, reason);
+        }
+
+        Rejection signedOver(String body) {
+            return new Rejection(name, strict, contentType, body, sentBody, authorization, keyPath, chunked, status, reason);
+        }
+
+        Rejection keyAt(String path) {
+            return new Rejection(name, strict, contentType, signedBody, sentBody, authorization, path, chunked, status, reason);
+        }
+
+        Rejection sentChunked() {
+            return new Rejection(name, strict, contentType, signedBody, sentBody, authorization, keyPath, true, status, reason);
+        }
+
+        Rejection strictWith(String type) {
+            return new Rejection(name, true, type, signedBody, sentBody, authorization, keyPath, chunked, status, reason);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
-    @Test
-    void rejectsMalformedSignatureHeader() throws Exception {
-        String base = start("", new OssCallbackFilter(verifier()));
-        assertRejected(send(base, "/cb/x", "/cb/x", null, FORM, "bucket=b",
-                Map.of("authorization", List.of("%%%")), false), 400, "malformed_header");
+    static List<Rejection> rejections() {
+        String oversized = "bucket=" + "b".repeat(2000);
+        return List.of(
+                Rejection.of("missing signature", "bucket=b", 400, "missing_header").withAuthorization(),
+                Rejection.of("malformed signature header", "bucket=b", 400, "malformed_header").withAuthorization("%%%"),
+                Rejection.of("tampered body", "bucket=evil", 403, "signature_mismatch").signedOver("bucket=b"),
+                Rejection.of("untrusted key URL", "bucket=b", 403, "untrusted_key_url").keyAt("/evil/key.pem"),
+                Rejection.of("key cannot be fetched", "bucket=b", 503, "key_unavailable").keyAt("/oss/gone.pem"),
+                Rejection.of("oversized body with length", oversized, 413, "body_too_large"),
+                Rejection.of("oversized chunked body", oversized, 413, "body_too_large").sentChunked(),
+                Rejection.of("malformed signed body in strict mode", "{\"bucket\":", 400, "malformed_body")
+                        .strictWith("application/json"));
     }
 
-    @Test
-    void rejectsTamperedBody() throws Exception {
-        String base = start("", new OssCallbackFilter(verifier()));
-        String signature = signer.sign("/cb/x", null, "bucket=b".getBytes(StandardCharsets.UTF_8));
-        assertRejected(send(base, "/cb/x", "/cb/x", null, FORM, "bucket=evil",
-                Map.of("authorization", List.of(signature)), false), 403, "signature_mismatch");
-    }
-
-    @Test
-    void rejectsUntrustedKeyUrlWithoutFetching() throws Exception {
-        String base = start("", new OssCallbackFilter(verifier()));
-        assertRejected(send(base, "/cb/x", "/cb/x", null, FORM, "bucket=b",
-                Map.of("x-oss-pub-key-url", List.of(OssCallbackSigner.encodeKeyUrl(keyServer.url("/evil/key.pem")))), false),
-                403, "untrusted_key_url");
-        assertEquals(List.of(), keyServer.requests());
-    }
-
-    @Test
-    void answers503WhenKeyCannotBeFetched() throws Exception {
-        String base = start("", new OssCallbackFilter(verifier()));
-        assertRejected(send(base, "/cb/x", "/cb/x", null, FORM, "bucket=b",
-                Map.of("x-oss-pub-key-url", List.of(OssCallbackSigner.encodeKeyUrl(keyServer.url("/oss/gone.pem")))), false),
-                503, "key_unavailable");
-    }
-
-    @Test
-    void rejectsOversizedBodyWithLength() throws Exception {
-        String base = start("", new OssCallbackFilter(verifier()));
-        assertRejected(send(base, "/cb/x", FORM, "bucket=" + "b".repeat(2000)), 413, "body_too_large");
-    }
-
-    @Test
-    void rejectsOversizedChunkedBody() throws Exception {
-        String base = start("", new OssCallbackFilter(verifier()));
-        assertRejected(send(base, "/cb/x", "/cb/x", null, FORM, "bucket=" + "b".repeat(2000), Map.of(), true),
-                413, "body_too_large");
-    }
-
-    @Test
-    void rejectsMalformedSignedBodyInStrictMode() throws Exception {
-        String base = start("", new OssCallbackFilter(verifierBuilder().strictBodyParsing(true).build()));
-        assertRejected(send(base, "/cb/x", "application/json", "{\"bucket\":"), 400, "malformed_body");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rejections")
+    void rejectsBeforeTheServlet(Rejection r) throws Exception {
+        String base = start("", new OssCallbackFilter(verifierBuilder().strictBodyParsing(r.strict()).build()));
+        Map<String, List<String>> overrides = new LinkedHashMap<>();
+        if (r.authorization() != null) {
+            overrides.put("authorization", r.authorization());
+        } else if (!r.signedBody().equals(r.sentBody())) {
+            overrides.put("authorization", List.of(signer.sign("/cb/x", null, r.signedBody().getBytes(StandardCharsets.UTF_8))));
+        }
+        if (!r.keyPath().equals("/oss/key.pem")) {
+            overrides.put("x-oss-pub-key-url", List.of(OssCallbackSigner.encodeKeyUrl(keyServer.url(r.keyPath()))));
+        }
+        assertRejected(send(base, "/cb/x", "/cb/x", null, r.contentType(), r.sentBody(), overrides, r.chunked()),
+                r.status(), r.reason());
+        if (r.reason().equals("untrusted_key_url")) {
+            assertEquals(List.of(), keyServer.requests(), "an untrusted key URL is never fetched");
+        }
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
+import io.github.osscallback.fixtures.RawHttp;
+import io.github.osscallback.fixtures.RawTargetCase;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
 import jakarta.servlet.Filter;
@@ -180,10 +182,8 @@ class FilterRawTargetTest {
         /** Sends a callback signed for one path and query to a target, marked with a case id. */
         private RawHttp.Response send(String signedPath, String signedQuery, String target, String id)
                 throws IOException {
-            Map<String, String> headers = new LinkedHashMap<>();
-            headers.put("authorization", signer.sign(signedPath, signedQuery, BODY));
-            headers.put("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl));
-            headers.put("content-type", "application/x-www-form-urlencoded");
+            Map<String, String> headers = new LinkedHashMap<>(
+                    signer.headers(keyUrl, signedPath, signedQuery, "application/x-www-form-urlencoded", BODY));
             headers.put(CASE_HEADER, id);
             return RawHttp.post(port, target, headers, BODY);
         }

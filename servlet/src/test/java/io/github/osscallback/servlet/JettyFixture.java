@@ -1,5 +1,6 @@
 package io.github.osscallback.servlet;
 
+import io.github.osscallback.fixtures.Jetty;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
@@ -8,8 +9,6 @@ import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -31,14 +30,7 @@ final class JettyFixture implements ContainerFixture {
     public String start(String contextPath, String mapping, Filter filter, Map<String, String> initParams,
                         HttpServlet servlet) throws Exception {
         server = new Server();
-        HttpConfiguration httpConfig = new HttpConfiguration();
-        httpConfig.setHeaderCacheCaseSensitive(headerCacheCaseSensitive);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        // Longer than any run: a server closing an idle pooled connection races the client reusing it.
-        connector.setIdleTimeout(600_000);
-        server.addConnector(connector);
+        ServerConnector connector = Jetty.addConnector(server, "127.0.0.1", 0, headerCacheCaseSensitive);
         ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
         FilterHolder holder = filter != null ? new FilterHolder(filter) : new FilterHolder(OssCallbackFilter.class);
         holder.setInitParameters(initParams);

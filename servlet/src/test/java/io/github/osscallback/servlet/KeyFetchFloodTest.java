@@ -108,10 +108,10 @@ class KeyFetchFloodTest {
 
     private HttpRequest callback(OssCallbackSigner signer, String keyUrl) {
         byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
-        return HttpRequest.newBuilder(URI.create(base + "/cb/x"))
-                .header("authorization", signer.sign("/cb/x", null, body))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/cb/x"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        signer.headers(keyUrl, "/cb/x", null, null, body).forEach(request::header);
+        return request.build();
     }
 
     private List<CompletableFuture<HttpResponse<String>>> attack(int from, int count, CountDownLatch answered) {

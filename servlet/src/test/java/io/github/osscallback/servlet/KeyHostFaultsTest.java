@@ -71,11 +71,10 @@ class KeyHostFaultsTest {
 
     private int post(OssCallbackSigner signer, String keyPath) throws Exception {
         byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/cb/x"))
-                .header("authorization", signer.sign("/cb/x", null, body))
-                .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyServer.url(keyPath)))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/cb/x"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        signer.headers(keyServer.url(keyPath), "/cb/x", null, null, body).forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     @Test
@@ -87,11 +86,10 @@ class KeyHostFaultsTest {
         for (int minute = 0; minute < 25; minute += 5) {
             clock.advance(Duration.ofMinutes(5)); // stale: background refreshes fail
             byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/cb/x"))
-                    .header("authorization", oss.sign("/cb/x", null, body))
-                    .header("x-oss-pub-key-url", OssCallbackSigner.encodeKeyUrl(keyUrl))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-            assertEquals(200, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/cb/x"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            oss.headers(keyUrl, "/cb/x", null, null, body).forEach(request::header);
+            assertEquals(200, http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         }
     }
 

@@ -78,14 +78,12 @@ class LoadTest {
     private static List<Prepared> prepare(String base, OssCallbackSigner oss, OssCallbackSigner attacker,
                                           LoopbackKeyServer keys) {
         List<Prepared> mix = new ArrayList<>();
-        String keyHeader = OssCallbackSigner.encodeKeyUrl(keys.url("/oss/k.pem"));
         for (int i = 0; i < 64; i++) {
             String path = "/cb/u" + i;
             byte[] body = ("bucket=b&object=o" + i + "&size=" + i).getBytes(StandardCharsets.UTF_8);
-            HttpRequest.Builder genuine = HttpRequest.newBuilder(URI.create(base + path))
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .header("authorization", oss.sign(path, null, body))
-                    .header("x-oss-pub-key-url", keyHeader);
+            HttpRequest.Builder genuine = HttpRequest.newBuilder(URI.create(base + path));
+            oss.headers(keys.url("/oss/k.pem"), path, null, "application/x-www-form-urlencoded", body)
+                    .forEach(genuine::header);
             mix.add(new Prepared(genuine.copy().POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), 200, "o" + i));
             byte[] tampered = ("bucket=b&object=o" + i + "&size=" + (i + 1)).getBytes(StandardCharsets.UTF_8);
             mix.add(new Prepared(genuine.copy().POST(HttpRequest.BodyPublishers.ofByteArray(tampered)).build(), 403,

@@ -19,7 +19,8 @@ import java.util.concurrent.Executors;
 /**
  * A stand-in for OSS's key host on 127.0.0.1, for tests: serves PEM keys by path, can be told to
  * answer slowly, with another status, or with garbage, and records every path requested so tests
- * can prove that an untrusted URL was never fetched.
+ * can prove that an untrusted URL was never fetched. Loading the class sets the JVM-wide
+ * {@code sun.net.httpserver.nodelay} to {@code true} unless it is set already.
  */
 public final class LoopbackKeyServer implements AutoCloseable {
 
@@ -43,7 +44,20 @@ public final class LoopbackKeyServer implements AutoCloseable {
 
     /** Starts a server on a free loopback port. */
     public static LoopbackKeyServer start() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        return start(0);
+    }
+
+    /**
+     * Starts a server on the given loopback port, e.g. one a test configuration names in advance;
+     * 0 picks a free port.
+     *
+     * @throws java.net.BindException if the port is taken
+     */
+    public static LoopbackKeyServer start(int port) throws IOException {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         ExecutorService executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "loopback-key-server");
             t.setDaemon(true);
