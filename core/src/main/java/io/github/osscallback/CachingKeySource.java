@@ -137,7 +137,8 @@ final class CachingKeySource implements PublicKeySource {
                 // never fails: outcomes complete normally
                 refreshExecutor.execute(() -> sharedFetch(uri, stale, new CompletableFuture<>()).join());
             } catch (RejectedExecutionException e) {
-                sharedFetch(uri, stale, new CompletableFuture<>()); // a full or shut-down executor must not cost the callback its cached key
+                // a full or shut-down executor must not cost the callback its cached key
+                sharedFetch(uri, stale, new CompletableFuture<>());
             }
         }
     }

@@ -14,7 +14,8 @@ import java.util.function.Function;
 /**
  * The key options of {@link CallbackVerifier.Builder}, and the key source they assemble: pinned
  * keys answer first, anything else is fetched (at most so many at once, with at most so many
- * requests waiting for fetches others started) and cached, unless remote fetching is off. The builder checks each value when it is set; combinations are checked here.
+ * requests waiting for fetches others started) and cached, unless remote fetching is off. The
+ * builder checks each value when it is set; combinations are checked here.
  */
 final class KeySources {
 

@@ -122,10 +122,12 @@ class KeyFetchWaitersFloodTest {
 
     /** The adapter's rejection lines saying the waiter cap was full. */
     private long waiterRefusalsLogged() {
+        String adapter = OssCallbackFilter.class.getName();
+        String refusal = "requests are already waiting for key fetches";
         return logged.stream()
-                .filter(r -> r.getLoggerName() != null && r.getLoggerName().startsWith(OssCallbackFilter.class.getName()))
+                .filter(r -> r.getLoggerName() != null && r.getLoggerName().startsWith(adapter))
                 .filter(r -> r.getParameters() != null && r.getParameters().length > 5
-                        && String.valueOf(r.getParameters()[5]).contains("requests are already waiting for key fetches"))
+                        && String.valueOf(r.getParameters()[5]).contains(refusal))
                 .count();
     }
 
