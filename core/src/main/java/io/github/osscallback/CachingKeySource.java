@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
@@ -23,6 +24,11 @@ import java.util.function.Function;
  * the network (see {@link KeyFetchLimiter}) fails only the requests waiting for it. A refresh runs
  * on the refresh executor when one is given (tests pass the caller's thread), else it completes on
  * the fetcher's threads.
+ *
+ * <p>Only so many requests, over all URIs, may wait for a fetch another request started; one
+ * more is refused at once rather than held for as long as the fetch may take, so a flood naming
+ * one URI on a hanging key host cannot take every request thread. The request that starts a
+ * fetch is not counted: the fetcher bounds those.
  *
  * <p>Fetches in flight live in a plain map of futures that always complete normally, with a key
  * or a rejection: a failed future inside a Caffeine async cache would make Caffeine log a
@@ -40,18 +46,24 @@ final class CachingKeySource implements PublicKeySource {
     private final Duration failureBackoff;
     /** Where a refresh runs to its end; null: it is started and completes on the fetcher's threads. */
     private final Executor refreshExecutor;
+    private final int maxWaiters;
+    /** Requests waiting for a fetch they did not start. */
+    private final Semaphore waiters;
     private final Cache<URI, CachedKey> keys;
     private final Cache<URI, CallbackRejectedException> recentFailures;
     private final ConcurrentMap<URI, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
 
     CachingKeySource(Function<URI, CompletableFuture<PublicKey>> fetcher, Clock clock,
-                     Duration refreshAfter, Duration maxAge, Duration failureBackoff, Executor refreshExecutor) {
+                     Duration refreshAfter, Duration maxAge, Duration failureBackoff, Executor refreshExecutor,
+                     int maxWaiters) {
         this.fetcher = fetcher;
         this.clock = clock;
         this.refreshAfter = refreshAfter;
         this.maxAge = maxAge;
         this.failureBackoff = failureBackoff;
         this.refreshExecutor = refreshExecutor;
+        this.maxWaiters = maxWaiters;
+        this.waiters = new Semaphore(maxWaiters);
         ClockTicker ticker = new ClockTicker(clock);
         // Maintenance of these tiny caches runs on the calling thread: handing it to the common pool
         // costs a thread switch on the request path, more than the work itself.
@@ -88,7 +100,9 @@ final class CachingKeySource implements PublicKeySource {
             throw new CallbackRejectedException(failed.reason(), failed.getMessage()
                     + " (not retried until the back-off ends)");
         }
-        Outcome outcome = sharedFetch(uri, null).join();
+        CompletableFuture<Outcome> mine = new CompletableFuture<>();
+        CompletableFuture<Outcome> shared = sharedFetch(uri, null, mine);
+        Outcome outcome = shared == mine ? mine.join() : awaitOthersFetch(uri, shared);
         if (outcome.key != null) {
             return outcome.key;
         }
@@ -96,27 +110,49 @@ final class CachingKeySource implements PublicKeySource {
         throw new CallbackRejectedException(rejection.reason(), rejection.getMessage(), rejection.getCause());
     }
 
+    /** Waits for a fetch another request started, if a waiting slot is free. */
+    private Outcome awaitOthersFetch(URI uri, CompletableFuture<Outcome> shared) throws CallbackRejectedException {
+        if (shared.isDone()) {
+            return shared.join(); // no wait, so no slot
+        }
+        if (!waiters.tryAcquire()) {
+            throw new CallbackRejectedException(CallbackRejectedException.Reason.KEY_UNAVAILABLE, maxWaiters
+                    + " requests are already waiting for key fetches; not waiting for the fetch of " + uri
+                    + " (maxKeyFetchWaiters)");
+        }
+        try {
+            return shared.join();
+        } finally {
+            waiters.release();
+        }
+    }
+
     private void refreshInBackground(URI uri, CachedKey stale) {
         if (recentFailures.getIfPresent(uri) == null && !inFlight.containsKey(uri)) {
             if (refreshExecutor == null) {
-                sharedFetch(uri, stale);
+                sharedFetch(uri, stale, new CompletableFuture<>());
                 return;
             }
             try {
-                refreshExecutor.execute(() -> sharedFetch(uri, stale).join()); // never fails: outcomes complete normally
+                // never fails: outcomes complete normally
+                refreshExecutor.execute(() -> sharedFetch(uri, stale, new CompletableFuture<>()).join());
             } catch (RejectedExecutionException e) {
-                sharedFetch(uri, stale); // a full or shut-down executor must not cost the callback its cached key
+                // a full or shut-down executor must not cost the callback its cached key
+                sharedFetch(uri, stale, new CompletableFuture<>());
             }
         }
     }
 
-    /** The fetch in flight for this URI, or a new one; {@code stale} is the key a refresh replaces. */
-    private CompletableFuture<Outcome> sharedFetch(URI uri, CachedKey stale) {
+    /**
+     * The fetch in flight for this URI, or {@code mine}, completed by a new fetch (or at once, from
+     * a fetch that ended meanwhile); {@code stale} is the key a refresh replaces. The caller tells
+     * by {@code mine} whether it started the fetch or waits for another request's.
+     */
+    private CompletableFuture<Outcome> sharedFetch(URI uri, CachedKey stale, CompletableFuture<Outcome> mine) {
         CompletableFuture<Outcome> running = inFlight.get(uri);
         if (running != null) {
             return running;
         }
-        CompletableFuture<Outcome> mine = new CompletableFuture<>();
         running = inFlight.putIfAbsent(uri, mine);
         if (running != null) {
             return running;

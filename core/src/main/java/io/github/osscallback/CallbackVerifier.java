@@ -45,6 +45,11 @@ public final class CallbackVerifier {
     static final int DEFAULT_REPLAY_ENTRIES = 100_000;
     /** Key fetches running at once; more are refused (503 {@code key_unavailable}), never queued. */
     public static final int DEFAULT_MAX_CONCURRENT_KEY_FETCHES = 4;
+    /**
+     * Requests that may wait, over all key URLs, for a key fetch another request started; more are
+     * refused (503 {@code key_unavailable}), never held for the fetch.
+     */
+    public static final int DEFAULT_MAX_KEY_FETCH_WAITERS = 32;
 
     /** Where OSS publishes its key; the same key ships in this jar, pinned by default. */
     public static final String OSS_KEY_URL = "https://" + KeyUrlPolicy.OSS_KEY_HOST + "/callback_pub_key_v1.pem";
@@ -301,7 +306,7 @@ public final class CallbackVerifier {
          * {@value #DEFAULT_MAX_CONCURRENT_KEY_FETCHES}. A callback whose key is neither pinned nor
          * cached, arriving while this many fetches run, is refused at once (503
          * {@code key_unavailable}) rather than holding its request thread; callbacks for a URL
-         * already being fetched wait for that fetch.
+         * already being fetched wait for that fetch, as many as {@link #maxKeyFetchWaiters} allows.
          */
         public Builder maxConcurrentKeyFetches(int max) {
             once.mark("maxConcurrentKeyFetches");
@@ -309,6 +314,30 @@ public final class CallbackVerifier {
                 throw new IllegalArgumentException("maxConcurrentKeyFetches must be at least 1, got " + max);
             }
             keySources.maxConcurrentFetches = max;
+            return this;
+        }
+
+        /**
+         * How many requests may wait at once, over all key URLs, for a key fetch that another
+         * request started; default {@value #DEFAULT_MAX_KEY_FETCH_WAITERS}. One more is refused at
+         * once (503 {@code key_unavailable}): without this bound, a flood of requests naming one
+         * trusted key URL whose host hangs would hold every request thread for the whole
+         * {@link #keyFetchTimeout}, and genuine callbacks, even with pinned keys, would queue
+         * behind them past OSS's 5 s. The request that starts a fetch is not counted; it is
+         * bounded by {@link #maxConcurrentKeyFetches}.
+         *
+         * <p>The trade-off: a burst of more than this many first callbacks for a key that is not
+         * cached yet (not pinned, not prefetched, e.g. just after OSS rotated its key) has those
+         * beyond the bound refused with 503, and OSS does not retry. So call
+         * {@link CallbackVerifier#prefetchKey} at start-up for every remote key you expect. OSS's
+         * v1 key ({@link #OSS_KEY_URL}) is pinned by default and never waits.
+         */
+        public Builder maxKeyFetchWaiters(int max) {
+            once.mark("maxKeyFetchWaiters");
+            if (max < 1) {
+                throw new IllegalArgumentException("maxKeyFetchWaiters must be at least 1, got " + max);
+            }
+            keySources.maxFetchWaiters = max;
             return this;
         }
 

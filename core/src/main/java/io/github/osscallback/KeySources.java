@@ -13,8 +13,9 @@ import java.util.function.Function;
 
 /**
  * The key options of {@link CallbackVerifier.Builder}, and the key source they assemble: pinned
- * keys answer first, anything else is fetched (at most so many at once) and cached, unless remote
- * fetching is off. The builder checks each value when it is set; combinations are checked here.
+ * keys answer first, anything else is fetched (at most so many at once, with at most so many
+ * requests waiting for fetches others started) and cached, unless remote fetching is off. The
+ * builder checks each value when it is set; combinations are checked here.
  */
 final class KeySources {
 
@@ -24,6 +25,7 @@ final class KeySources {
     Duration maxKeyAge = CallbackVerifier.DEFAULT_MAX_KEY_AGE;
     Duration retryBackoff = CallbackVerifier.DEFAULT_KEY_RETRY_BACKOFF;
     int maxConcurrentFetches = CallbackVerifier.DEFAULT_MAX_CONCURRENT_KEY_FETCHES;
+    int maxFetchWaiters = CallbackVerifier.DEFAULT_MAX_KEY_FETCH_WAITERS;
     boolean pinnedOssKey = true;
     boolean remoteFetching = true;
     /** Where background refreshes complete; null means the HTTP client's threads. */
@@ -88,6 +90,6 @@ final class KeySources {
         Function<URI, CompletableFuture<PublicKey>> fetch = fetcher != null
                 ? fetcher : new RemoteKeySource(connectTimeout, fetchTimeout);
         return new CachingKeySource(new KeyFetchLimiter(fetch, maxConcurrentFetches, clock, retryBackoff),
-                clock, refreshInterval, maxKeyAge, retryBackoff, refreshExecutor);
+                clock, refreshInterval, maxKeyAge, retryBackoff, refreshExecutor, maxFetchWaiters);
     }
 }

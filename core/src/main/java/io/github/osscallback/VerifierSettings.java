@@ -54,6 +54,8 @@ public final class VerifierSettings {
                 (value, builder) -> builder.keyRetryBackoff(Duration.ofMillis(number(value)))),
         MAX_CONCURRENT_KEY_FETCHES("maxConcurrentKeyFetches", "key fetches running at once",
                 (value, builder) -> builder.maxConcurrentKeyFetches(Math.toIntExact(number(value)))),
+        MAX_KEY_FETCH_WAITERS("maxKeyFetchWaiters", "requests waiting at once for key fetches others started",
+                (value, builder) -> builder.maxKeyFetchWaiters(Math.toIntExact(number(value)))),
         PINNED_OSS_KEY("pinnedOssKey", "true or false", (value, builder) -> builder.pinnedOssKey(bool(value))),
         REMOTE_KEY_FETCHING("remoteKeyFetching", "true or false",
                 (value, builder) -> builder.remoteKeyFetching(bool(value))),

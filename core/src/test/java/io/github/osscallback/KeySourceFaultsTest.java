@@ -154,7 +154,8 @@ class KeySourceFaultsTest {
     @Test
     void hundredConcurrentFirstRequestsMakeOneFetch() throws Exception {
         keyServer.answer("/oss/k.pem", 200, signer.publicKeyPem(), Duration.ofMillis(300), Map.of());
-        CallbackVerifier v = verifier();
+        // A burst of first requests above the default waiter cap: each may wait for the one fetch.
+        CallbackVerifier v = verifierFor(keyServer.baseUrl()).maxKeyFetchWaiters(100).build();
         CallbackRequest request = signed(signer, keyServer.url("/oss/k.pem"));
         ExecutorService pool = Executors.newFixedThreadPool(100);
         try {

@@ -96,7 +96,10 @@ public class KeyFetchBenchmark {
     /** 100 concurrent first callbacks on a fresh verifier; they share one fetch. */
     @Benchmark
     public int libraryHundredConcurrentFirstRequests() throws Exception {
-        CallbackVerifier fresh = newVerifier();
+        CallbackVerifier fresh = CallbackVerifier.builder() // all 100 may wait for the one fetch
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build())
+                .maxKeyFetchWaiters(100)
+                .build();
         long before = keyServer.requestCount("/oss/key.pem");
         CountDownLatch go = new CountDownLatch(1);
         List<Future<OssCallback>> results = new ArrayList<>(100);

@@ -49,6 +49,7 @@ class LoadTest {
             keys.serve("/oss/k.pem", oss.publicKeyPem());
             CallbackVerifier verifier = CallbackVerifier.builder()
                     .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keys.baseUrl() + "/oss/").build())
+                    .maxKeyFetchWaiters(CLIENTS) // every client's first request may wait for the one key fetch
                     .build();
             String base = jetty.start("", "/cb/*", new OssCallbackFilter(verifier), Map.of(), new OssCallbackServlet() {
                 private static final long serialVersionUID = 1L;
