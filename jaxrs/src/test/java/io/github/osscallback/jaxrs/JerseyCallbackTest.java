@@ -1,5 +1,6 @@
 package io.github.osscallback.jaxrs;
 
+import io.github.osscallback.fixtures.LogCapture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,13 +31,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -351,10 +348,10 @@ class JerseyCallbackTest {
     @Test
     void logsEachRejectionOnceInTheSharedFormat() throws Exception {
         String other = signer.sign("/app/api/cb/typed", null, "bucket=c".getBytes(StandardCharsets.UTF_8));
-        List<LogRecord> logged = logsOf(OssCallbackFeature.class, () ->
+        List<LogRecord> logged = LogCapture.recordsOf(OssCallbackFeature.class, () ->
                 post("/app/api/cb/typed", FORM, "bucket=b&secret=s3cr3t", Map.of("authorization", other)));
         assertEquals(1, logged.size(), logged.toString());
-        String line = message(logged.get(0));
+        String line = LogCapture.message(logged.get(0));
         assertTrue(line.startsWith("OSS callback rejected by OssCallbackFeature: signature_mismatch (403), POST from 127.0.0.1: "),
                 line);
         assertFalse(line.contains(other) || line.contains("s3cr3t") || line.contains("\n"), line);
@@ -363,18 +360,18 @@ class JerseyCallbackTest {
     /** Jersey on Jetty: the servlet request underneath shows the header cache setting, read at the first request. */
     @Test
     void warnsAtTheFirstRequestOnlyWhenJettysHeaderCacheIgnoresCase() throws Exception {
-        List<LogRecord> on = logsOf(OssCallbackFeature.class, () -> post("/app/api/cb/typed", FORM, "bucket=b", Map.of()));
+        List<LogRecord> on = LogCapture.recordsOf(OssCallbackFeature.class, () -> post("/app/api/cb/typed", FORM, "bucket=b", Map.of()));
         assertEquals(List.of(), on);
 
         CallbackVerifier verifier = CallbackVerifier.builder()
                 .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build()).build();
         startJersey(new ResourceConfig(CallbackResource.class).register(new OssCallbackFeature(verifier)), false);
-        List<LogRecord> off = logsOf(OssCallbackFeature.class, () -> {
+        List<LogRecord> off = LogCapture.recordsOf(OssCallbackFeature.class, () -> {
             assertEquals(200, post("/app/api/cb/typed", FORM, "bucket=b", Map.of()).statusCode());
             return post("/app/api/cb/typed", FORM, "bucket=b", Map.of());
         });
         assertEquals(List.of(Level.WARNING), off.stream().map(LogRecord::getLevel).collect(Collectors.toList()));
-        assertTrue(message(off.get(0)).contains("setHeaderCacheCaseSensitive(true)"), message(off.get(0)));
+        assertTrue(LogCapture.message(off.get(0)).contains("setHeaderCacheCaseSensitive(true)"), LogCapture.message(off.get(0)));
     }
 
     @Test
@@ -400,33 +397,5 @@ class JerseyCallbackTest {
         }
     }
 
-    private static List<LogRecord> logsOf(Class<?> source, Callable<?> action) throws Exception {
-        Logger logger = Logger.getLogger(source.getName());
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
 
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
-        try {
-            action.call();
-        } finally {
-            logger.removeHandler(handler);
-        }
-        return records;
-    }
-
-    private static String message(LogRecord record) {
-        return java.text.MessageFormat.format(record.getMessage(), record.getParameters());
-    }
 }

@@ -402,7 +402,7 @@ abstract class FilterContractTest {
             oss.doFilter(req, res, chain);
         };
         String base = container.start("", "/cb/*", readsParameters, Map.of(), echo);
-        List<String> logged = LogCapture.messagesOf(OssCallbackFilter.class, () -> {
+        List<String> logged = io.github.osscallback.fixtures.LogCapture.messagesOf(OssCallbackFilter.class, () -> {
             assertRejected(send(base, "/cb/x", FORM, "bucket=b&object=o"), 400, "body_unreadable");
             return null;
         });
@@ -415,7 +415,7 @@ abstract class FilterContractTest {
         String base = start("", new OssCallbackFilter(verifier()));
         String body = "bucket=b&object=o&private=p4ssw0rd";
         String forged = signer.sign("/cb/x", "token=t0k3n", "bucket=c".getBytes(StandardCharsets.UTF_8));
-        List<String> logged = LogCapture.messagesOf(OssCallbackFilter.class, () -> {
+        List<String> logged = io.github.osscallback.fixtures.LogCapture.messagesOf(OssCallbackFilter.class, () -> {
             assertRejected(send(base, "/cb/x", "/cb/x", "token=t0k3n", FORM, body,
                     Map.of("authorization", List.of(forged)), false), 403, "signature_mismatch");
             return null;
@@ -442,7 +442,7 @@ abstract class FilterContractTest {
             }
         };
         String base = container.start("", "/cb/*", new OssCallbackFilter(verifier()), Map.of(), servlet);
-        List<String> logged = LogCapture.messagesOf(OssCallbackServlet.class, () -> {
+        List<String> logged = io.github.osscallback.fixtures.LogCapture.messagesOf(OssCallbackServlet.class, () -> {
             assertRejected(send(base, "/cb/x", FORM, "bucket=b"), 403, "bucket_not_allowed");
             return null;
         });

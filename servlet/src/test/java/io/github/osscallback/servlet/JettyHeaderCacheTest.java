@@ -1,5 +1,6 @@
 package io.github.osscallback.servlet;
 
+import io.github.osscallback.fixtures.LogCapture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,18 +18,13 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.text.MessageFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,62 +92,34 @@ class JettyHeaderCacheTest {
      */
     @Test
     void warnsAtTheFirstRequestOnlyWhenJettysHeaderCacheIgnoresCase() throws Exception {
-        List<LogRecord> off = logsOf(() -> earlierValueThenGenuine(new JettyFixture(false), JettyHeaderCacheTest::swapCase));
+        List<LogRecord> off = LogCapture.recordsOf(OssCallbackFilter.class, () -> earlierValueThenGenuine(new JettyFixture(false), JettyHeaderCacheTest::swapCase));
         assertEquals(List.of(Level.WARNING, Level.INFO, Level.INFO), levels(off));
-        assertTrue(message(off.get(0)).contains("setHeaderCacheCaseSensitive(true)"), message(off.get(0)));
-        assertFalse(message(off.get(1)).contains("setHeaderCacheCaseSensitive"), message(off.get(1)));
-        assertFalse(message(off.get(2)).contains("setHeaderCacheCaseSensitive"), message(off.get(2)));
+        assertTrue(LogCapture.message(off.get(0)).contains("setHeaderCacheCaseSensitive(true)"), LogCapture.message(off.get(0)));
+        assertFalse(LogCapture.message(off.get(1)).contains("setHeaderCacheCaseSensitive"), LogCapture.message(off.get(1)));
+        assertFalse(LogCapture.message(off.get(2)).contains("setHeaderCacheCaseSensitive"), LogCapture.message(off.get(2)));
 
         // Said at the first request, whether or not anything fails yet.
         List<Integer> statuses = new ArrayList<>();
-        List<LogRecord> offGenuine = logsOf(() -> statuses.addAll(earlierValueThenGenuine(new JettyFixture(false), s -> s)));
+        List<LogRecord> offGenuine = LogCapture.recordsOf(OssCallbackFilter.class, () -> statuses.addAll(earlierValueThenGenuine(new JettyFixture(false), s -> s)));
         assertEquals(List.of(200, 200), statuses);
         assertEquals(List.of(Level.WARNING), levels(offGenuine));
 
         // A mismatch on a correctly configured Jetty is only a rejection.
-        List<LogRecord> on = logsOf(() -> earlierValueThenGenuine(new JettyFixture(true), JettyHeaderCacheTest::swapCase));
+        List<LogRecord> on = LogCapture.recordsOf(OssCallbackFilter.class, () -> earlierValueThenGenuine(new JettyFixture(true), JettyHeaderCacheTest::swapCase));
         assertEquals(List.of(Level.INFO), levels(on));
-        assertTrue(message(on.get(0)).contains("signature_mismatch"), message(on.get(0)));
-        assertFalse(message(on.get(0)).contains("setHeaderCacheCaseSensitive"), message(on.get(0)));
+        assertTrue(LogCapture.message(on.get(0)).contains("signature_mismatch"), LogCapture.message(on.get(0)));
+        assertFalse(LogCapture.message(on.get(0)).contains("setHeaderCacheCaseSensitive"), LogCapture.message(on.get(0)));
 
-        List<LogRecord> tomcat = logsOf(() -> earlierValueThenGenuine(new TomcatFixture(), JettyHeaderCacheTest::swapCase));
+        List<LogRecord> tomcat = LogCapture.recordsOf(OssCallbackFilter.class, () -> earlierValueThenGenuine(new TomcatFixture(), JettyHeaderCacheTest::swapCase));
         assertEquals(List.of(Level.INFO), levels(tomcat));
-        assertFalse(message(tomcat.get(0)).contains("setHeaderCacheCaseSensitive"), message(tomcat.get(0)));
+        assertFalse(LogCapture.message(tomcat.get(0)).contains("setHeaderCacheCaseSensitive"), LogCapture.message(tomcat.get(0)));
     }
 
-    private static List<LogRecord> logsOf(Callable<?> action) throws Exception {
-        Logger logger = Logger.getLogger(OssCallbackFilter.class.getName());
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
-        try {
-            action.call();
-        } finally {
-            logger.removeHandler(handler);
-        }
-        return records;
-    }
 
     private static List<Level> levels(List<LogRecord> records) {
         return records.stream().map(LogRecord::getLevel).collect(Collectors.toList());
     }
 
-    private static String message(LogRecord record) {
-        return MessageFormat.format(record.getMessage(), record.getParameters());
-    }
 
     /**
      * Statuses of two requests on one connection: one whose authorization is derived from the
