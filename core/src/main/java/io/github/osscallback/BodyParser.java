@@ -13,10 +13,12 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a verified body into named fields: form bodies (UTF-8, {@code +} as space) and JSON
@@ -161,7 +163,7 @@ final class BodyParser {
 
         /** The fields, or null in JSON-substitution mode when the body is not of that shape. */
         Map<String, String> readPairs() throws Unreadable {
-            Map<String, String> fields = new LinkedHashMap<>();
+            Map<String, String> fields = new LinkedHashMap<>(capacityFor(body, (byte) '&'));
             int start = 0;
             int pairIndex = 0;
             while (start <= body.length) {
@@ -352,15 +354,21 @@ final class BodyParser {
             }
             if (scratch == null) {
                 scratch = new byte[body.length];
-                chars = CharBuffer.allocate(body.length);
-                utf8 = StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT);
             }
             int n = PercentDecoder.decode(body, from, to, true, scratch);
             if (strayPercentAt < 0) {
                 strayPercentAt = PercentDecoder.firstStrayPercent(body, from, to);
                 strayPercentPair = strayPercentAt < 0 ? -1 : pairIndex;
+            }
+            if (isAscii(scratch, n)) {
+                // Escaped ASCII (%2F, %3A, +), the usual case: exact as Latin-1, no decoder needed.
+                return new String(scratch, 0, n, StandardCharsets.ISO_8859_1);
+            }
+            if (utf8 == null) {
+                chars = CharBuffer.allocate(body.length);
+                utf8 = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
             }
             chars.clear();
             CoderResult result = utf8.reset().decode(ByteBuffer.wrap(scratch, 0, n), chars, true);
@@ -373,6 +381,15 @@ final class BodyParser {
             // UTF-8 never decodes to more chars than bytes, so the buffer cannot overflow.
             return new String(chars.array(), 0, chars.position());
         }
+    }
+
+    private static boolean isAscii(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // --- JSON ---
@@ -458,10 +475,12 @@ final class BodyParser {
      */
     private static Map<String, String> readFlatObject(byte[] body) {
         try (JsonParser parser = JsonCodec.MAPPER.createParser(body)) {
+            // readFlat finds repeated names itself, with the map it fills anyway.
+            parser.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            Map<String, String> fields = new LinkedHashMap<>();
+            Map<String, String> fields = new LinkedHashMap<>(capacityFor(body, (byte) ','));
             if (!readFlat(parser, "", fields) || parser.nextToken() != null) {
                 return null;
             }
@@ -471,19 +490,43 @@ final class BodyParser {
         }
     }
 
-    /** Reads the rest of an object whose START_OBJECT was just read; false where the slow path must decide. */
+    /** A map capacity for about as many fields as separators, so filling it never rehashes. */
+    static int capacityFor(byte[] body, byte separator) {
+        int separators = 0;
+        for (byte b : body) {
+            if (b == separator) {
+                separators++;
+            }
+        }
+        return (separators + 1) * 4 / 3 + 1;
+    }
+
+    /**
+     * Reads the rest of an object whose START_OBJECT was just read; false where the slow path must
+     * decide, including a name given twice in one object (as Jackson's duplicate detection would
+     * find it): a second scalar is caught by the map, and names holding an object or null, which
+     * leave no entry of their own, are remembered per object.
+     */
     private static boolean readFlat(JsonParser parser, String prefix, Map<String, String> into) throws IOException {
+        Set<String> withoutEntry = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = prefix.isEmpty() ? parser.currentName() : prefix + parser.currentName();
+            String own = parser.currentName();
+            String name = prefix.isEmpty() ? own : prefix + own;
             JsonToken value = parser.nextToken();
             String text;
             switch (value) {
                 case START_OBJECT:
-                    if (!readFlat(parser, name + ".", into)) {
+                case VALUE_NULL:
+                    if (into.containsKey(name) || (withoutEntry != null && withoutEntry.contains(own))) {
                         return false;
                     }
-                    continue;
-                case VALUE_NULL:
+                    if (withoutEntry == null) {
+                        withoutEntry = new HashSet<>();
+                    }
+                    withoutEntry.add(own);
+                    if (value == JsonToken.START_OBJECT && !readFlat(parser, name + ".", into)) {
+                        return false;
+                    }
                     continue;
                 case VALUE_STRING:
                     text = parser.getText();
@@ -502,7 +545,7 @@ final class BodyParser {
                     JsonNode node = parser.readValueAsTree();
                     text = node.isValueNode() ? node.asText() : node.toString();
             }
-            if (into.putIfAbsent(name, text) != null) {
+            if ((withoutEntry != null && withoutEntry.contains(own)) || into.putIfAbsent(name, text) != null) {
                 return false;
             }
         }

@@ -43,6 +43,13 @@ public enum BodyType {
         if (contentType == null || contentType.isBlank()) {
             return FORM;
         }
+        // What OSS sends, recognised without taking the header apart.
+        if (contentType.equalsIgnoreCase(FORM.mediaType)) {
+            return FORM;
+        }
+        if (contentType.equalsIgnoreCase(JSON.mediaType)) {
+            return JSON;
+        }
         int semicolon = contentType.indexOf(';');
         if (semicolon >= 0) {
             refuseCharsetOtherThanUtf8(contentType.substring(semicolon + 1));

@@ -85,11 +85,12 @@ final class CachingKeySource implements PublicKeySource {
     public PublicKey get(URI uri) throws CallbackRejectedException {
         CachedKey cached = keys.getIfPresent(uri);
         if (cached != null) {
-            Instant now = clock.instant();
-            if (now.isBefore(cached.fetchedAt.plus(refreshAfter))) {
+            // Millisecond arithmetic: this runs for every callback, and Instants would be allocated here.
+            long now = clock.millis();
+            if (now < cached.refreshAtMillis) {
                 return cached.key;
             }
-            if (now.isBefore(cached.fetchedAt.plus(maxAge))) {
+            if (now < cached.expiresAtMillis) {
                 refreshInBackground(uri, cached);
                 return cached.key;
             }
@@ -189,7 +190,7 @@ final class CachingKeySource implements PublicKeySource {
     }
 
     private Outcome fetched(URI uri, PublicKey key) {
-        keys.put(uri, new CachedKey(key, clock.instant()));
+        keys.put(uri, new CachedKey(key, clock.instant(), refreshAfter, maxAge));
         return new Outcome(key, null);
     }
 
@@ -225,10 +226,14 @@ final class CachingKeySource implements PublicKeySource {
     private static final class CachedKey {
         final PublicKey key;
         final Instant fetchedAt;
+        final long refreshAtMillis;
+        final long expiresAtMillis;
 
-        CachedKey(PublicKey key, Instant fetchedAt) {
+        CachedKey(PublicKey key, Instant fetchedAt, Duration refreshAfter, Duration maxAge) {
             this.key = key;
             this.fetchedAt = fetchedAt;
+            this.refreshAtMillis = fetchedAt.plus(refreshAfter).toEpochMilli();
+            this.expiresAtMillis = fetchedAt.plus(maxAge).toEpochMilli();
         }
     }
 }

@@ -2,10 +2,11 @@ package io.github.osscallback;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * The parts of an HTTP request that a callback verification needs, independent of any server
@@ -35,7 +36,8 @@ public final class CallbackRequest {
         this.method = b.method == null ? "POST" : b.method;
         this.path = b.path;
         this.query = b.query;
-        Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        // Keyed by lower-case name: a hash lookup per header on the hot path, not case-folding comparisons.
+        Map<String, List<String>> copy = new HashMap<>();
         b.headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
         this.headers = Collections.unmodifiableMap(copy);
         this.body = b.body == null ? EMPTY : b.body;
@@ -77,7 +79,7 @@ public final class CallbackRequest {
 
     /** All values of a header, matched case-insensitively; empty if absent. */
     public List<String> headers(String name) {
-        List<String> values = headers.get(name);
+        List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
         return values == null ? List.of() : values;
     }
 
@@ -109,7 +111,8 @@ public final class CallbackRequest {
         private String path;
         private String query;
         private boolean querySet;
-        private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        /** By lower-case name, so names differing only in case are one header with several values. */
+        private final Map<String, List<String>> headers = new HashMap<>();
         private byte[] body;
 
         private Builder() {
@@ -155,7 +158,7 @@ public final class CallbackRequest {
         public Builder header(String name, String value) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(value, "value");
-            headers.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+            headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).add(value);
             return this;
         }
 

@@ -181,8 +181,9 @@ public final class CallbackVerifier {
     }
 
     /**
-     * Refuses a callback seen before, when replay protection is on. Keyed by the signature: it covers path, query and body, so OSS's fallback delivery to another
-     * callback URL (another path) is a different key, while a replay of the same request is not.
+     * Refuses a callback seen before, when replay protection is on. Keyed by the signature: it
+     * covers path, query and body, so OSS's fallback delivery to another callback URL (another
+     * path) is a different key, while a replay of the same request is not.
      */
     private void rejectReplay(byte[] signature) throws CallbackRejectedException {
         if (replayStore == null) {

@@ -68,17 +68,21 @@ public final class OssCallback {
         this.fieldNames = fieldNames;
         this.jsonObject = parsed.jsonObject;
         this.uploadSubject = null;
-        StringBuilder problems = new StringBuilder(parsed.problem == null ? "" : parsed.problem);
-        for (SystemVariable number : SystemVariable.values()) {
-            String value = number.isNumber() ? get(number).orElse(null) : null;
-            if (value != null && parseNonNegative(value) < 0) {
-                problems.append(problems.length() == 0 ? "" : "; ").append("field '")
-                        .append(LogSafe.text(fieldName(number))).append("' carrying ").append(number.placeholder())
-                        .append(" is not a non-negative whole number, so its typed accessor is empty");
+        String problem = parsed.problem;
+        for (SystemVariable number : NUMBERS) {
+            String value = fields.get(fieldName(number));
+            if (value != null && !value.isEmpty() && parseNonNegative(value) < 0) {
+                problem = (problem == null ? "" : problem + "; ") + "field '" + LogSafe.text(fieldName(number))
+                        + "' carrying " + number.placeholder()
+                        + " is not a non-negative whole number, so its typed accessor is empty";
             }
         }
-        this.bodyProblem = problems.length() == 0 ? null : problems.toString();
+        this.bodyProblem = problem;
     }
+
+    /** The variables whose typed accessors read numbers, checked once per callback. */
+    private static final SystemVariable[] NUMBERS = java.util.Arrays.stream(SystemVariable.values())
+            .filter(SystemVariable::isNumber).toArray(SystemVariable[]::new);
 
     private static long parseNonNegative(String value) {
         if (value.isEmpty() || value.length() > 18) {

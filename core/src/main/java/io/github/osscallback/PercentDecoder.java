@@ -35,8 +35,8 @@ final class PercentDecoder {
         for (int i = from; i < to; i++) {
             byte b = raw[i];
             if (b == '%' && i + 2 < to) {
-                int hi = Character.digit(raw[i + 1], 16);
-                int lo = Character.digit(raw[i + 2], 16);
+                int hi = hex(raw[i + 1]);
+                int lo = hex(raw[i + 2]);
                 if (hi >= 0 && lo >= 0) {
                     out[n++] = (byte) ((hi << 4) | lo);
                     i += 2;
@@ -62,7 +62,20 @@ final class PercentDecoder {
     }
 
     private static boolean startsEscape(byte[] raw, int percentAt, int to) {
-        return percentAt + 2 < to && Character.digit(raw[percentAt + 1], 16) >= 0
-                && Character.digit(raw[percentAt + 2], 16) >= 0;
+        return percentAt + 2 < to && hex(raw[percentAt + 1]) >= 0 && hex(raw[percentAt + 2]) >= 0;
+    }
+
+    /** An ASCII hex digit's value, or -1; the bytes of a URL or body are never wider digits. */
+    private static int hex(byte b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        if (b >= 'a' && b <= 'f') {
+            return b - 'a' + 10;
+        }
+        if (b >= 'A' && b <= 'F') {
+            return b - 'A' + 10;
+        }
+        return -1;
     }
 }

@@ -40,6 +40,16 @@ class JsonFieldsTest {
         assertEquals(treeFields(json), parsed.fields);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":1,\"a\":2}", "{\"a\":{\"x\":1},\"a\":{\"y\":2}}", "{\"a\":null,\"a\":\"v\"}",
+        "{\"a\":\"v\",\"a\":null}", "{\"a\":{\"b\":1},\"a\":null}", "{\"a\":null,\"a\":null}",
+        "{\"o\":{\"k\":1,\"k\":2}}", "{\"a\":[1],\"a\":{}}", "{\"a.b\":1,\"a\":{\"b\":2}}"})
+    void aNameGivenTwiceInOneObjectLeavesNoFields(String json) {
+        BodyParser.Parsed parsed = BodyParser.parseJson(json.getBytes(StandardCharsets.UTF_8));
+        assertEquals(Map.of(), parsed.fields, json);
+        assertTrue(parsed.problem != null && parsed.problem.contains("more than once"), parsed.problem);
+    }
+
     @Test
     void generatedObjectsReadAsTheirTrees() throws Exception {
         Random random = new Random(20261125L);
