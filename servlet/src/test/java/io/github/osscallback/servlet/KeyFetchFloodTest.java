@@ -7,6 +7,7 @@ import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.OssCallback;
+import io.github.osscallback.fixtures.LogCapture;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,14 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,21 +47,8 @@ class KeyFetchFloodTest {
     private final HttpClient ossHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final OssCallbackSigner oss = OssCallbackSigner.generate();
     private final OssCallbackSigner attacker = OssCallbackSigner.generate();
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture.Recorder log;
+    private List<LogRecord> logged;
     private HangingKeyHost hanging;
     private LoopbackKeyServer goodKeys;
     private JettyFixture jetty;
@@ -72,8 +56,8 @@ class KeyFetchFloodTest {
 
     @BeforeEach
     void start() throws Exception {
-        capture.setLevel(Level.ALL);
-        Logger.getLogger("").addHandler(capture);
+        log = new LogCapture.Recorder("");
+        logged = log.records();
         hanging = new HangingKeyHost(CAP);
         goodKeys = LoopbackKeyServer.start();
         goodKeys.serve("/oss/k.pem", oss.publicKeyPem());
@@ -100,7 +84,7 @@ class KeyFetchFloodTest {
 
     @AfterEach
     void stop() throws Exception {
-        Logger.getLogger("").removeHandler(capture);
+        log.close();
         hanging.close();
         jetty.close();
         goodKeys.close();
