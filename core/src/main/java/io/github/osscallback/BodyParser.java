@@ -15,7 +15,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +39,7 @@ final class BodyParser {
 
     /** What a body parsed into: the fields, the JSON tree for binding, and what went wrong if anything. */
     static final class Parsed {
-        final Map<String, String> fields;
+        final FieldMap fields;
         /**
          * Whether the body is one clean JSON object, which {@link OssCallback#bind} then binds by
          * its structure. No tree is kept: most callbacks are never bound, and building one costs
@@ -50,7 +49,7 @@ final class BodyParser {
         /** Null when the body parsed cleanly as its content type says. */
         final String problem;
 
-        private Parsed(Map<String, String> fields, boolean jsonObject, String problem) {
+        private Parsed(FieldMap fields, boolean jsonObject, String problem) {
             this.fields = fields;
             this.jsonObject = jsonObject;
             this.problem = problem;
@@ -58,7 +57,7 @@ final class BodyParser {
 
         /** No fields at all; the problem says why and that nothing was read. */
         static Parsed unreadable(String why) {
-            return new Parsed(Map.of(), false, why + "; " + NOTHING_READ);
+            return new Parsed(FieldMap.EMPTY, false, why + "; " + NOTHING_READ);
         }
 
         /** The problem without the note that nothing was read, for messages about templates. */
@@ -154,7 +153,7 @@ final class BodyParser {
 
         Parsed read() {
             try {
-                Map<String, String> fields = readPairs();
+                FieldMap fields = readPairs();
                 return new Parsed(fields, false, percentNote);
             } catch (Unreadable e) {
                 return Parsed.unreadable(e.getMessage());
@@ -162,8 +161,8 @@ final class BodyParser {
         }
 
         /** The fields, or null in JSON-substitution mode when the body is not of that shape. */
-        Map<String, String> readPairs() throws Unreadable {
-            Map<String, String> fields = new LinkedHashMap<>(capacityFor(body, (byte) '&'));
+        FieldMap readPairs() throws Unreadable {
+            FieldMap.Builder fields = FieldMap.builder(expectedFields(body));
             int start = 0;
             int pairIndex = 0;
             while (start <= body.length) {
@@ -198,19 +197,52 @@ final class BodyParser {
                         value = decoder.decode(valueStart, end, pairIndex);
                     }
                 } else {
-                    end = indexOf(body, (byte) '&', start, body.length);
+                    // One pass finds the pair's end and '=', and whether name and value need decoding.
+                    int nameEnd = -1;
+                    boolean plainName = true;
+                    boolean plainValue = true;
+                    int namePercents = 0;
+                    int valuePercents = 0;
+                    end = start;
+                    for (; end < body.length; end++) {
+                        byte b = body[end];
+                        if (b == '&') {
+                            break;
+                        }
+                        if (b == '=' && nameEnd < 0) {
+                            nameEnd = end;
+                        } else if (b == '%' || b == '+' || b < 0) {
+                            int percent = b == '%' ? 1 : 0;
+                            if (nameEnd < 0) {
+                                plainName = false;
+                                namePercents += percent;
+                            } else {
+                                plainValue = false;
+                                valuePercents += percent;
+                            }
+                        }
+                    }
                     if (end == start) {
                         pairIndex++;
                         start = end + 1;
                         continue;
                     }
-                    int nameEnd = indexOf(body, (byte) '=', start, end);
-                    name = decoder.decode(start, nameEnd, pairIndex);
-                    value = nameEnd < end ? decoder.decode(nameEnd + 1, end, pairIndex) : "";
+                    if (nameEnd < 0) {
+                        nameEnd = end;
+                    }
+                    name = plainName ? FormDecoder.ascii(body, start, nameEnd) : decoder.decodeEscaped(start, nameEnd, pairIndex, namePercents);
+                    boolean added = plainValue
+                            ? fields.addSlice(name, body, Math.min(nameEnd + 1, end), end)
+                            : fields.add(name, decoder.decodeEscaped(nameEnd + 1, end, pairIndex, valuePercents));
+                    if (!added) {
+                        throw duplicate(name);
+                    }
+                    pairIndex++;
+                    start = end + 1;
+                    continue;
                 }
-                if (fields.putIfAbsent(name, value) != null) {
-                    throw new Unreadable("field '" + LogSafe.text(name) + "' appears more than once, so its value is "
-                            + "ambiguous");
+                if (!fields.add(name, value)) {
+                    throw duplicate(name);
                 }
                 pairIndex++;
                 start = end + 1;
@@ -219,7 +251,11 @@ final class BodyParser {
                 percentNote = "form pair " + decoder.strayPercentPair + " has a '%' that starts no percent escape (byte "
                         + decoder.strayPercentAt + "); it is read as a literal '%' (write %25 in the template)";
             }
-            return fields;
+            return fields.build();
+        }
+
+        private static Unreadable duplicate(String name) {
+            return new Unreadable("field '" + LogSafe.text(name) + "' appears more than once, so its value is ambiguous");
         }
 
         /** The index of the {@code =} ending a name that starts at {@code from}, or -1. */
@@ -344,19 +380,31 @@ final class BodyParser {
 
         String decode(int from, int to, int pairIndex) throws Unreadable {
             boolean plain = true;
-            for (int i = from; i < to && plain; i++) {
+            int percents = 0;
+            for (int i = from; i < to; i++) {
                 byte b = body[i];
-                plain = b != '%' && b != '+' && b >= 0;
+                if (b == '%') {
+                    percents++;
+                }
+                plain &= b != '%' && b != '+' && b >= 0;
             }
-            if (plain) {
-                // Only ASCII bytes here, so Latin-1 decoding is exact and skips validation.
-                return new String(body, from, to - from, StandardCharsets.ISO_8859_1);
-            }
+            return plain ? ascii(body, from, to) : decodeEscaped(from, to, pairIndex, percents);
+        }
+
+        /** Only ASCII bytes here, so Latin-1 decoding is exact and skips validation. */
+        static String ascii(byte[] body, int from, int to) {
+            return new String(body, from, to - from, StandardCharsets.ISO_8859_1);
+        }
+
+        /** Text with escapes, {@code +} or non-ASCII bytes, holding {@code percents} {@code %} bytes. */
+        private String decodeEscaped(int from, int to, int pairIndex, int percents) throws Unreadable {
             if (scratch == null) {
                 scratch = new byte[body.length];
             }
             int n = PercentDecoder.decode(body, from, to, true, scratch);
-            if (strayPercentAt < 0) {
+            // Each escape turns three bytes into one, so a '%' more than the escapes starts none.
+            int escapes = (to - from - n) / 2;
+            if (strayPercentAt < 0 && percents > escapes) {
                 strayPercentAt = PercentDecoder.firstStrayPercent(body, from, to);
                 strayPercentPair = strayPercentAt < 0 ? -1 : pairIndex;
             }
@@ -395,7 +443,13 @@ final class BodyParser {
     // --- JSON ---
 
     static Parsed parseJson(byte[] body) {
-        Map<String, String> flat = readFlatObject(body);
+        FieldMap plain = PlainJsonObject.read(body);
+        return plain != null ? new Parsed(plain, true, null) : parseJsonWithJackson(body);
+    }
+
+    /** Every JSON body, plain or not: what {@link PlainJsonObject} must agree with where it reads one. */
+    static Parsed parseJsonWithJackson(byte[] body) {
+        FieldMap flat = readFlatObject(body);
         if (flat != null) {
             return new Parsed(flat, true, null);
         }
@@ -417,13 +471,13 @@ final class BodyParser {
                     + (type.equals("empty") ? type : ("aeiou".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type)
                     + ", not the JSON object a callbackBody template should produce");
         }
-        Map<String, String> fields = new LinkedHashMap<>();
+        FieldMap.Builder fields = FieldMap.builder(tree.size());
         try {
             flatten("", tree, fields);
         } catch (Unreadable e) {
             return Parsed.unreadable(e.getMessage());
         }
-        return new Parsed(fields, true, null);
+        return new Parsed(fields.build(), true, null);
     }
 
     private static String notJson(JsonProcessingException e) {
@@ -453,7 +507,7 @@ final class BodyParser {
             return null;
         }
         Pairs pairs = new Pairs(body, true);
-        Map<String, String> fields;
+        FieldMap fields;
         try {
             fields = pairs.readPairs();
         } catch (Unreadable e) {
@@ -473,32 +527,29 @@ final class BodyParser {
      * {@link #flatten} gives. Null for anything else (invalid, duplicate or ambiguous names, not
      * an object, trailing content): the tree-based path then decides, and words the problem.
      */
-    private static Map<String, String> readFlatObject(byte[] body) {
+    private static FieldMap readFlatObject(byte[] body) {
         try (JsonParser parser = JsonCodec.MAPPER.createParser(body)) {
             // readFlat finds repeated names itself, with the map it fills anyway.
             parser.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            Map<String, String> fields = new LinkedHashMap<>(capacityFor(body, (byte) ','));
+            FieldMap.Builder fields = FieldMap.builder(expectedFields(body));
             if (!readFlat(parser, "", fields) || parser.nextToken() != null) {
                 return null;
             }
-            return fields;
+            return fields.build();
         } catch (IOException e) {
             return null;
         }
     }
 
-    /** A map capacity for about as many fields as separators, so filling it never rehashes. */
-    static int capacityFor(byte[] body, byte separator) {
-        int separators = 0;
-        for (byte b : body) {
-            if (b == separator) {
-                separators++;
-            }
-        }
-        return (separators + 1) * 4 / 3 + 1;
+    /**
+     * Room for a field per 16 body bytes (OSS's own variables take 20 or more each), so typical
+     * bodies fill the map without growing it, and without a counting pass over the body.
+     */
+    static int expectedFields(byte[] body) {
+        return (body.length >> 4) + 4;
     }
 
     /**
@@ -507,7 +558,7 @@ final class BodyParser {
      * find it): a second scalar is caught by the map, and names holding an object or null, which
      * leave no entry of their own, are remembered per object.
      */
-    private static boolean readFlat(JsonParser parser, String prefix, Map<String, String> into) throws IOException {
+    private static boolean readFlat(JsonParser parser, String prefix, FieldMap.Builder into) throws IOException {
         Set<String> withoutEntry = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String own = parser.currentName();
@@ -517,7 +568,7 @@ final class BodyParser {
             switch (value) {
                 case START_OBJECT:
                 case VALUE_NULL:
-                    if (into.containsKey(name) || (withoutEntry != null && withoutEntry.contains(own))) {
+                    if (into.contains(name) || (withoutEntry != null && withoutEntry.contains(own))) {
                         return false;
                     }
                     if (withoutEntry == null) {
@@ -545,7 +596,7 @@ final class BodyParser {
                     JsonNode node = parser.readValueAsTree();
                     text = node.isValueNode() ? node.asText() : node.toString();
             }
-            if ((withoutEntry != null && withoutEntry.contains(own)) || into.putIfAbsent(name, text) != null) {
+            if ((withoutEntry != null && withoutEntry.contains(own)) || !into.add(name, text)) {
                 return false;
             }
         }
@@ -564,7 +615,7 @@ final class BodyParser {
         }
     }
 
-    private static void flatten(String prefix, JsonNode object, Map<String, String> into) throws Unreadable {
+    private static void flatten(String prefix, JsonNode object, FieldMap.Builder into) throws Unreadable {
         Iterator<Map.Entry<String, JsonNode>> it = object.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> field = it.next();
@@ -578,7 +629,7 @@ final class BodyParser {
                 continue;
             }
             String text = value.isValueNode() ? value.asText() : value.toString();
-            if (into.putIfAbsent(name, text) != null) {
+            if (!into.add(name, text)) {
                 throw new Unreadable("JSON field '" + LogSafe.text(name) + "' appears more than once after flattening "
                         + "nested objects, so its value is ambiguous");
             }

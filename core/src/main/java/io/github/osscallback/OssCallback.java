@@ -64,7 +64,7 @@ public final class OssCallback {
         this.contentType = contentType;
         this.bodyType = bodyType;
         this.body = body;
-        this.fields = Collections.unmodifiableMap(parsed.fields);
+        this.fields = parsed.fields;
         this.fieldNames = fieldNames;
         this.jsonObject = parsed.jsonObject;
         this.uploadSubject = null;

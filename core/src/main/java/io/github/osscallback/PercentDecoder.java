@@ -67,15 +67,16 @@ final class PercentDecoder {
 
     /** An ASCII hex digit's value, or -1; the bytes of a URL or body are never wider digits. */
     private static int hex(byte b) {
-        if (b >= '0' && b <= '9') {
-            return b - '0';
+        return HEX[b & 0xff];
+    }
+
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int d = 0; d < 16; d++) {
+            HEX["0123456789abcdef".charAt(d)] = (byte) d;
+            HEX["0123456789ABCDEF".charAt(d)] = (byte) d;
         }
-        if (b >= 'a' && b <= 'f') {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F') {
-            return b - 'A' + 10;
-        }
-        return -1;
     }
 }
