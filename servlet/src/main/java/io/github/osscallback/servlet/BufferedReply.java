@@ -7,9 +7,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UnsupportedEncodingException;
+import java.io.Writer;
 
 /**
  * What the application writes to OSS, held until it has finished, then sent with an exact
@@ -66,7 +68,7 @@ final class BufferedReply extends HttpServletResponseWrapper {
             // As the container does at getWriter: the charset in use is fixed from now on.
             String charset = getCharacterEncoding();
             super.setCharacterEncoding(charset);
-            writer = new PrintWriter(new OutputStreamWriter(output, charset));
+            writer = new PrintWriter(new EncodingWriter(new OutputStreamWriter(output.withoutFlush(), charset)));
         }
         return writer;
     }
@@ -246,6 +248,41 @@ final class BufferedReply extends HttpServletResponseWrapper {
         }
     }
 
+    /**
+     * Encodes each write at once, so the characters are in the buffer (or, passed on, in the
+     * container's stream) when the write returns: nobody flushes this writer when an
+     * asynchronous reply completes, and an encoder holding characters back would lose them.
+     */
+    private static final class EncodingWriter extends Writer {
+        private final OutputStreamWriter encoder;
+
+        EncodingWriter(OutputStreamWriter encoder) {
+            this.encoder = encoder;
+        }
+
+        @Override
+        public void write(char[] chars, int off, int len) throws IOException {
+            encoder.write(chars, off, len);
+            encoder.flush();
+        }
+
+        @Override
+        public void write(String s, int off, int len) throws IOException {
+            encoder.write(s, off, len);
+            encoder.flush();
+        }
+
+        @Override
+        public void flush() throws IOException {
+            encoder.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            encoder.close();
+        }
+    }
+
     /** The stream the handler writes to (the writer, too, encodes into it). */
     private final class Output extends ServletOutputStream {
         @Override
@@ -289,6 +326,21 @@ final class BufferedReply extends HttpServletResponseWrapper {
             if (direct != null) {
                 direct.flush();
             }
+        }
+
+        /** This stream for the writer's encoder, whose flush after every write must not reach the container. */
+        OutputStream withoutFlush() {
+            return new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    Output.this.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    Output.this.write(b, off, len);
+                }
+            };
         }
 
         @Override

@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A servlet filter that lets only verified OSS callbacks through. It reads the body once,
@@ -48,6 +49,7 @@ public class OssCallbackFilter implements Filter {
     private String name = "OssCallbackFilter";
     /** The filter built its verifier from init-params, so it closes it; a verifier passed in is the caller's. */
     private boolean ownsVerifier;
+    private final AtomicBoolean asyncSaid = new AtomicBoolean();
 
     /** For {@code web.xml} and {@code @WebFilter}: configured from init-params in {@link #init}. */
     public OssCallbackFilter() {
@@ -108,7 +110,13 @@ public class OssCallbackFilter implements Filter {
             }
             throw e;
         }
-        reply.finish(downstream.isAsyncStarted());
+        boolean async = downstream.isAsyncStarted();
+        if (async && !asyncSaid.get() && !asyncSaid.getAndSet(true)) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: a reply was made asynchronously (startAsync); the filter cannot"
+                    + " hold it to send an exact Content-Length, so its framing is the container''s, and OSS fails a"
+                    + " callback whose reply has none. Reply before the handler returns. (Said once.)", name);
+        }
+        reply.finish(async);
     }
 
     /** Closes the verifier this filter built from init-params, stopping its key-fetch threads; one passed in is left open. */
