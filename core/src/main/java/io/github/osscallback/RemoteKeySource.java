@@ -36,7 +36,8 @@ import java.util.function.Function;
  * whether the key host failed (no answer in time, unreachable, 5xx) or answered without a key.
  *
  * <p>The client and its threads are made at the first fetch and ended by {@link #close()}: the
- * client runs on an executor of ours, whose threads close stops and joins. The JDK's client has
+ * client runs on an executor of ours and fetch deadlines on a timer of ours, whose threads close
+ * stops and joins, after ending the fetches in flight. The JDK's client has
  * one thread of its own (its selector); from Java 21 close shuts the client down too, before
  * that the JDK offers no way to, and the thread ends once the closed client is unreachable. It is
  * made without the caller's context class loader, so a container does not take it for a thread

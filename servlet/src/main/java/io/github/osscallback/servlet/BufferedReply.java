@@ -41,7 +41,7 @@ final class BufferedReply extends HttpServletResponseWrapper {
     /** The handler flushed: to it the response is committed, though nothing has left yet. */
     private boolean committed;
     /** Past the limit, or asynchronous: bytes go straight to the container's stream. */
-    private ServletOutputStream direct;
+    private volatile ServletOutputStream direct;
     /** sendError or sendRedirect: the container writes the reply. */
     private boolean handedToContainer;
 
@@ -66,7 +66,7 @@ final class BufferedReply extends HttpServletResponseWrapper {
                 throw new IllegalStateException("getOutputStream() has already been called for this response");
             }
             // As the container does at getWriter: the charset in use is fixed from now on.
-            String charset = getCharacterEncoding();
+            String charset = getCharacterEncoding() == null ? "ISO-8859-1" : getCharacterEncoding();
             super.setCharacterEncoding(charset);
             writer = new PrintWriter(new EncodingWriter(new OutputStreamWriter(output.withoutFlush(), charset)));
         }

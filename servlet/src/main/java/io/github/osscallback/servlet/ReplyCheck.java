@@ -19,13 +19,10 @@ final class ReplyCheck {
     private ReplyCheck() {
     }
 
-    /** What is wrong with the reply for OSS, or null when nothing is. */
+    /** What is wrong with a reply of at most OSS's limit (a longer one is the buffer's to report), or null. */
     static String problem(String contentType, byte[] body) {
         if (body.length == 0) {
             return "is empty";
-        }
-        if (body.length > BufferedReply.LIMIT) {
-            return "is " + body.length + " bytes";
         }
         if (!isJsonType(contentType)) {
             return contentType == null ? "has no Content-Type" : "has Content-Type '" + printable(contentType)
