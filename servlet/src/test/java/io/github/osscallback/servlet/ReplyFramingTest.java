@@ -47,6 +47,7 @@ abstract class ReplyFramingTest {
     @BeforeEach
     void startLog() {
         log = new LogCapture.Recorder(OssCallbackFilter.class.getName());
+        java.util.logging.Logger.getLogger(OssCallbackFilter.class.getName()).setUseParentHandlers(false); // expected errors
         container = newContainer();
     }
 
@@ -54,6 +55,7 @@ abstract class ReplyFramingTest {
     void stop() throws Exception {
         container.close();
         log.close();
+        java.util.logging.Logger.getLogger(OssCallbackFilter.class.getName()).setUseParentHandlers(true);
     }
 
     /** A handler; the servlet around it only forwards. */
