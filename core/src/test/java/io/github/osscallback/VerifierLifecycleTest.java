@@ -78,6 +78,13 @@ class VerifierLifecycleTest {
         }).collect(Collectors.toSet());
     }
 
+    /** The threads the JDK's HTTP clients run their selectors on. */
+    private static Set<Thread> jdkSelectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("HttpClient-") && t.getName().endsWith("-SelectorManager"))
+                .collect(Collectors.toSet());
+    }
+
     @Test
     void theDefaultVerifierHasOssKeyPinnedAndNothingFetched() {
         KeyStatus status = CallbackVerifier.builder().build().keyStatus();
@@ -133,17 +140,28 @@ class VerifierLifecycleTest {
         keyServer.serve("/oss/k.pem", signer.publicKeyPem());
         keyServer.serve("/oss/new.pem", signer.publicKeyPem());
         int clientsBefore = RemoteKeySource.CLIENTS.get();
+        Set<Thread> selectorsBefore = jdkSelectorThreads();
         CallbackVerifier v = CallbackVerifier.builder()
                 .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build())
                 .build();
         v.verify(signed(keyServer.url("/oss/k.pem")));
         Set<Thread> started = fetchThreadsOfClientsAfter(clientsBefore);
         assertFalse(started.isEmpty(), "the fetch ran on threads of ours");
+        Set<Thread> selectors = jdkSelectorThreads();
+        selectors.removeAll(selectorsBefore);
+        assertFalse(selectors.isEmpty(), "the JDK client runs a selector thread");
 
         v.close();
         for (Thread t : started) {
             t.join(10_000); // close has joined them already; this only bounds a failing run
             assertFalse(t.isAlive(), t.getName() + " still runs after close");
+        }
+        if (Runtime.version().feature() >= 21) {
+            // From Java 21 the JDK can shut its client down, and close does; before, only the GC ends this thread.
+            for (Thread t : selectors) {
+                t.join(10_000);
+                assertFalse(t.isAlive(), t.getName() + " still runs after close");
+            }
         }
         assertEquals(Set.of(), fetchThreadsOfClientsAfter(clientsBefore));
         assertFalse(v.keyStatus().remoteFetching());
