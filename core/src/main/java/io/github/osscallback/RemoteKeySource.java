@@ -98,7 +98,8 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
                     fetchTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             response.cancel(true);
-            return closedFailure(uri); // closed since the client was handed out
+            result.completeExceptionally(closed(uri)); // closed since the client was handed out
+            return result;
         }
         response.whenComplete((answer, error) -> {
             deadline.cancel(false);
@@ -192,13 +193,14 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
         if (closing == null) {
             return;
         }
-        // Their deadlines are about to go: no request may wait for a fetch that nothing ends.
-        inFlight.forEach((fetch, uri) -> fetch.completeExceptionally(new KeyFetchFailure(
-                KeyFetchFailure.Kind.NOT_ATTEMPTED, new CallbackRejectedException(KEY_UNAVAILABLE,
-                        "the verifier was closed during the key fetch from " + uri))));
         shutDownClient(closing);
         stopping.shutdownNow();
         stoppingDeadlines.shutdownNow();
+        // Their deadlines are gone: no request may wait for a fetch that nothing ends. A fetch
+        // registered after this finds the timer shut down and ends itself.
+        inFlight.forEach((fetch, uri) -> fetch.completeExceptionally(new KeyFetchFailure(
+                KeyFetchFailure.Kind.NOT_ATTEMPTED, new CallbackRejectedException(KEY_UNAVAILABLE,
+                        "the verifier was closed during the key fetch from " + uri))));
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         for (Thread t : threads) {
             if (t == Thread.currentThread()) {
