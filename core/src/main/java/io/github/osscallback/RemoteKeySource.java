@@ -12,26 +12,58 @@ import java.nio.ByteBuffer;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
  * Fetches PEM keys with the JDK HTTP client: bounded connect and total timeouts, no redirects,
  * a bounded response size. Failures complete the future with a {@link KeyFetchFailure} that says
  * whether the key host failed (no answer in time, unreachable, 5xx) or answered without a key.
+ *
+ * <p>The client and its threads are made at the first fetch and ended by {@link #close()}: the
+ * client runs on an executor of ours and fetch deadlines on a timer of ours, whose threads close
+ * stops and joins, after ending the fetches in flight. The JDK's client has
+ * one thread of its own (its selector); from Java 21 close shuts the client down too, before
+ * that the JDK offers no way to, and the thread ends once the closed client is unreachable. It is
+ * made without the caller's context class loader, so a container does not take it for a thread
+ * the web application failed to stop.
  */
-final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey>> {
+final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey>>, AutoCloseable {
 
     /** A PEM RSA key of 4096 bits is under 1 KiB; anything much larger is not a key. */
     static final int MAX_KEY_BYTES = 16 * 1024;
 
+    /** Prefix of the names of the threads this class starts (tests and operators look for them). */
+    static final String THREAD_NAME_PREFIX = "oss-callback-key-fetch-";
+    /** How long close waits for the fetch threads to end; fetches in flight are interrupted first. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    /** Clients made so far, numbering their threads (a test tells its own threads by the number). */
+    static final AtomicInteger CLIENTS = new AtomicInteger();
+
     private final Duration connectTimeout;
     private final Duration fetchTimeout;
-    private volatile HttpClient client;
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private HttpClient client; // guarded by this
+    private ExecutorService executor; // guarded by this
+    private ScheduledExecutorService deadlines; // guarded by this
+    /** Fetches not yet ended, with their URLs: close ends them, as it stops what would. */
+    private final Map<CompletableFuture<PublicKey>, URI> inFlight = new ConcurrentHashMap<>();
+    private boolean closed; // guarded by this
 
     RemoteKeySource(Duration connectTimeout, Duration fetchTimeout) {
         this.connectTimeout = connectTimeout;
@@ -40,48 +72,167 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
 
     @Override
     public CompletableFuture<PublicKey> apply(URI uri) {
+        HttpClient client;
+        ScheduledExecutorService deadlines;
+        synchronized (this) {
+            client = client();
+            deadlines = this.deadlines;
+        }
+        if (client == null) {
+            return closedFailure(uri);
+        }
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(fetchTimeout)
                 .header("Accept", "application/x-pem-file, text/plain, */*")
                 .GET()
                 .build();
         CompletableFuture<PublicKey> result = new CompletableFuture<>();
-        client().sendAsync(request, this::boundedBody)
-                // HttpRequest.timeout covers only the wait for headers; this bounds the whole fetch.
-                .orTimeout(fetchTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((response, error) -> {
-                    if (error != null) {
-                        result.completeExceptionally(failure(uri, error));
-                        return;
-                    }
-                    try {
-                        result.complete(toKey(uri, response));
-                    } catch (CallbackRejectedException e) {
-                        boolean hostFailed = response.statusCode() >= 500;
-                        result.completeExceptionally(new KeyFetchFailure(
-                                hostFailed ? KeyFetchFailure.Kind.HOST_FAILED : KeyFetchFailure.Kind.KEY_REFUSED, e));
-                    }
-                });
+        inFlight.put(result, uri);
+        result.whenComplete((key, error) -> inFlight.remove(result));
+        CompletableFuture<HttpResponse<byte[]>> response = client.sendAsync(request, this::boundedBody);
+        // HttpRequest.timeout covers only the wait for headers; this bounds the whole fetch. Not
+        // orTimeout: its JDK-wide timer thread would be started by (and keep) a web application's loader.
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = deadlines.schedule(() -> response.completeExceptionally(new TimeoutException()),
+                    fetchTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            response.cancel(true);
+            result.completeExceptionally(closed(uri)); // closed since the client was handed out
+            return result;
+        }
+        response.whenComplete((answer, error) -> {
+            deadline.cancel(false);
+            if (error != null) {
+                result.completeExceptionally(failure(uri, error));
+                return;
+            }
+            try {
+                result.complete(toKey(uri, answer));
+            } catch (CallbackRejectedException e) {
+                boolean hostFailed = answer.statusCode() >= 500;
+                result.completeExceptionally(new KeyFetchFailure(
+                        hostFailed ? KeyFetchFailure.Kind.HOST_FAILED : KeyFetchFailure.Kind.KEY_REFUSED, e));
+            }
+        });
         return result;
     }
 
+    private static CompletableFuture<PublicKey> closedFailure(URI uri) {
+        return CompletableFuture.failedFuture(closed(uri));
+    }
+
+    /** Nothing to remember or log: the fetch did not (or no longer does) happen because the verifier closed. */
+    private static KeyFetchFailure closed(URI uri) {
+        return new KeyFetchFailure(KeyFetchFailure.Kind.NOT_ATTEMPTED,
+                new CallbackRejectedException(KEY_UNAVAILABLE, "the verifier is closed; no key fetch for " + uri));
+    }
+
+    /** The client, built on first use so a verifier with only pinned keys starts no threads; null once closed. */
     private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    // Built on first use so that a verifier with only pinned keys starts no threads.
-                    c = HttpClient.newBuilder()
-                            .connectTimeout(connectTimeout)
-                            .followRedirects(HttpClient.Redirect.NEVER)
-                            .version(HttpClient.Version.HTTP_1_1)
-                            .build();
-                    client = c;
-                }
+        assert Thread.holdsLock(this);
+        if (closed) {
+            return null;
+        }
+        if (client == null) {
+            int id = CLIENTS.incrementAndGet();
+            AtomicInteger threadCount = new AtomicInteger();
+            ThreadFactory threadFactory = task -> {
+                Thread t = new Thread(task, THREAD_NAME_PREFIX + id + "-" + threadCount.incrementAndGet());
+                t.setDaemon(true);
+                t.setContextClassLoader(null); // no web application's loader kept alive by a pooled thread
+                threads.removeIf(old -> !old.isAlive()); // the pools retire idle threads; forget them
+                threads.add(t);
+                return t;
+            };
+            executor = Executors.newCachedThreadPool(threadFactory);
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threadFactory);
+            timer.setRemoveOnCancelPolicy(true);
+            timer.setKeepAliveTime(1, TimeUnit.MINUTES);
+            timer.allowCoreThreadTimeOut(true);
+            deadlines = timer;
+            // The client starts its selector thread here, inheriting this thread's context loader.
+            Thread current = Thread.currentThread();
+            ClassLoader callerLoader = current.getContextClassLoader();
+            current.setContextClassLoader(null);
+            try {
+                client = HttpClient.newBuilder()
+                        .connectTimeout(connectTimeout)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .executor(executor)
+                        .build();
+            } finally {
+                current.setContextClassLoader(callerLoader);
             }
         }
-        return c;
+        return client;
+    }
+
+    /**
+     * Refuses further fetches, ends fetches in flight (their requests get {@code key_unavailable})
+     * and stops the threads this source started, waiting a bounded time for them. Idempotent.
+     */
+    @Override
+    public void close() {
+        HttpClient closing;
+        ExecutorService stopping;
+        ScheduledExecutorService stoppingDeadlines;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closing = client;
+            stopping = executor;
+            stoppingDeadlines = deadlines;
+            client = null;
+            executor = null;
+            deadlines = null;
+        }
+        if (closing == null) {
+            return;
+        }
+        shutDownClient(closing);
+        stopping.shutdownNow();
+        stoppingDeadlines.shutdownNow();
+        // Their deadlines are gone: no request may wait for a fetch that nothing ends. A fetch
+        // registered after this finds the timer shut down and ends itself.
+        inFlight.forEach((fetch, uri) -> fetch.completeExceptionally(new KeyFetchFailure(
+                KeyFetchFailure.Kind.NOT_ATTEMPTED, new CallbackRejectedException(KEY_UNAVAILABLE,
+                        "the verifier was closed during the key fetch from " + uri))));
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (Thread t : threads) {
+            if (t == Thread.currentThread()) {
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            try {
+                if (left > 0) {
+                    t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        threads.removeIf(t -> !t.isAlive());
+    }
+
+    /** Java 21 added {@code HttpClient.shutdownNow()}; this library runs on Java 11, so it is called only where it exists. */
+    private static void shutDownClient(HttpClient client) {
+        try {
+            HttpClient.class.getMethod("shutdownNow").invoke(client);
+        } catch (NoSuchMethodException e) {
+            // Before Java 21: the selector thread ends by itself once the client is unreachable.
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Closing must not fail a shutdown; the threads of ours are stopped below regardless.
+        }
+    }
+
+    /** The threads started for fetches and not yet seen to end (for tests). */
+    Set<Thread> threads() {
+        return Set.copyOf(threads);
     }
 
     private HttpResponse.BodySubscriber<byte[]> boundedBody(HttpResponse.ResponseInfo info) {
