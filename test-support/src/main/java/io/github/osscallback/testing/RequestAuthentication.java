@@ -68,7 +68,8 @@ final class RequestAuthentication {
         StringBuilder s = new StringBuilder(method).append('\n')
                 .append(headers.getOrDefault("content-md5", "")).append('\n')
                 .append(headers.getOrDefault("content-type", "")).append('\n')
-                .append(headers.getOrDefault("date", "")).append('\n');
+                // OSS reads the date from x-oss-date when a client sends one (ali-oss does), else from Date.
+                .append(headers.getOrDefault("x-oss-date", headers.getOrDefault("date", ""))).append('\n');
         new TreeMap<>(headers).forEach((name, value) -> {
             if (name.startsWith("x-oss-")) {
                 s.append(name).append(':').append(value.trim()).append('\n');
