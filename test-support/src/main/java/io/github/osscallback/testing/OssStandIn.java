@@ -76,6 +76,8 @@ public final class OssStandIn implements AutoCloseable {
     private final Duration callbackTimeout;
     private final OssCallbackSigner signer;
     private final RequestAuthentication authentication;
+    private final String accessKeyId;
+    private final String accessKeySecret;
     private final Map<String, StoredObject> objects = new ConcurrentHashMap<>();
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
     private final List<CallbackAttempt> callbacks = new CopyOnWriteArrayList<>();
@@ -88,8 +90,9 @@ public final class OssStandIn implements AutoCloseable {
         this.clock = builder.clock;
         this.callbackTimeout = builder.callbackTimeout;
         this.signer = builder.signer;
-        this.authentication = builder.accessKeyId == null ? null
-                : new RequestAuthentication(builder.accessKeyId, builder.accessKeySecret);
+        this.accessKeyId = builder.accessKeyId;
+        this.accessKeySecret = builder.accessKeySecret;
+        this.authentication = accessKeyId == null ? null : new RequestAuthentication(accessKeyId, accessKeySecret);
     }
 
     /** Starts a stand-in with these buckets, a fresh key, the system clock and OSS's 5 s timeout. */
@@ -311,6 +314,13 @@ public final class OssStandIn implements AutoCloseable {
                     exchange.getRequestHeaders().getFirst("Host"));
         }
         try {
+            String origin = exchange.getRequestHeaders().getFirst("Origin");
+            if (origin != null) {
+                // As a bucket whose CORS rule allows every origin: browsers may read every answer.
+                answer.headers.put("Access-Control-Allow-Origin", origin);
+                answer.headers.put("Access-Control-Expose-Headers", "ETag, x-oss-request-id, x-oss-hash-crc64ecma");
+                answer.headers.put("Vary", "Origin");
+            }
             answer.headers.put("x-oss-request-id", requestId);
             answer.headers.put("Date", HTTP_DATE.format(clock.instant()));
             answer.headers.put("Server", "AliyunOSS");
@@ -335,6 +345,17 @@ public final class OssStandIn implements AutoCloseable {
         URI uri = exchange.getRequestURI();
         if (uri.getRawPath().equals(KEY_PATH) && (method.equals("GET") || method.equals("HEAD"))) {
             return new Answer(200, "application/x-pem-file", publicKeyPem().getBytes(StandardCharsets.US_ASCII));
+        }
+        if (method.equals("OPTIONS")) {
+            // A CORS preflight, answered as for a bucket whose rule allows every origin, method and header.
+            Answer preflight = new Answer(200, null, new byte[0]);
+            preflight.headers.put("Access-Control-Allow-Methods", "GET, PUT, POST, DELETE, HEAD");
+            String requested = exchange.getRequestHeaders().getFirst("Access-Control-Request-Headers");
+            if (requested != null) {
+                preflight.headers.put("Access-Control-Allow-Headers", requested);
+            }
+            preflight.headers.put("Access-Control-Max-Age", "600");
+            return preflight;
         }
         Map<String, String> headers = new TreeMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
@@ -550,7 +571,43 @@ public final class OssStandIn implements AutoCloseable {
     // ---- PostObject ----
 
     private Answer postObject(Call call, String contentType) throws OssRefusal {
-        throw new OssRefusal(501, "NotImplemented", "PostObject is not supported yet: " + contentType);
+        PostObjectForm form = PostObjectForm.parse(contentType, call.body);
+        PostPolicyCheck.check(form, call.bucket, accessKeyId, accessKeySecret, clock);
+        String key = form.field("key");
+        if (key == null || key.isEmpty()) {
+            throw new OssRefusal(400, "InvalidArgument", "The key field of a PostObject must name the object.");
+        }
+        // OSS replaces ${filename} in the key with the uploaded file's name.
+        key = key.replace("${filename}", form.fileName == null ? "" : form.fileName);
+        Map<String, String> variables = new LinkedHashMap<>();
+        Map<String, String> metadata = new TreeMap<>();
+        form.fields.forEach((name, value) -> {
+            if (name.startsWith("x:")) {
+                variables.put(name, value);
+            } else if (name.toLowerCase(Locale.ROOT).startsWith("x-oss-meta-")) {
+                metadata.put(name.substring("x-oss-meta-".length()).toLowerCase(Locale.ROOT), value);
+            }
+        });
+        CallbackSpec callback = callbackOf(form.field("callback"), form.field("callback-var"), variables);
+        String objectType = form.field("Content-Type");
+        if (objectType == null) {
+            objectType = form.fileContentType == null ? "application/octet-stream" : form.fileContentType;
+        }
+        StoredObject object = store(call.bucket, key, form.file, objectType, md5Hex(form.file), metadata, "PostObject");
+        String status = form.field("success_action_status");
+        Answer withoutCallback;
+        if ("200".equals(status)) {
+            withoutCallback = new Answer(200, null, new byte[0]);
+        } else if ("201".equals(status)) {
+            String location = "http://" + call.host + "/" + call.bucket + "/" + key;
+            withoutCallback = xml(201, "<PostResponse>" + element("Bucket", call.bucket) + element("Location", location)
+                    + element("Key", key) + element("ETag", quote(object.etag())) + "</PostResponse>");
+        } else {
+            withoutCallback = new Answer(204, null, new byte[0]);
+        }
+        Map<String, String> headers = objectHeaders(object);
+        headers.put("Content-MD5", base64Md5(form.file));
+        return reply(call, object, callback, base64Md5(form.file), headers, withoutCallback);
     }
 
     // ---- callbacks ----

@@ -27,6 +27,23 @@ final class StandInJson {
     }
 
     /**
+     * The JSON tree of a text.
+     *
+     * @throws IllegalArgumentException if the text is not JSON
+     */
+    static JsonNode tree(String json) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new IllegalArgumentException("empty");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON", e);
+        }
+    }
+
+    /**
      * A JSON object's members, values as text (strings as they are, other values as JSON).
      *
      * @throws IllegalArgumentException if the text is no JSON object
