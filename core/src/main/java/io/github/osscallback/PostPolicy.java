@@ -500,17 +500,20 @@ public final class PostPolicy {
             String boundObject = payload.path("o").isTextual() ? payload.get("o").asText() : null;
             String boundPrefix = payload.path("p").isTextual() ? payload.get("p").asText() : null;
             if (objectKey != null) {
+                // The verifier's rule: the exact object, or a plain path (no '.', '..' or empty segment) under the prefix.
                 boolean covered = objectKey.equals(boundObject)
                         || (boundPrefix != null && objectKey.startsWith(boundPrefix)
-                        && objectKey.length() > boundPrefix.length());
+                        && objectKey.length() > boundPrefix.length() && UploadTokens.isPlainPath(objectKey));
                 if (!covered) {
                     throw new IllegalStateException("object key '" + LogSafe.text(objectKey) + "' is outside what the"
                             + " upload token binds: " + describe(boundObject, boundPrefix));
                 }
-            } else if (boundPrefix == null || !keyPrefix.startsWith(boundPrefix)) {
+            } else if (boundPrefix == null || !keyPrefix.startsWith(boundPrefix)
+                    || !UploadTokens.isPlainPath(keyPrefix.substring(0, keyPrefix.length() - 1))) {
                 throw new IllegalStateException("key prefix '" + LogSafe.text(keyPrefix) + "' is outside what the"
                         + " upload token binds: " + describe(boundObject, boundPrefix)
-                        + "; a prefix policy needs a prefix token covering it");
+                        + "; a prefix policy needs a prefix token covering it, and a plain path (no empty, '.' or"
+                        + " '..' segment)");
             }
             Instant tokenExpiry = Instant.ofEpochSecond(payload.path("e").asLong());
             if (tokenExpiry.isBefore(expiry)) {

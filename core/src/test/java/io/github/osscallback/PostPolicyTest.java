@@ -179,6 +179,9 @@ class PostPolicyTest {
                 () -> base().keyPrefix("users/").callback(cb).build());
         assertTrue(wider.getMessage().contains("'users/'") && wider.getMessage().contains("'users/42/'"),
                 wider.getMessage());
+        // Under the prefix but not a plain path: OSS would store it and the verifier refuse its callback.
+        assertThrows(IllegalStateException.class, () -> base().objectKey("users/42/../43/a.png").callback(cb).build());
+        assertThrows(IllegalStateException.class, () -> base().keyPrefix("users/42/./").callback(cb).build());
         // Inside the prefix, exactly or narrower: built.
         base().objectKey("users/42/a.png").callback(cb).build();
         base().keyPrefix("users/42/avatars/").callback(cb).build();
