@@ -117,7 +117,7 @@ public final class UploadTokens {
      * sequence such as ISO-2022-JP's {@code ESC ( B} would otherwise turn {@code ESC(B..} into
      * {@code ..} for whoever reads the key another way.
      */
-    private static boolean isPlainPath(String path) {
+    static boolean isPlainPath(String path) {
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c == '\\' || c < 0x20 || (c >= 0x7f && c <= 0x9f)) {

@@ -42,7 +42,19 @@ class BuildersSetOnceTest {
                 request("path", b -> b.path("/cb")),
                 request("query", b -> b.query(null)),
                 request("body", b -> b.body("a=b".getBytes(StandardCharsets.UTF_8))),
-                policy("https://keys.example/", b -> b.allowPrefix("https://keys.example/")));
+                policy("https://keys.example/", b -> b.allowPrefix("https://keys.example/")),
+                postPolicy("credentials", b -> b.credentials(OssCredentials.of("id", "secret"))),
+                postPolicy("bucket", b -> b.bucket("demo-bucket")),
+                postPolicy("region", b -> b.region("cn-hangzhou")),
+                postPolicy("uploadUrl", b -> b.uploadUrl("https://up.example/")),
+                postPolicy("objectKey or keyPrefix", b -> b.objectKey("a")),
+                postPolicy("objectKey or keyPrefix", b -> b.keyPrefix("a/")),
+                postPolicy("contentLengthRange", b -> b.contentLengthRange(0, 1)),
+                postPolicy("contentTypes or contentTypePrefix", b -> b.contentTypePrefix("image/")),
+                postPolicy("expiry", b -> b.expiresIn(Duration.ofMinutes(1))),
+                postPolicy("successActionStatus", b -> b.successActionStatus(201)),
+                postPolicy("signatureVersion", b -> b.signatureVersion(PostPolicy.SignatureVersion.V1)),
+                postPolicy("clock", b -> b.clock(Clock.systemUTC())));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -122,6 +134,14 @@ class BuildersSetOnceTest {
     private static Arguments policy(String option, Consumer<KeyUrlPolicy.Builder> set) {
         return Arguments.of(option, (Runnable) () -> {
             KeyUrlPolicy.Builder b = KeyUrlPolicy.builder();
+            set.accept(b);
+            set.accept(b);
+        });
+    }
+
+    private static Arguments postPolicy(String option, Consumer<PostPolicy.Builder> set) {
+        return Arguments.of(option, (Runnable) () -> {
+            PostPolicy.Builder b = PostPolicy.builder();
             set.accept(b);
             set.accept(b);
         });

@@ -95,4 +95,25 @@ class ModuleDescriptorTest {
         assertEquals(layer.findModule(MODULE).orElseThrow(), callback.getClass().getModule());
         assertEquals(Optional.of("o"), callback.getClass().getMethod("field", String.class).invoke(callback, "object"));
     }
+
+    @Test
+    void signsAPostPolicyAsANamedModule() throws Exception {
+        ModuleLayer layer = layer();
+        ClassLoader loader = layer.findLoader(MODULE);
+        Class<?> credentialsType = loader.loadClass(MODULE + ".OssCredentials");
+        Object credentials = credentialsType.getMethod("of", String.class, String.class)
+                .invoke(null, "LTAI5tModule", "moduleSecret0123456789abcdef");
+        Class<?> policyType = loader.loadClass(MODULE + ".PostPolicy");
+        Object builder = policyType.getMethod("builder").invoke(null);
+        Class<?> builderType = builder.getClass();
+        builderType.getMethod("credentials", credentialsType).invoke(builder, credentials);
+        builderType.getMethod("bucket", String.class).invoke(builder, "demo-bucket");
+        builderType.getMethod("region", String.class).invoke(builder, "cn-hangzhou");
+        builderType.getMethod("objectKey", String.class).invoke(builder, "a.png");
+        Object policy = builderType.getMethod("build").invoke(builder);
+
+        assertEquals(layer.findModule(MODULE).orElseThrow(), policy.getClass().getModule());
+        String json = (String) policyType.getMethod("toJson").invoke(policy);
+        assertEquals("a.png", new ObjectMapper().readTree(json).get("fields").get("key").asText());
+    }
 }

@@ -14,13 +14,16 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,6 +60,17 @@ final class ExampleServer implements AutoCloseable {
     /** As above; {@code onVerified} sees every callback that reaches an endpoint (tests count them). */
     static ExampleServer start(String bind, int port, CallbackVerifier verifier, PrintStream accessLog,
                                Consumer<OssCallback> onVerified) throws Exception {
+        return start(bind, port, verifier, accessLog, onVerified, null, null);
+    }
+
+    /**
+     * As above, plus, when {@code upload} is not null, the direct-upload demo: its page on
+     * {@code /upload/}, policies on {@code /upload/policy}, and the callback its uploads make on
+     * {@code /upload/callback}, verified by {@code uploadVerifier} (which requires upload tokens).
+     */
+    static ExampleServer start(String bind, int port, CallbackVerifier verifier, PrintStream accessLog,
+                               Consumer<OssCallback> onVerified, DirectUpload upload,
+                               CallbackVerifier uploadVerifier) throws Exception {
         Server server = new Server();
         // Otherwise Jetty's header cache may change the case of a signature to an earlier value's (README).
         HttpConfiguration httpConfig = new HttpConfiguration();
@@ -74,6 +88,12 @@ final class ExampleServer implements AutoCloseable {
                 .register(new JaxRsEndpoint(onVerified))
                 .register(new OssCallbackFeature(verifier));
         context.addServlet(new ServletHolder(new ServletContainer(jaxrs)), "/jaxrs/*");
+        if (upload != null) {
+            context.addServlet(new ServletHolder(new UploadPage(upload)), "/upload/*");
+            context.addFilter(new FilterHolder(new OssCallbackFilter(uploadVerifier)), DirectUpload.CALLBACK_PATH,
+                    EnumSet.of(DispatcherType.REQUEST));
+            context.addServlet(new ServletHolder(new UploadCallbackEndpoint(onVerified)), DirectUpload.CALLBACK_PATH);
+        }
         server.setHandler(context);
         server.setStopAtShutdown(true);
         server.start();
@@ -118,6 +138,60 @@ final class ExampleServer implements AutoCloseable {
         protected CallbackReply handle(OssCallback callback, HttpServletRequest request) {
             onVerified.accept(callback);
             return describe(callback, "servlet");
+        }
+    }
+
+    /** The callback of a direct upload: verified, its upload token checked, answered with what it says. */
+    static final class UploadCallbackEndpoint extends OssCallbackServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient Consumer<OssCallback> onVerified;
+
+        UploadCallbackEndpoint(Consumer<OssCallback> onVerified) {
+            this.onVerified = onVerified;
+        }
+
+        @Override
+        protected CallbackReply handle(OssCallback callback, HttpServletRequest request) {
+            onVerified.accept(callback);
+            Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("status", "OK");
+            reply.put("endpoint", "upload");
+            reply.put("bucket", callback.bucket().orElse(null));
+            reply.put("object", callback.object().orElse(null));
+            reply.put("size", callback.size().isPresent() ? callback.size().getAsLong() : null);
+            reply.put("mimeType", callback.field("mimeType").orElse(null));
+            reply.put("note", callback.field("note").orElse(null));
+            reply.put("uploadedFor", callback.uploadSubject().orElse(null));
+            return CallbackReply.json(reply);
+        }
+    }
+
+    /** The demo page ({@code /upload/}) and the policies it asks for ({@code /upload/policy}). */
+    static final class UploadPage extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient DirectUpload upload;
+        private final byte[] page;
+
+        UploadPage(DirectUpload upload) throws IOException {
+            this.upload = upload;
+            try (InputStream in = ExampleServer.class.getResourceAsStream("upload.html")) {
+                this.page = in.readAllBytes();
+            }
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+            response.setHeader("Cache-Control", "no-store");
+            if (path.equals("/")) {
+                response.setContentType("text/html;charset=utf-8");
+                response.getOutputStream().write(page);
+            } else if (path.equals("/policy")) {
+                response.setContentType("application/json");
+                response.getOutputStream().write(upload.issue().toJson().getBytes(StandardCharsets.UTF_8));
+            } else {
+                response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            }
         }
     }
 

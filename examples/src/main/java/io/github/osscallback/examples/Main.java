@@ -3,6 +3,7 @@ package io.github.osscallback.examples;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.redis.RedisReplayStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,8 @@ public final class Main {
             "       java -jar oss-callback-examples.jar serve [--port N] [--bind ADDR] [--allow-key-url-prefix URL]...",
             "                                                 [--replay-window SECONDS [--replay-redis URI",
             "                                                 [--replay-redis-timeout MILLIS]]]",
+            "                                                 [--upload-url URL [--upload-bucket NAME]",
+            "                                                 [--upload-region ID] [--callback-base URL]]",
             "       java -jar oss-callback-examples.jar sign --url URL --key PEM --key-url URL",
             "                                                 [--content-type form|json|TYPE] [--body TEXT]",
             "",
@@ -34,6 +37,13 @@ public final class Main {
             "                              every serve process using it; requires --replay-window",
             "  --replay-redis-timeout MILLIS  longest wait for Redis per callback before answering 503",
             "                              (default 300, under OSS's 5 s); requires --replay-redis",
+            "  --upload-url URL            serve the direct-upload demo: a page on /upload/ that posts a file to",
+            "                              this OSS endpoint with a policy from /upload/policy, signed with the",
+            "                              credentials in OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET (and",
+            "                              OSS_SESSION_TOKEN for STS); OSS calls back /upload/callback",
+            "  --upload-bucket NAME        the bucket the demo's policies allow (default demo-bucket)",
+            "  --upload-region ID          the bucket's region, part of the V4 signature (default cn-hangzhou)",
+            "  --callback-base URL         this server's address as OSS reaches it (default http://ADDR:PORT)",
             "  sign                        prints a curl command for a callback signed with the PEM private key,",
             "                              naming --key-url as its public key (serve that URL to the endpoint)");
 
@@ -75,6 +85,10 @@ public final class Main {
         Long replayWindowSeconds = null;
         String replayRedis = null;
         Long replayRedisTimeoutMillis = null;
+        String uploadUrl = null;
+        String uploadBucket = null;
+        String uploadRegion = null;
+        String callbackBase = null;
         try {
             for (int i = 1; i < args.length; i++) {
                 String option = args[i];
@@ -107,15 +121,45 @@ public final class Main {
                     case "--replay-redis-timeout":
                         replayRedisTimeoutMillis = Long.parseLong(value);
                         break;
+                    case "--upload-url":
+                        uploadUrl = value;
+                        break;
+                    case "--upload-bucket":
+                        uploadBucket = value;
+                        break;
+                    case "--upload-region":
+                        uploadRegion = value;
+                        break;
+                    case "--callback-base":
+                        callbackBase = value;
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option '" + option + "'");
                 }
             }
             CallbackVerifier.Builder verifier = CallbackVerifier.builder();
+            KeyUrlPolicy keyUrlPolicy = null;
             if (!prefixes.isEmpty()) {
                 KeyUrlPolicy.Builder policy = KeyUrlPolicy.builder();
                 prefixes.forEach(policy::allowPrefix);
-                verifier.keyUrlPolicy(policy.build());
+                keyUrlPolicy = policy.build();
+                verifier.keyUrlPolicy(keyUrlPolicy);
+            }
+            if (uploadUrl == null && (uploadBucket != null || uploadRegion != null || callbackBase != null)) {
+                throw new IllegalArgumentException("--upload-bucket, --upload-region and --callback-base require"
+                        + " --upload-url");
+            }
+            DirectUpload upload = null;
+            CallbackVerifier uploadVerifier = null;
+            if (uploadUrl != null) {
+                upload = new DirectUpload(uploadUrl, uploadBucket == null ? "demo-bucket" : uploadBucket,
+                        uploadRegion == null ? "cn-hangzhou" : uploadRegion,
+                        DirectUpload.credentialsFrom(System.getenv()), Clock.systemUTC());
+                CallbackVerifier.Builder forUploads = CallbackVerifier.builder().uploadTokens(upload.tokens());
+                if (keyUrlPolicy != null) {
+                    forUploads.keyUrlPolicy(keyUrlPolicy);
+                }
+                uploadVerifier = forUploads.build();
             }
             if (replayRedis != null && replayWindowSeconds == null) {
                 throw new IllegalArgumentException("--replay-redis requires --replay-window");
@@ -135,7 +179,7 @@ public final class Main {
                     System.out.println("replay protection: " + replayWindowSeconds + " s, shared on Redis");
                 }
             }
-            startAndWait(bind, port, verifier.build(), redisStore);
+            startAndWait(bind, port, verifier.build(), redisStore, upload, uploadVerifier, callbackBase);
         } catch (NumberFormatException e) {
             fail("--port, --replay-window and --replay-redis-timeout need a whole number");
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -167,9 +211,16 @@ public final class Main {
         }
     }
 
-    private static void startAndWait(String bind, int port, CallbackVerifier verifier, AutoCloseable replayStore)
+    private static void startAndWait(String bind, int port, CallbackVerifier verifier, AutoCloseable replayStore,
+                                     DirectUpload upload, CallbackVerifier uploadVerifier, String callbackBase)
             throws Exception {
-        ExampleServer server = ExampleServer.start(bind, port, verifier, System.out);
+        ExampleServer server = ExampleServer.start(bind, port, verifier, System.out, callback -> { }, upload,
+                uploadVerifier);
+        if (upload != null) {
+            upload.callbackBase(callbackBase != null ? callbackBase : "http://" + bind + ":" + server.port());
+            System.out.println("direct upload: http://" + bind + ":" + server.port() + "/upload/ posts to "
+                    + upload.uploadUrl());
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (replayStore != null) {
                 try {

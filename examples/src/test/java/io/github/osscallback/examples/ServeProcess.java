@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** {@code serve} (or another command of {@link Main}) as a separate JVM, its output read line by line. */
 final class ServeProcess implements AutoCloseable {
@@ -49,10 +50,17 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code serve --port <free> --bind 127.0.0.1 options...} and waits for "listening on". */
     static ServeProcess start(String... options) throws Exception {
+        return start(command -> { }, options);
+    }
+
+    /** As above, after {@code configure} has seen the command (to set its environment, say). */
+    static ServeProcess start(Consumer<ProcessBuilder> configure, String... options) throws Exception {
         int port = freePort();
         List<String> args = new ArrayList<>(List.of("serve", "--port", String.valueOf(port), "--bind", "127.0.0.1"));
         args.addAll(List.of(options));
-        ServeProcess serve = new ServeProcess(main(args.toArray(String[]::new)).redirectErrorStream(true).start());
+        ProcessBuilder command = main(args.toArray(String[]::new)).redirectErrorStream(true);
+        configure.accept(command);
+        ServeProcess serve = new ServeProcess(command.start());
         serve.port = port;
         String line;
         do {

@@ -1,0 +1,259 @@
+package io.github.osscallback.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.aliyun.oss.ClientBuilderConfiguration;
+import com.aliyun.oss.OSS;
+import com.aliyun.oss.OSSClientBuilder;
+import com.aliyun.oss.OSSException;
+import com.aliyun.oss.common.auth.DefaultCredentialProvider;
+import com.aliyun.oss.model.Callback;
+import com.aliyun.oss.model.CompleteMultipartUploadRequest;
+import com.aliyun.oss.model.CompleteMultipartUploadResult;
+import com.aliyun.oss.model.InitiateMultipartUploadRequest;
+import com.aliyun.oss.model.PartETag;
+import com.aliyun.oss.model.PutObjectRequest;
+import com.aliyun.oss.model.PutObjectResult;
+import com.aliyun.oss.model.UploadPartRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.osscallback.CallbackRejectedException;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.KeyUrlPolicy;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Alibaba's Java SDK (aliyun-sdk-oss) as a real client of the stand-in, uploading with callbacks
+ * to a real verifying endpoint (core's verifier on the JDK HTTP server): what the SDK reports is
+ * what it reports against OSS, 200 with the endpoint's JSON, or an {@code OSSException} with
+ * error code {@code CallbackFailed}.
+ */
+class OssStandInJavaSdkTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BUCKET = "photos";
+    private static final String AK = "test-access-key-id";
+    private static final String SK = "test-access-key-secret";
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable resource : resources) {
+            resource.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closing(T resource) {
+        resources.add(0, resource);
+        return resource;
+    }
+
+    private OssStandIn standIn(Duration callbackTimeout) throws IOException {
+        return closing(OssStandIn.builder().buckets(BUCKET).accessKey(AK, SK).callbackTimeout(callbackTimeout).start());
+    }
+
+    /** The application under test: trusts the stand-in's key URL only, and fetches the key from it. */
+    private VerifyingCallbackServer endpointTrusting(String keyUrl) throws IOException {
+        CallbackVerifier verifier = CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyUrl).build())
+                .build();
+        return closing(new VerifyingCallbackServer(verifier));
+    }
+
+    private OSS client(OssStandIn oss, String secret) {
+        ClientBuilderConfiguration configuration = new ClientBuilderConfiguration();
+        configuration.setMaxErrorRetry(0);
+        OSS client = OSSClientBuilder.create()
+                .endpoint(oss.endpoint().toString())
+                .credentialsProvider(new DefaultCredentialProvider(AK, secret))
+                .clientConfiguration(configuration)
+                .build();
+        resources.add(0, client::shutdown);
+        return client;
+    }
+
+    private static Callback callback(String url) {
+        Callback callback = new Callback();
+        callback.setCallbackUrl(url);
+        callback.setCallbackBody("bucket=${bucket}&object=${object}&size=${size}&x:uid=${x:uid}");
+        callback.setCalbackBodyType(Callback.CalbackBodyType.URL);
+        callback.addCallbackVar("x:uid", "42");
+        return callback;
+    }
+
+    private static JsonNode json(InputStream in) throws IOException {
+        try (in) {
+            return JSON.readTree(in);
+        }
+    }
+
+    private static byte[] bytes(int size) {
+        byte[] data = new byte[size];
+        new Random(size).nextBytes(data);
+        return data;
+    }
+
+    @Test
+    void putObjectWithCallbackReturnsTheEndpointsJsonToTheSdk() throws Exception {
+        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+        VerifyingCallbackServer app = endpointTrusting(oss.keyUrl());
+        byte[] content = bytes(2048);
+        PutObjectRequest put = new PutObjectRequest(BUCKET, "users/42/avatar.bin", new ByteArrayInputStream(content));
+        put.setCallback(callback(app.url(VerifyingCallbackServer.CALLBACK)));
+
+        PutObjectResult result = client(oss, SK).putObject(put);
+
+        assertEquals(200, result.getResponse().getStatusCode());
+        JsonNode reply = json(result.getResponse().getContent());
+        assertEquals("OK", reply.get("status").asText());
+        assertEquals(BUCKET, reply.get("bucket").asText());
+        assertEquals("users/42/avatar.bin", reply.get("object").asText());
+        assertEquals(2048, reply.get("size").asLong());
+        assertEquals("42", reply.get("uid").asText());
+        assertEquals(1, app.verified().size());
+        assertArrayEquals(content, oss.object(BUCKET, "users/42/avatar.bin").orElseThrow().content());
+        assertEquals(List.of("/_standin/callback_pub_key_v1.pem"), oss.requests().stream()
+                .filter(r -> r.startsWith("GET /_standin")).map(r -> r.substring(4)).toList());
+    }
+
+    @Test
+    void completeMultipartUploadWithCallbackReturnsTheEndpointsJsonToTheSdk() throws Exception {
+        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+        VerifyingCallbackServer app = endpointTrusting(oss.keyUrl());
+        OSS client = client(oss, SK);
+        String key = "videos/clip.mp4";
+        byte[] content = bytes(OssStandIn.MIN_PART_SIZE * 2 + 1000);
+        String uploadId = client.initiateMultipartUpload(new InitiateMultipartUploadRequest(BUCKET, key)).getUploadId();
+        List<PartETag> parts = new ArrayList<>();
+        for (int offset = 0, number = 1; offset < content.length; offset += OssStandIn.MIN_PART_SIZE, number++) {
+            int size = Math.min(OssStandIn.MIN_PART_SIZE, content.length - offset);
+            UploadPartRequest part = new UploadPartRequest(BUCKET, key, uploadId, number,
+                    new ByteArrayInputStream(content, offset, size), size);
+            parts.add(client.uploadPart(part).getPartETag());
+        }
+        CompleteMultipartUploadRequest complete = new CompleteMultipartUploadRequest(BUCKET, key, uploadId, parts);
+        complete.setCallback(callback(app.url(VerifyingCallbackServer.CALLBACK)));
+
+        CompleteMultipartUploadResult result = client.completeMultipartUpload(complete);
+
+        assertEquals(200, result.getResponse().getStatusCode());
+        JsonNode reply = json(result.getResponse().getContent());
+        assertEquals(key, reply.get("object").asText());
+        assertEquals(content.length, reply.get("size").asLong());
+        StoredObject stored = oss.object(BUCKET, key).orElseThrow();
+        assertArrayEquals(content, stored.content());
+        assertTrue(stored.etag().endsWith("-3"), stored.etag());
+        assertEquals("CompleteMultipartUpload", oss.callbacks().get(0).operation());
+    }
+
+    @Test
+    void aCallbackSignedWithAnotherKeyIsRefusedAndTheSdkGetsCallbackFailed() throws Exception {
+        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+        // The application pins a key of its own for the stand-in's URL: the stand-in's signature is a forgery to it.
+        CallbackVerifier verifier = CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(oss.keyUrl()).build())
+                .pinKey(oss.keyUrl(), OssCallbackSigner.generate().publicKeyPem())
+                .build();
+        VerifyingCallbackServer app = closing(new VerifyingCallbackServer(verifier));
+        PutObjectRequest put = new PutObjectRequest(BUCKET, "forged.txt", new ByteArrayInputStream(bytes(10)));
+        put.setCallback(callback(app.url(VerifyingCallbackServer.CALLBACK)));
+
+        OSSException failed = assertThrows(OSSException.class, () -> client(oss, SK).putObject(put));
+
+        assertEquals("CallbackFailed", failed.getErrorCode());
+        assertEquals("Error status : 403.", failed.getErrorMessage());
+        assertEquals(List.of(CallbackRejectedException.Reason.SIGNATURE_MISMATCH), app.rejected());
+        assertTrue(oss.object(BUCKET, "forged.txt").isPresent(), "OSS keeps the object when the callback fails");
+    }
+
+    @Test
+    void aReplyThatIsNotJsonFailsTheCallback() throws Exception {
+        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+        VerifyingCallbackServer app = endpointTrusting(oss.keyUrl());
+        PutObjectRequest put = new PutObjectRequest(BUCKET, "a.txt", new ByteArrayInputStream(bytes(10)));
+        put.setCallback(callback(app.url(VerifyingCallbackServer.NOT_JSON)));
+
+        OSSException failed = assertThrows(OSSException.class, () -> client(oss, SK).putObject(put));
+
+        assertEquals("CallbackFailed", failed.getErrorCode());
+        assertEquals("Response body is not valid json format.", failed.getErrorMessage());
+        assertEquals(200, oss.callbacks().get(0).status());
+    }
+
+    @Test
+    void aReplyLaterThanTheTimeoutFailsTheCallback() throws Exception {
+        // The endpoint answers only when released, after the SDK call: the timeout must fire whatever the machine's speed.
+        OssStandIn oss = standIn(Duration.ofMillis(200));
+        VerifyingCallbackServer app = endpointTrusting(oss.keyUrl());
+        PutObjectRequest put = new PutObjectRequest(BUCKET, "slow.txt", new ByteArrayInputStream(bytes(10)));
+        put.setCallback(callback(app.url(VerifyingCallbackServer.HANGING)));
+
+        OSSException failed = assertThrows(OSSException.class, () -> client(oss, SK).putObject(put));
+        app.release();
+
+        assertEquals("CallbackFailed", failed.getErrorCode());
+        assertEquals("Cost too long time.", failed.getErrorMessage());
+    }
+
+    @Test
+    void theNextCallbackUrlIsTriedWhenTheFirstCannotBeReached() throws Exception {
+        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+        VerifyingCallbackServer app = endpointTrusting(oss.keyUrl());
+        String closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = "http://127.0.0.1:" + probe.getLocalPort() + "/gone";
+        }
+        PutObjectRequest put = new PutObjectRequest(BUCKET, "b.txt", new ByteArrayInputStream(bytes(10)));
+        put.setCallback(callback(closedPort + ";" + app.url(VerifyingCallbackServer.CALLBACK)));
+
+        PutObjectResult result = client(oss, SK).putObject(put);
+
+        assertEquals("b.txt", json(result.getResponse().getContent()).get("object").asText());
+        List<CallbackAttempt> attempts = oss.callbacks();
+        assertEquals(2, attempts.size());
+        assertFalse(attempts.get(0).succeeded());
+        assertEquals(-1, attempts.get(0).status());
+        assertTrue(attempts.get(1).succeeded());
+    }
+
+    @Test
+    void aRequestSignedWithTheWrongSecretIsRefusedAsOssRefusesIt() throws Exception {
+        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+        PutObjectRequest put = new PutObjectRequest(BUCKET, "c.txt", new ByteArrayInputStream(bytes(10)));
+
+        OSSException refused = assertThrows(OSSException.class, () -> client(oss, "not-the-secret").putObject(put));
+
+        assertEquals("SignatureDoesNotMatch", refused.getErrorCode());
+        assertTrue(oss.objects().isEmpty());
+        assertTrue(oss.callbacks().isEmpty());
+    }
+
+    @Test
+    void uploadsWithoutCallbackAreStoredAndReadBack() throws Exception {
+        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+        OSS client = client(oss, SK);
+        byte[] content = bytes(300);
+
+        client.putObject(BUCKET, "plain.bin", new ByteArrayInputStream(content));
+
+        try (InputStream in = client.getObject(BUCKET, "plain.bin").getObjectContent()) {
+            assertArrayEquals(content, in.readAllBytes());
+        }
+        assertTrue(oss.callbacks().isEmpty());
+    }
+}

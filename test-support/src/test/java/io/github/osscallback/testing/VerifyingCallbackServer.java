@@ -1,0 +1,132 @@
+package io.github.osscallback.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.github.osscallback.CallbackRejectedException;
+import io.github.osscallback.CallbackReply;
+import io.github.osscallback.CallbackRequest;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.OssCallback;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An application's callback endpoint for the tests, on the JDK HTTP server: every request goes
+ * through core's {@link CallbackVerifier}; a verified callback is answered with JSON naming what
+ * it read, a rejected one with the library's rejection reply. Other paths answer as a broken
+ * application would, so the stand-in's failure relay can be tested.
+ */
+final class VerifyingCallbackServer implements AutoCloseable {
+
+    /** The path of the verifying endpoint. */
+    static final String CALLBACK = "/oss/callback";
+    /** Answers 200 with a body that is not JSON. */
+    static final String NOT_JSON = "/broken/not-json";
+    /** Answers only once {@link #release()} is called. */
+    static final String HANGING = "/broken/hanging";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final CallbackVerifier verifier;
+    private final List<OssCallback> verified = new CopyOnWriteArrayList<>();
+    private final List<CallbackRejectedException.Reason> rejected = new CopyOnWriteArrayList<>();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    VerifyingCallbackServer(CallbackVerifier verifier) throws IOException {
+        this.verifier = verifier;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "callback-endpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    String url(String pathAndQuery) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery;
+    }
+
+    List<OssCallback> verified() {
+        return List.copyOf(verified);
+    }
+
+    List<CallbackRejectedException.Reason> rejected() {
+        return List.copyOf(rejected);
+    }
+
+    /** Lets the hanging endpoint answer. */
+    void release() {
+        release.countDown();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getRawPath();
+            if (path.equals(NOT_JSON)) {
+                send(exchange, 200, "OK, stored".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (path.equals(HANGING)) {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                send(exchange, 200, "{}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            CallbackRequest.Builder request = CallbackRequest.builder()
+                    .method(exchange.getRequestMethod())
+                    .path(path)
+                    .query(exchange.getRequestURI().getRawQuery())
+                    .body(body);
+            exchange.getRequestHeaders().forEach((name, values) -> values.forEach(v -> request.header(name, v)));
+            CallbackReply reply;
+            try {
+                OssCallback callback = verifier.verify(request.build());
+                verified.add(callback);
+                Map<String, Object> answer = new LinkedHashMap<>();
+                answer.put("status", "OK");
+                answer.put("bucket", callback.bucket().orElse(""));
+                answer.put("object", callback.object().orElse(""));
+                answer.put("size", callback.size().orElse(-1));
+                answer.put("uid", callback.customVariables().getOrDefault("x:uid", ""));
+                reply = CallbackReply.json(answer);
+            } catch (CallbackRejectedException e) {
+                rejected.add(e.reason());
+                reply = e.toReply();
+            }
+            send(exchange, reply.status(), reply.body());
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        release();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
