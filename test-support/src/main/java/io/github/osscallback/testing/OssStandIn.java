@@ -283,9 +283,11 @@ public final class OssStandIn implements AutoCloseable {
         final String requestId;
         final String clientIp;
         final String host;
+        /** The object's URL as OSS gives it in a Location: virtual-hosted when the request was. */
+        final String location;
 
         Call(String method, Map<String, String> headers, Map<String, String> query, String bucket, String key,
-             byte[] body, String requestId, String clientIp) {
+             boolean virtualHosted, byte[] body, String requestId, String clientIp) {
             this.method = method;
             this.headers = headers;
             this.query = query;
@@ -295,6 +297,11 @@ public final class OssStandIn implements AutoCloseable {
             this.requestId = requestId;
             this.clientIp = clientIp;
             this.host = headers.getOrDefault("host", "127.0.0.1");
+            this.location = "http://" + host + "/" + (virtualHosted ? "" : bucket + "/") + (key == null ? "" : key);
+        }
+
+        String location(String objectKey) {
+            return location + objectKey;
         }
     }
 
@@ -380,7 +387,7 @@ public final class OssStandIn implements AutoCloseable {
             throw new OssRefusal(404, "NoSuchBucket", "The specified bucket does not exist.");
         }
         byte[] body = readAll(exchange.getRequestBody());
-        Call call = new Call(method, headers, query, bucket, key, body, requestId,
+        Call call = new Call(method, headers, query, bucket, key, hostBucket != null, body, requestId,
                 exchange.getRemoteAddress().getAddress().getHostAddress());
         String contentType = headers.getOrDefault("content-type", "");
         boolean postObject = method.equals("POST") && key == null
@@ -552,8 +559,7 @@ public final class OssStandIn implements AutoCloseable {
         uploads.remove(call.query.get("uploadId"));
         StoredObject object = store(call.bucket, call.key, content.toByteArray(), upload.contentType, etag,
                 upload.metadata, "CompleteMultipartUpload");
-        String location = "http://" + call.host + "/" + call.bucket + "/" + call.key;
-        String xml = "<CompleteMultipartUploadResult>" + element("Location", location)
+        String xml = "<CompleteMultipartUploadResult>" + element("Location", call.location)
                 + element("Bucket", call.bucket) + element("Key", call.key) + element("ETag", quote(etag))
                 + "</CompleteMultipartUploadResult>";
         return reply(call, object, callback, "", objectHeaders(object), xml(200, xml));
@@ -599,8 +605,7 @@ public final class OssStandIn implements AutoCloseable {
         if ("200".equals(status)) {
             withoutCallback = new Answer(200, null, new byte[0]);
         } else if ("201".equals(status)) {
-            String location = "http://" + call.host + "/" + call.bucket + "/" + key;
-            withoutCallback = xml(201, "<PostResponse>" + element("Bucket", call.bucket) + element("Location", location)
+            withoutCallback = xml(201, "<PostResponse>" + element("Bucket", call.bucket) + element("Location", call.location(key))
                     + element("Key", key) + element("ETag", quote(object.etag())) + "</PostResponse>");
         } else {
             withoutCallback = new Answer(204, null, new byte[0]);
