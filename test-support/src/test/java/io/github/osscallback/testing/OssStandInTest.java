@@ -185,6 +185,21 @@ class OssStandInTest {
     }
 
     @Test
+    void readsBackAStoredObjectWithGetAndHead() throws Exception {
+        put("docs/a.txt", "hello".getBytes(StandardCharsets.UTF_8), null);
+        URI url = URI.create(oss.endpoint() + "/bucket-a/docs/a.txt");
+
+        HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> head = HTTP.send(HttpRequest.newBuilder(url).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals("hello", get.body());
+        assertEquals(200, head.statusCode());
+        assertEquals("5", head.headers().firstValue("Content-Length").orElse(""));
+        assertEquals(get.headers().firstValue("ETag"), head.headers().firstValue("ETag"));
+    }
+
+    @Test
     void servesItsPublicKeyAtTheKeyUrl() throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(oss.keyUrl())).build(),
                 HttpResponse.BodyHandlers.ofString());
