@@ -217,8 +217,9 @@ public final class OssStandIn implements AutoCloseable {
         }
 
         /**
-         * Requires requests to be signed with this AccessKey: OSS's V1 header signature is checked
-         * in full, a V4 one by its AccessKey ID. Without it every request is accepted, signed or not.
+         * Requires requests to be signed with this AccessKey, with OSS's V1 or V4 header signature,
+         * and PostObject forms with a V1 or V4 policy signature. Without it every request is
+         * accepted, signed or not.
          */
         public Builder accessKey(String id, String secret) {
             once("accessKey");

@@ -11,6 +11,7 @@ import com.aliyun.oss.OSS;
 import com.aliyun.oss.OSSClientBuilder;
 import com.aliyun.oss.OSSException;
 import com.aliyun.oss.common.auth.DefaultCredentialProvider;
+import com.aliyun.oss.common.comm.SignVersion;
 import com.aliyun.oss.model.Callback;
 import com.aliyun.oss.model.CompleteMultipartUploadRequest;
 import com.aliyun.oss.model.CompleteMultipartUploadResult;
@@ -35,6 +36,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Alibaba's Java SDK (aliyun-sdk-oss) as a real client of the stand-in, uploading with callbacks
@@ -76,10 +79,16 @@ class OssStandInJavaSdkTest {
     }
 
     private OSS client(OssStandIn oss, String secret) {
+        return client(oss, secret, SignVersion.V1);
+    }
+
+    private OSS client(OssStandIn oss, String secret, SignVersion version) {
         ClientBuilderConfiguration configuration = new ClientBuilderConfiguration();
         configuration.setMaxErrorRetry(0);
+        configuration.setSignatureVersion(version);
         OSS client = OSSClientBuilder.create()
                 .endpoint(oss.endpoint().toString())
+                .region("cn-hangzhou")
                 .credentialsProvider(new DefaultCredentialProvider(AK, secret))
                 .clientConfiguration(configuration)
                 .build();
@@ -231,12 +240,31 @@ class OssStandInJavaSdkTest {
         assertTrue(attempts.get(1).succeeded());
     }
 
-    @Test
-    void aRequestSignedWithTheWrongSecretIsRefusedAsOssRefusesIt() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = SignVersion.class, names = {"V1", "V4"})
+    void requestsSignedWithV1AndV4AreAccepted(SignVersion version) throws Exception {
+        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+        VerifyingCallbackServer app = endpointTrusting(oss.keyUrl());
+        OSS client = client(oss, SK, version);
+        String key = "signed/" + version + "/a b+c~.txt";
+        PutObjectRequest put = new PutObjectRequest(BUCKET, key, new ByteArrayInputStream(bytes(10)));
+        put.setCallback(callback(app.url(VerifyingCallbackServer.CALLBACK)));
+
+        PutObjectResult result = client.putObject(put);
+        String uploadId = client.initiateMultipartUpload(new InitiateMultipartUploadRequest(BUCKET, "mp")).getUploadId();
+        client.uploadPart(new UploadPartRequest(BUCKET, "mp", uploadId, 1, new ByteArrayInputStream(bytes(5)), 5));
+
+        assertEquals(key, json(result.getResponse().getContent()).get("object").asText());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SignVersion.class, names = {"V1", "V4"})
+    void aRequestSignedWithTheWrongSecretIsRefusedAsOssRefusesIt(SignVersion version) throws Exception {
         OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
         PutObjectRequest put = new PutObjectRequest(BUCKET, "c.txt", new ByteArrayInputStream(bytes(10)));
 
-        OSSException refused = assertThrows(OSSException.class, () -> client(oss, "not-the-secret").putObject(put));
+        OSSException refused = assertThrows(OSSException.class,
+                () -> client(oss, "not-the-secret", version).putObject(put));
 
         assertEquals("SignatureDoesNotMatch", refused.getErrorCode());
         assertTrue(oss.objects().isEmpty());
