@@ -45,6 +45,21 @@ async function main() {
   const putV4 = await clientV4.put('node/put-v4.txt', Buffer.from('signed with V4'), { callback: callback(callbackUrl) });
   out.putV4 = { status: putV4.res.status, data: putV4.data };
 
+  // signatureUrl refuses an IP endpoint: sign for localhost, path-style, then send to 127.0.0.1 (the host is not signed).
+  const presigner = new OSS({ ...options, endpoint: endpoint.replace('//127.0.0.1:', '//localhost:'), sldEnable: true });
+  const signed = presigner.signatureUrl('node/presigned.txt', {
+    method: 'PUT',
+    'Content-Type': 'text/plain',
+    expires: 600,
+    callback: callback(callbackUrl)
+  });
+  const presigned = await fetch(signed.replace('//localhost:', '//127.0.0.1:'), {
+    method: 'PUT',
+    headers: { 'Content-Type': 'text/plain' },
+    body: 'presigned by ali-oss'
+  });
+  out.presigned = { status: presigned.status, data: await presigned.json() };
+
   // Over 100 KB with 100 KB parts: ali-oss uploads small files with a plain put instead.
   const file = path.join(workDir, 'multipart.bin');
   fs.writeFileSync(file, Buffer.alloc(250 * 1024, 'm'));

@@ -394,7 +394,7 @@ public final class OssStandIn implements AutoCloseable {
         boolean postObject = method.equals("POST") && key == null
                 && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
         if (authentication != null && !postObject) {
-            String[] problem = authentication.check(method, headers, bucket, key, query);
+            String[] problem = authentication.check(method, headers, bucket, key, query, clock.instant());
             if (problem != null) {
                 throw new OssRefusal(403, problem[0], problem[1]);
             }
@@ -444,8 +444,7 @@ public final class OssStandIn implements AutoCloseable {
     // ---- PutObject, GetObject ----
 
     private Answer putObject(Call call) throws OssRefusal {
-        CallbackSpec callback = callbackOf(call.headers.get("x-oss-callback"), call.headers.get("x-oss-callback-var"),
-                Map.of());
+        CallbackSpec callback = callbackOf(call);
         checkContentMd5(call.headers.get("content-md5"), call.body);
         StoredObject object = store(call.bucket, call.key, call.body,
                 call.headers.getOrDefault("content-type", "application/octet-stream"), md5Hex(call.body),
@@ -516,8 +515,7 @@ public final class OssStandIn implements AutoCloseable {
 
     private Answer completeMultipartUpload(Call call) throws OssRefusal {
         Upload upload = upload(call);
-        CallbackSpec callback = callbackOf(call.headers.get("x-oss-callback"), call.headers.get("x-oss-callback-var"),
-                Map.of());
+        CallbackSpec callback = callbackOf(call);
         List<Integer> order;
         if (call.body.length == 0 && "yes".equalsIgnoreCase(call.headers.get("x-oss-complete-all"))) {
             order = new ArrayList<>(upload.parts.keySet());
@@ -617,6 +615,14 @@ public final class OssStandIn implements AutoCloseable {
     }
 
     // ---- callbacks ----
+
+    /** The callback of a request: in headers, or in the query (a presigned URL carries it there). */
+    private static CallbackSpec callbackOf(Call call) throws OssRefusal {
+        if (call.headers.containsKey("x-oss-callback")) {
+            return callbackOf(call.headers.get("x-oss-callback"), call.headers.get("x-oss-callback-var"), Map.of());
+        }
+        return callbackOf(call.query.get("callback"), call.query.get("callback-var"), Map.of());
+    }
 
     private static CallbackSpec callbackOf(String callback, String callbackVar, Map<String, String> formVariables)
             throws OssRefusal {

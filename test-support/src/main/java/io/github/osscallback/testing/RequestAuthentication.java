@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
@@ -38,9 +39,19 @@ final class RequestAuthentication {
         this.accessKeySecret = accessKeySecret;
     }
 
-    /** Null when the request is signed with the configured key, else OSS's error code and message. */
-    String[] check(String method, Map<String, String> headers, String bucket, String key, Map<String, String> query) {
+    /**
+     * Null when the request is signed with the configured key (in its headers, or as a V1
+     * presigned URL that has not expired at {@code now}), else OSS's error code and message.
+     */
+    String[] check(String method, Map<String, String> headers, String bucket, String key, Map<String, String> query,
+                   Instant now) {
         String authorization = headers.get("authorization");
+        if (authorization == null && query.containsKey("OSSAccessKeyId")) {
+            return checkPresignedV1(method, headers, bucket, key, query, now);
+        }
+        if (authorization == null && query.containsKey("x-oss-signature")) {
+            return new String[] {"AccessDenied", "The stand-in checks presigned URLs signed with V1 only."};
+        }
         if (authorization == null) {
             return new String[] {"AccessDenied", "The request has no Authorization header."};
         }
@@ -62,6 +73,31 @@ final class RequestAuthentication {
                 accessKeySecret.getBytes(StandardCharsets.UTF_8), stringToSign));
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 signature.getBytes(StandardCharsets.US_ASCII)) ? null : SIGNATURE_MISMATCH;
+    }
+
+    /** A V1 presigned URL: the signature of the header form, with the {@code Expires} time in place of the date. */
+    private String[] checkPresignedV1(String method, Map<String, String> headers, String bucket, String key,
+                                      Map<String, String> query, Instant now) {
+        if (!query.get("OSSAccessKeyId").equals(accessKeyId)) {
+            return new String[] {"InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records."};
+        }
+        long expires;
+        try {
+            expires = Long.parseLong(query.getOrDefault("Expires", ""));
+        } catch (NumberFormatException e) {
+            return new String[] {"AccessDenied", "Expires must be a number of seconds since the epoch."};
+        }
+        if (now.getEpochSecond() > expires) {
+            return new String[] {"AccessDenied", "Request has expired."};
+        }
+        Map<String, String> signed = new TreeMap<>(headers);
+        signed.put("date", Long.toString(expires));
+        signed.remove("x-oss-date");
+        String stringToSign = stringToSign(method, signed, bucket, key, query);
+        String expected = Base64.getEncoder().encodeToString(hmac("HmacSHA1",
+                accessKeySecret.getBytes(StandardCharsets.UTF_8), stringToSign));
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                query.getOrDefault("Signature", "").getBytes(StandardCharsets.US_ASCII)) ? null : SIGNATURE_MISMATCH;
     }
 
     /** OSS's V4 header signature: HMAC-SHA256 over a canonical request, with a key derived from date and region. */

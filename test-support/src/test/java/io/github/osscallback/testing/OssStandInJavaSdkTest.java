@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.aliyun.oss.ClientBuilderConfiguration;
+import com.aliyun.oss.HttpMethod;
 import com.aliyun.oss.OSS;
 import com.aliyun.oss.OSSClientBuilder;
 import com.aliyun.oss.OSSException;
@@ -15,6 +16,7 @@ import com.aliyun.oss.common.comm.SignVersion;
 import com.aliyun.oss.model.Callback;
 import com.aliyun.oss.model.CompleteMultipartUploadRequest;
 import com.aliyun.oss.model.CompleteMultipartUploadResult;
+import com.aliyun.oss.model.GeneratePresignedUrlRequest;
 import com.aliyun.oss.model.InitiateMultipartUploadRequest;
 import com.aliyun.oss.model.PartETag;
 import com.aliyun.oss.model.PutObjectRequest;
@@ -22,6 +24,7 @@ import com.aliyun.oss.model.PutObjectResult;
 import com.aliyun.oss.model.UploadPartRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.osscallback.CallbackParameters;
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
@@ -30,8 +33,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -269,6 +278,36 @@ class OssStandInJavaSdkTest {
         assertEquals("SignatureDoesNotMatch", refused.getErrorCode());
         assertTrue(oss.objects().isEmpty());
         assertTrue(oss.callbacks().isEmpty());
+    }
+
+    @Test
+    void aPresignedPutCarriesItsCallbackInTheQueryAndExpiresByTheStandInsClock() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-25T12:00:00Z"));
+        OssStandIn oss = closing(OssStandIn.builder().buckets(BUCKET).accessKey(AK, SK).clock(clock).start());
+        VerifyingCallbackServer app = endpointTrusting(oss.keyUrl());
+        CallbackParameters callback = CallbackParameters.builder()
+                .callbackUrl(app.url(VerifyingCallbackServer.CALLBACK))
+                .callbackBody("bucket=${bucket}&object=${object}&size=${size}&x:uid=${x:uid}")
+                .customVariable("x:uid", "9")
+                .build();
+        GeneratePresignedUrlRequest presign = new GeneratePresignedUrlRequest(BUCKET, "browser/up.txt", HttpMethod.PUT);
+        presign.setExpiration(Date.from(clock.instant().plus(Duration.ofMinutes(10))));
+        presign.setContentType("text/plain");
+        presign.addQueryParameter("callback", callback.callbackHeader());
+        presign.addQueryParameter("callback-var", callback.callbackVarHeader().orElseThrow());
+        URI url = client(oss, SK).generatePresignedUrl(presign).toURI();
+        HttpRequest upload = HttpRequest.newBuilder(url).header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString("from a browser")).build();
+
+        HttpResponse<String> first = HttpClient.newHttpClient().send(upload, HttpResponse.BodyHandlers.ofString());
+        clock.advance(Duration.ofMinutes(11));
+        HttpResponse<String> late = HttpClient.newHttpClient().send(upload, HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals("9", JSON.readTree(first.body()).get("uid").asText());
+        assertEquals(403, late.statusCode());
+        assertTrue(late.body().contains("Request has expired."), late.body());
+        assertEquals(1, oss.callbacks().size());
     }
 
     @Test
