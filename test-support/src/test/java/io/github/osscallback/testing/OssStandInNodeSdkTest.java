@@ -67,7 +67,8 @@ class OssStandInNodeSdkTest {
 
     @Test
     void putAndMultipartUploadWithCallbacksAndAFailedCallbackAsAliOssSeesThem() throws Exception {
-        try (OssStandIn oss = OssStandIn.builder().buckets("node-bucket").accessKey("node-ak", "node-sk").start();
+        try (OssStandIn oss = OssStandIn.builder().buckets("node-bucket").accessKey("node-ak", "node-sk")
+                .callbackTimeout(OssStandInJavaSdkTest.NO_TIMEOUT_BY_LOAD).start();
              VerifyingCallbackServer app = new VerifyingCallbackServer(CallbackVerifier.builder()
                      .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(oss.keyUrl()).build())
                      .build())) {

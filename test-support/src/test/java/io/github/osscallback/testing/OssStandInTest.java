@@ -38,7 +38,7 @@ class OssStandInTest {
 
     @BeforeEach
     void start() throws Exception {
-        oss = OssStandIn.start("bucket-a");
+        oss = OssStandIn.builder().buckets("bucket-a").callbackTimeout(OssStandInJavaSdkTest.NO_TIMEOUT_BY_LOAD).start();
         app = new VerifyingCallbackServer(CallbackVerifier.builder()
                 .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(oss.keyUrl()).build())
                 .pinKey(oss.keyUrl(), oss.publicKeyPem())
@@ -135,6 +135,56 @@ class OssStandInTest {
     }
 
     @Test
+    void signsTheCallbackUrlsQueryAsTheVerifierReadsIt() throws Exception {
+        HttpResponse<String> response = put("q.txt", new byte[] {1},
+                callbackTo(VerifyingCallbackServer.CALLBACK + "?source=stand-in&n=1").build());
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("source=stand-in&n=1", app.verified().get(0).query().orElseThrow());
+    }
+
+    @Test
+    void aPartUnderTheMinimumSizeBeforeTheLastIsEntityTooSmall() throws Exception {
+        String base = oss.endpoint() + "/bucket-a/small";
+        HttpResponse<String> initiated = HTTP.send(HttpRequest.newBuilder(URI.create(base + "?uploads"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        String uploadId = initiated.body().replaceAll("(?s).*<UploadId>(.*)</UploadId>.*", "$1");
+        StringBuilder complete = new StringBuilder("<CompleteMultipartUpload>");
+        for (int part = 1; part <= 2; part++) {
+            HttpResponse<String> uploaded = HTTP.send(HttpRequest.newBuilder(
+                    URI.create(base + "?partNumber=" + part + "&uploadId=" + uploadId))
+                    .PUT(HttpRequest.BodyPublishers.ofString("part " + part)).build(), HttpResponse.BodyHandlers.ofString());
+            complete.append("<Part><PartNumber>").append(part).append("</PartNumber><ETag>")
+                    .append(uploaded.headers().firstValue("ETag").orElseThrow()).append("</ETag></Part>");
+        }
+        complete.append("</CompleteMultipartUpload>");
+
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "?uploadId=" + uploadId))
+                .POST(HttpRequest.BodyPublishers.ofString(complete.toString())).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(400, response.statusCode());
+        assertTrue(response.body().contains("<Code>EntityTooSmall</Code>"), response.body());
+        assertTrue(oss.objects().isEmpty());
+    }
+
+    @Test
+    void aCompleteMultipartUploadBodyWithADoctypeIsMalformedAndNothingIsExpanded() throws Exception {
+        String base = oss.endpoint() + "/bucket-a/xml";
+        HttpResponse<String> initiated = HTTP.send(HttpRequest.newBuilder(URI.create(base + "?uploads"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        String uploadId = initiated.body().replaceAll("(?s).*<UploadId>(.*)</UploadId>.*", "$1");
+        String hostile = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"" + oss.keyUrl() + "\">]>"
+                + "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&e;</ETag></Part></CompleteMultipartUpload>";
+
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "?uploadId=" + uploadId))
+                .POST(HttpRequest.BodyPublishers.ofString(hostile)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(400, response.statusCode());
+        assertTrue(response.body().contains("<Code>MalformedXML</Code>"), response.body());
+        assertTrue(oss.requests().stream().noneMatch(r -> r.startsWith("GET /_standin")), oss.requests().toString());
+    }
+
+    @Test
     void neverCallsAnAddressOutsideLoopback() throws Exception {
         CallbackParameters callback = CallbackParameters.builder().callbackUrl("http://192.0.2.1/cb")
                 .callbackBody("object=${object}").build();
@@ -206,6 +256,18 @@ class OssStandInTest {
 
         assertEquals(200, response.statusCode());
         assertEquals(oss.publicKeyPem(), response.body());
+    }
+
+    @Test
+    void startServesEveryNamedBucket() throws Exception {
+        try (OssStandIn two = OssStandIn.start("one-bucket", "two-bucket")) {
+            for (String bucket : new String[] {"one-bucket", "two-bucket"}) {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(two.endpoint() + "/" + bucket + "/k"))
+                        .PUT(HttpRequest.BodyPublishers.ofString(bucket)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode(), response.body());
+                assertEquals(bucket, new String(two.object(bucket, "k").orElseThrow().content(), StandardCharsets.UTF_8));
+            }
+        }
     }
 
     @Test
