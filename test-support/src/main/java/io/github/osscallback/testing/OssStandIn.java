@@ -20,7 +20,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -137,8 +140,7 @@ public final class OssStandIn implements AutoCloseable {
 
     /** Every object stored, by bucket and key. */
     public List<StoredObject> objects() {
-        List<StoredObject> all = new ArrayList<>(new TreeMap<>(objects).values());
-        return List.copyOf(all);
+        return List.copyOf(new TreeMap<>(objects).values());
     }
 
     /** Every callback request made so far, in order, one per URL tried. */
@@ -159,7 +161,7 @@ public final class OssStandIn implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "OssStandIn[" + endpoint() + ", buckets " + new java.util.TreeSet<>(buckets) + "]";
+        return "OssStandIn[" + endpoint() + ", buckets " + new TreeSet<>(buckets) + "]";
     }
 
     /** Builds an {@link OssStandIn}; each option may be set once. */
@@ -170,7 +172,7 @@ public final class OssStandIn implements AutoCloseable {
         private OssCallbackSigner signer;
         private String accessKeyId;
         private String accessKeySecret;
-        private final Set<String> set = new java.util.HashSet<>();
+        private final Set<String> set = new HashSet<>();
 
         private Builder() {
         }
@@ -178,7 +180,7 @@ public final class OssStandIn implements AutoCloseable {
         /** The buckets that exist (at least one); requests for others get {@code NoSuchBucket}. */
         public Builder buckets(String... names) {
             once("buckets");
-            Set<String> all = new java.util.LinkedHashSet<>();
+            Set<String> all = new LinkedHashSet<>();
             for (String name : names) {
                 if (!name.matches("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")) {
                     throw new IllegalArgumentException("not an OSS bucket name (3-63 of a-z, 0-9, '-'): " + name);
