@@ -10,7 +10,7 @@ const [endpoint, bucket, accessKeyId, accessKeySecret, callbackUrl, failingCallb
 
 // An IP endpoint: ali-oss then sends every request to that address with Host
 // "<bucket>.<region>.aliyuncs.com", which the stand-in reads the bucket from (it never resolves that name).
-const client = new OSS({
+const options = {
   endpoint,
   region: 'oss-cn-hangzhou',
   bucket,
@@ -19,7 +19,9 @@ const client = new OSS({
   secure: false,
   retryMax: 0,
   timeout: 30000
-});
+};
+const client = new OSS(options);
+const clientV4 = new OSS({ ...options, authorizationV4: true });
 
 function callback(url) {
   return {
@@ -39,6 +41,24 @@ async function main() {
 
   const put = await client.put('node/put.txt', Buffer.from('uploaded by ali-oss'), { callback: callback(callbackUrl) });
   out.put = { status: put.res.status, data: put.data };
+
+  const putV4 = await clientV4.put('node/put-v4.txt', Buffer.from('signed with V4'), { callback: callback(callbackUrl) });
+  out.putV4 = { status: putV4.res.status, data: putV4.data };
+
+  // signatureUrl refuses an IP endpoint: sign for localhost, path-style, then send to 127.0.0.1 (the host is not signed).
+  const presigner = new OSS({ ...options, endpoint: endpoint.replace('//127.0.0.1:', '//localhost:'), sldEnable: true });
+  const signed = presigner.signatureUrl('node/presigned.txt', {
+    method: 'PUT',
+    'Content-Type': 'text/plain',
+    expires: 600,
+    callback: callback(callbackUrl)
+  });
+  const presigned = await fetch(signed.replace('//localhost:', '//127.0.0.1:'), {
+    method: 'PUT',
+    headers: { 'Content-Type': 'text/plain' },
+    body: 'presigned by ali-oss'
+  });
+  out.presigned = { status: presigned.status, data: await presigned.json() };
 
   // Over 100 KB with 100 KB parts: ali-oss uploads small files with a plain put instead.
   const file = path.join(workDir, 'multipart.bin');

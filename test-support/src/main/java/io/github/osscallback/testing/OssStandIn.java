@@ -20,7 +20,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -137,8 +140,7 @@ public final class OssStandIn implements AutoCloseable {
 
     /** Every object stored, by bucket and key. */
     public List<StoredObject> objects() {
-        List<StoredObject> all = new ArrayList<>(new TreeMap<>(objects).values());
-        return List.copyOf(all);
+        return List.copyOf(new TreeMap<>(objects).values());
     }
 
     /** Every callback request made so far, in order, one per URL tried. */
@@ -159,7 +161,7 @@ public final class OssStandIn implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "OssStandIn[" + endpoint() + ", buckets " + new java.util.TreeSet<>(buckets) + "]";
+        return "OssStandIn[" + endpoint() + ", buckets " + new TreeSet<>(buckets) + "]";
     }
 
     /** Builds an {@link OssStandIn}; each option may be set once. */
@@ -170,7 +172,7 @@ public final class OssStandIn implements AutoCloseable {
         private OssCallbackSigner signer;
         private String accessKeyId;
         private String accessKeySecret;
-        private final Set<String> set = new java.util.HashSet<>();
+        private final Set<String> set = new HashSet<>();
 
         private Builder() {
         }
@@ -178,7 +180,7 @@ public final class OssStandIn implements AutoCloseable {
         /** The buckets that exist (at least one); requests for others get {@code NoSuchBucket}. */
         public Builder buckets(String... names) {
             once("buckets");
-            Set<String> all = new java.util.LinkedHashSet<>();
+            Set<String> all = new LinkedHashSet<>();
             for (String name : names) {
                 if (!name.matches("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")) {
                     throw new IllegalArgumentException("not an OSS bucket name (3-63 of a-z, 0-9, '-'): " + name);
@@ -217,8 +219,9 @@ public final class OssStandIn implements AutoCloseable {
         }
 
         /**
-         * Requires requests to be signed with this AccessKey: OSS's V1 header signature is checked
-         * in full, a V4 one by its AccessKey ID. Without it every request is accepted, signed or not.
+         * Requires requests to be signed with this AccessKey, with OSS's V1 or V4 header signature,
+         * and PostObject forms with a V1 or V4 policy signature. Without it every request is
+         * accepted, signed or not.
          */
         public Builder accessKey(String id, String secret) {
             once("accessKey");
@@ -283,9 +286,11 @@ public final class OssStandIn implements AutoCloseable {
         final String requestId;
         final String clientIp;
         final String host;
+        /** The object's URL as OSS gives it in a Location: virtual-hosted when the request was. */
+        final String location;
 
         Call(String method, Map<String, String> headers, Map<String, String> query, String bucket, String key,
-             byte[] body, String requestId, String clientIp) {
+             boolean virtualHosted, byte[] body, String requestId, String clientIp) {
             this.method = method;
             this.headers = headers;
             this.query = query;
@@ -295,6 +300,11 @@ public final class OssStandIn implements AutoCloseable {
             this.requestId = requestId;
             this.clientIp = clientIp;
             this.host = headers.getOrDefault("host", "127.0.0.1");
+            this.location = "http://" + host + "/" + (virtualHosted ? "" : bucket + "/") + (key == null ? "" : key);
+        }
+
+        String location(String objectKey) {
+            return location + objectKey;
         }
     }
 
@@ -380,13 +390,13 @@ public final class OssStandIn implements AutoCloseable {
             throw new OssRefusal(404, "NoSuchBucket", "The specified bucket does not exist.");
         }
         byte[] body = readAll(exchange.getRequestBody());
-        Call call = new Call(method, headers, query, bucket, key, body, requestId,
+        Call call = new Call(method, headers, query, bucket, key, hostBucket != null, body, requestId,
                 exchange.getRemoteAddress().getAddress().getHostAddress());
         String contentType = headers.getOrDefault("content-type", "");
         boolean postObject = method.equals("POST") && key == null
                 && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
         if (authentication != null && !postObject) {
-            String[] problem = authentication.check(method, headers, bucket, key, query);
+            String[] problem = authentication.check(method, headers, bucket, key, query, clock.instant());
             if (problem != null) {
                 throw new OssRefusal(403, problem[0], problem[1]);
             }
@@ -436,8 +446,7 @@ public final class OssStandIn implements AutoCloseable {
     // ---- PutObject, GetObject ----
 
     private Answer putObject(Call call) throws OssRefusal {
-        CallbackSpec callback = callbackOf(call.headers.get("x-oss-callback"), call.headers.get("x-oss-callback-var"),
-                Map.of());
+        CallbackSpec callback = callbackOf(call);
         checkContentMd5(call.headers.get("content-md5"), call.body);
         StoredObject object = store(call.bucket, call.key, call.body,
                 call.headers.getOrDefault("content-type", "application/octet-stream"), md5Hex(call.body),
@@ -508,8 +517,7 @@ public final class OssStandIn implements AutoCloseable {
 
     private Answer completeMultipartUpload(Call call) throws OssRefusal {
         Upload upload = upload(call);
-        CallbackSpec callback = callbackOf(call.headers.get("x-oss-callback"), call.headers.get("x-oss-callback-var"),
-                Map.of());
+        CallbackSpec callback = callbackOf(call);
         List<Integer> order;
         if (call.body.length == 0 && "yes".equalsIgnoreCase(call.headers.get("x-oss-complete-all"))) {
             order = new ArrayList<>(upload.parts.keySet());
@@ -552,8 +560,7 @@ public final class OssStandIn implements AutoCloseable {
         uploads.remove(call.query.get("uploadId"));
         StoredObject object = store(call.bucket, call.key, content.toByteArray(), upload.contentType, etag,
                 upload.metadata, "CompleteMultipartUpload");
-        String location = "http://" + call.host + "/" + call.bucket + "/" + call.key;
-        String xml = "<CompleteMultipartUploadResult>" + element("Location", location)
+        String xml = "<CompleteMultipartUploadResult>" + element("Location", call.location)
                 + element("Bucket", call.bucket) + element("Key", call.key) + element("ETag", quote(etag))
                 + "</CompleteMultipartUploadResult>";
         return reply(call, object, callback, "", objectHeaders(object), xml(200, xml));
@@ -599,8 +606,7 @@ public final class OssStandIn implements AutoCloseable {
         if ("200".equals(status)) {
             withoutCallback = new Answer(200, null, new byte[0]);
         } else if ("201".equals(status)) {
-            String location = "http://" + call.host + "/" + call.bucket + "/" + key;
-            withoutCallback = xml(201, "<PostResponse>" + element("Bucket", call.bucket) + element("Location", location)
+            withoutCallback = xml(201, "<PostResponse>" + element("Bucket", call.bucket) + element("Location", call.location(key))
                     + element("Key", key) + element("ETag", quote(object.etag())) + "</PostResponse>");
         } else {
             withoutCallback = new Answer(204, null, new byte[0]);
@@ -611,6 +617,14 @@ public final class OssStandIn implements AutoCloseable {
     }
 
     // ---- callbacks ----
+
+    /** The callback of a request: in headers, or in the query (a presigned URL carries it there). */
+    private static CallbackSpec callbackOf(Call call) throws OssRefusal {
+        if (call.headers.containsKey("x-oss-callback")) {
+            return callbackOf(call.headers.get("x-oss-callback"), call.headers.get("x-oss-callback-var"), Map.of());
+        }
+        return callbackOf(call.query.get("callback"), call.query.get("callback-var"), Map.of());
+    }
 
     private static CallbackSpec callbackOf(String callback, String callbackVar, Map<String, String> formVariables)
             throws OssRefusal {

@@ -1,19 +1,24 @@
 package io.github.osscallback.testing;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Checks the AccessKey signature of a request to the stand-in, when one is configured: OSS's V1
- * header signature in full ({@code Authorization: OSS id:base64(HMAC-SHA1(secret, string to sign))}),
- * V4 ({@code OSS4-HMAC-SHA256}) by its AccessKey ID only.
+ * header signature ({@code Authorization: OSS id:base64(HMAC-SHA1(secret, string to sign))}) and
+ * V4 ({@code OSS4-HMAC-SHA256 Credential=...,Signature=...} over a canonical request). The request
+ * time is not compared with the stand-in's clock, which a test may have set anywhere.
  */
 final class RequestAuthentication {
 
@@ -21,6 +26,10 @@ final class RequestAuthentication {
     private static final Set<String> SIGNED_SUBRESOURCES = Set.of(
             "uploads", "uploadId", "partNumber", "append", "position", "sequential", "acl", "tagging",
             "callback", "callback-var", "x-oss-process", "security-token");
+
+    private static final String V4 = "OSS4-HMAC-SHA256";
+    private static final String[] SIGNATURE_MISMATCH = {"SignatureDoesNotMatch",
+        "The request signature we calculated does not match the signature you provided."};
 
     private final String accessKeyId;
     private final String accessKeySecret;
@@ -30,18 +39,24 @@ final class RequestAuthentication {
         this.accessKeySecret = accessKeySecret;
     }
 
-    /** Null when the request is signed with the configured key, else OSS's error code and message. */
-    String[] check(String method, Map<String, String> headers, String bucket, String key, Map<String, String> query) {
+    /**
+     * Null when the request is signed with the configured key (in its headers, or as a V1
+     * presigned URL that has not expired at {@code now}), else OSS's error code and message.
+     */
+    String[] check(String method, Map<String, String> headers, String bucket, String key, Map<String, String> query,
+                   Instant now) {
         String authorization = headers.get("authorization");
+        if (authorization == null && query.containsKey("OSSAccessKeyId")) {
+            return checkPresignedV1(method, headers, bucket, key, query, now);
+        }
+        if (authorization == null && query.containsKey("x-oss-signature")) {
+            return new String[] {"AccessDenied", "The stand-in checks presigned URLs signed with V1 only."};
+        }
         if (authorization == null) {
             return new String[] {"AccessDenied", "The request has no Authorization header."};
         }
-        if (authorization.startsWith("OSS4-HMAC-SHA256 ")) {
-            int credential = authorization.indexOf("Credential=");
-            int slash = credential < 0 ? -1 : authorization.indexOf('/', credential);
-            String id = slash < 0 ? "" : authorization.substring(credential + "Credential=".length(), slash);
-            return id.equals(accessKeyId) ? null
-                    : new String[] {"InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records."};
+        if (authorization.startsWith(V4 + " ")) {
+            return checkV4(authorization.substring(V4.length() + 1), method, headers, bucket, key, query);
         }
         if (!authorization.startsWith("OSS ") || authorization.indexOf(':') < 0) {
             return new String[] {"InvalidArgument", "Authorization header is invalid."};
@@ -54,13 +69,104 @@ final class RequestAuthentication {
             return new String[] {"InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records."};
         }
         String stringToSign = stringToSign(method, headers, bucket, key, query);
-        String expected = hmacSha1(stringToSign);
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                signature.getBytes(StandardCharsets.US_ASCII))) {
-            return new String[] {"SignatureDoesNotMatch",
-                "The request signature we calculated does not match the signature you provided."};
+        String expected = Base64.getEncoder().encodeToString(hmac("HmacSHA1",
+                accessKeySecret.getBytes(StandardCharsets.UTF_8), stringToSign));
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                signature.getBytes(StandardCharsets.US_ASCII)) ? null : SIGNATURE_MISMATCH;
+    }
+
+    /** A V1 presigned URL: the signature of the header form, with the {@code Expires} time in place of the date. */
+    private String[] checkPresignedV1(String method, Map<String, String> headers, String bucket, String key,
+                                      Map<String, String> query, Instant now) {
+        if (!query.get("OSSAccessKeyId").equals(accessKeyId)) {
+            return new String[] {"InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records."};
         }
-        return null;
+        long expires;
+        try {
+            expires = Long.parseLong(query.getOrDefault("Expires", ""));
+        } catch (NumberFormatException e) {
+            return new String[] {"AccessDenied", "Expires must be a number of seconds since the epoch."};
+        }
+        if (now.getEpochSecond() > expires) {
+            return new String[] {"AccessDenied", "Request has expired."};
+        }
+        Map<String, String> signed = new TreeMap<>(headers);
+        signed.put("date", Long.toString(expires));
+        signed.remove("x-oss-date");
+        String stringToSign = stringToSign(method, signed, bucket, key, query);
+        String expected = Base64.getEncoder().encodeToString(hmac("HmacSHA1",
+                accessKeySecret.getBytes(StandardCharsets.UTF_8), stringToSign));
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                query.getOrDefault("Signature", "").getBytes(StandardCharsets.US_ASCII)) ? null : SIGNATURE_MISMATCH;
+    }
+
+    /** OSS's V4 header signature: HMAC-SHA256 over a canonical request, with a key derived from date and region. */
+    private String[] checkV4(String parameters, String method, Map<String, String> headers, String bucket, String key,
+                             Map<String, String> query) {
+        Map<String, String> fields = new TreeMap<>();
+        for (String field : parameters.split(",")) {
+            int eq = field.indexOf('=');
+            if (eq > 0) {
+                fields.put(field.substring(0, eq).trim(), field.substring(eq + 1).trim());
+            }
+        }
+        String[] scope = fields.getOrDefault("Credential", "").split("/");
+        String date = headers.get("x-oss-date");
+        if (scope.length != 5 || !scope[3].equals("oss") || !scope[4].equals("aliyun_v4_request") || date == null
+                || !date.startsWith(scope[1]) || !fields.containsKey("Signature")) {
+            return new String[] {"InvalidArgument", "Authorization header is invalid."};
+        }
+        if (!scope[0].equals(accessKeyId)) {
+            return new String[] {"InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records."};
+        }
+        Set<String> additional = new TreeSet<>();
+        for (String name : fields.getOrDefault("AdditionalHeaders", "").split(";")) {
+            if (!name.isBlank()) {
+                additional.add(name.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        StringBuilder canonical = new StringBuilder(method).append('\n');
+        canonical.append('/');
+        if (bucket != null) {
+            canonical.append(bucket).append('/');
+            if (key != null) {
+                canonical.append(encode(key).replace("%2F", "/"));
+            }
+        }
+        canonical.append('\n');
+        Map<String, String> sortedQuery = new TreeMap<>();
+        query.forEach((name, value) -> sortedQuery.put(encode(name.trim()), encode(value.trim())));
+        StringBuilder queryPart = new StringBuilder();
+        sortedQuery.forEach((name, value) -> {
+            queryPart.append(queryPart.length() == 0 ? "" : "&").append(name);
+            if (!value.isEmpty()) {
+                queryPart.append('=').append(value);
+            }
+        });
+        canonical.append(queryPart).append('\n');
+        headers.forEach((name, value) -> {
+            if (name.equals("content-type") || name.equals("content-md5") || name.startsWith("x-oss-")
+                    || additional.contains(name)) {
+                canonical.append(name).append(':').append(value.trim()).append('\n');
+            }
+        });
+        canonical.append('\n').append(String.join(";", additional)).append('\n');
+        canonical.append(headers.getOrDefault("x-oss-content-sha256", "UNSIGNED-PAYLOAD"));
+        String stringToSign = V4 + "\n" + date + "\n" + scope[1] + "/" + scope[2] + "/oss/aliyun_v4_request\n"
+                + hex(digest("SHA-256", canonical.toString()));
+        byte[] signingKey = hmac("HmacSHA256", ("aliyun_v4" + accessKeySecret).getBytes(StandardCharsets.UTF_8), scope[1]);
+        signingKey = hmac("HmacSHA256", signingKey, scope[2]);
+        signingKey = hmac("HmacSHA256", signingKey, "oss");
+        signingKey = hmac("HmacSHA256", signingKey, "aliyun_v4_request");
+        String expected = hex(hmac("HmacSHA256", signingKey, stringToSign));
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                fields.get("Signature").getBytes(StandardCharsets.US_ASCII)) ? null : SIGNATURE_MISMATCH;
+    }
+
+    /** Percent-encoding as the V4 canonical request uses it: UTF-8, space as %20, {@code ~} kept. */
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A")
+                .replace("%7E", "~");
     }
 
     static String stringToSign(String method, Map<String, String> headers, String bucket, String key,
@@ -95,13 +201,29 @@ final class RequestAuthentication {
         return s.toString();
     }
 
-    private String hmacSha1(String data) {
+    private static byte[] hmac(String algorithm, byte[] key, String data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(accessKeySecret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
+            Mac mac = Mac.getInstance(algorithm);
+            mac.init(new SecretKeySpec(key, algorithm));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA1 is not available", e);
+            throw new IllegalStateException(algorithm + " is not available", e);
         }
+    }
+
+    private static byte[] digest(String algorithm, String data) {
+        try {
+            return MessageDigest.getInstance(algorithm).digest(data.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(algorithm + " is not available", e);
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder s = new StringBuilder(bytes.length * 2);
+        for (byte b : bytes) {
+            s.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        }
+        return s.toString();
     }
 }

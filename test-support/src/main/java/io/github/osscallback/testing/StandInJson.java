@@ -59,8 +59,11 @@ final class StandInJson {
             throw new IllegalArgumentException("not a JSON object");
         }
         Map<String, String> members = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> members.put(e.getKey(),
-                e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString()));
+        // fieldNames(), not fields() (deprecated in new Jackson) or properties() (missing before 2.15).
+        node.fieldNames().forEachRemaining(name -> {
+            JsonNode value = node.get(name);
+            members.put(name, value.isTextual() ? value.textValue() : value.toString());
+        });
         return members;
     }
 }

@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.aliyun.oss.ClientBuilderConfiguration;
+import com.aliyun.oss.HttpMethod;
 import com.aliyun.oss.OSS;
 import com.aliyun.oss.OSSClientBuilder;
 import com.aliyun.oss.OSSException;
 import com.aliyun.oss.common.auth.DefaultCredentialProvider;
+import com.aliyun.oss.common.comm.SignVersion;
 import com.aliyun.oss.model.Callback;
 import com.aliyun.oss.model.CompleteMultipartUploadRequest;
 import com.aliyun.oss.model.CompleteMultipartUploadResult;
+import com.aliyun.oss.model.GeneratePresignedUrlRequest;
 import com.aliyun.oss.model.InitiateMultipartUploadRequest;
 import com.aliyun.oss.model.PartETag;
 import com.aliyun.oss.model.PutObjectRequest;
@@ -21,6 +24,7 @@ import com.aliyun.oss.model.PutObjectResult;
 import com.aliyun.oss.model.UploadPartRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.osscallback.CallbackParameters;
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
@@ -29,12 +33,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Alibaba's Java SDK (aliyun-sdk-oss) as a real client of the stand-in, uploading with callbacks
@@ -48,6 +60,11 @@ class OssStandInJavaSdkTest {
     private static final String BUCKET = "photos";
     private static final String AK = "test-access-key-id";
     private static final String SK = "test-access-key-secret";
+    /**
+     * Far above OSS's 5 s, so a loaded build machine cannot fail a callback that should succeed;
+     * the timeout itself is tested with an endpoint that never answers in time.
+     */
+    static final Duration NO_TIMEOUT_BY_LOAD = Duration.ofSeconds(60);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -76,10 +93,16 @@ class OssStandInJavaSdkTest {
     }
 
     private OSS client(OssStandIn oss, String secret) {
+        return client(oss, secret, SignVersion.V1);
+    }
+
+    private OSS client(OssStandIn oss, String secret, SignVersion version) {
         ClientBuilderConfiguration configuration = new ClientBuilderConfiguration();
         configuration.setMaxErrorRetry(0);
+        configuration.setSignatureVersion(version);
         OSS client = OSSClientBuilder.create()
                 .endpoint(oss.endpoint().toString())
+                .region("cn-hangzhou")
                 .credentialsProvider(new DefaultCredentialProvider(AK, secret))
                 .clientConfiguration(configuration)
                 .build();
@@ -110,7 +133,7 @@ class OssStandInJavaSdkTest {
 
     @Test
     void putObjectWithCallbackReturnsTheEndpointsJsonToTheSdk() throws Exception {
-        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+        OssStandIn oss = standIn(NO_TIMEOUT_BY_LOAD);
         VerifyingCallbackServer app = endpointTrusting(oss.keyUrl());
         byte[] content = bytes(2048);
         PutObjectRequest put = new PutObjectRequest(BUCKET, "users/42/avatar.bin", new ByteArrayInputStream(content));
@@ -133,7 +156,7 @@ class OssStandInJavaSdkTest {
 
     @Test
     void completeMultipartUploadWithCallbackReturnsTheEndpointsJsonToTheSdk() throws Exception {
-        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+        OssStandIn oss = standIn(NO_TIMEOUT_BY_LOAD);
         VerifyingCallbackServer app = endpointTrusting(oss.keyUrl());
         OSS client = client(oss, SK);
         String key = "videos/clip.mp4";
@@ -163,7 +186,7 @@ class OssStandInJavaSdkTest {
 
     @Test
     void aCallbackSignedWithAnotherKeyIsRefusedAndTheSdkGetsCallbackFailed() throws Exception {
-        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+        OssStandIn oss = standIn(NO_TIMEOUT_BY_LOAD);
         // The application pins a key of its own for the stand-in's URL: the stand-in's signature is a forgery to it.
         CallbackVerifier verifier = CallbackVerifier.builder()
                 .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(oss.keyUrl()).build())
@@ -183,7 +206,7 @@ class OssStandInJavaSdkTest {
 
     @Test
     void aReplyThatIsNotJsonFailsTheCallback() throws Exception {
-        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+        OssStandIn oss = standIn(NO_TIMEOUT_BY_LOAD);
         VerifyingCallbackServer app = endpointTrusting(oss.keyUrl());
         PutObjectRequest put = new PutObjectRequest(BUCKET, "a.txt", new ByteArrayInputStream(bytes(10)));
         put.setCallback(callback(app.url(VerifyingCallbackServer.NOT_JSON)));
@@ -212,7 +235,7 @@ class OssStandInJavaSdkTest {
 
     @Test
     void theNextCallbackUrlIsTriedWhenTheFirstCannotBeReached() throws Exception {
-        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+        OssStandIn oss = standIn(NO_TIMEOUT_BY_LOAD);
         VerifyingCallbackServer app = endpointTrusting(oss.keyUrl());
         String closedPort;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -231,12 +254,31 @@ class OssStandInJavaSdkTest {
         assertTrue(attempts.get(1).succeeded());
     }
 
-    @Test
-    void aRequestSignedWithTheWrongSecretIsRefusedAsOssRefusesIt() throws Exception {
-        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+    @ParameterizedTest
+    @EnumSource(value = SignVersion.class, names = {"V1", "V4"})
+    void requestsSignedWithV1AndV4AreAccepted(SignVersion version) throws Exception {
+        OssStandIn oss = standIn(NO_TIMEOUT_BY_LOAD);
+        VerifyingCallbackServer app = endpointTrusting(oss.keyUrl());
+        OSS client = client(oss, SK, version);
+        String key = "signed/" + version + "/a b+c~.txt";
+        PutObjectRequest put = new PutObjectRequest(BUCKET, key, new ByteArrayInputStream(bytes(10)));
+        put.setCallback(callback(app.url(VerifyingCallbackServer.CALLBACK)));
+
+        PutObjectResult result = client.putObject(put);
+        String uploadId = client.initiateMultipartUpload(new InitiateMultipartUploadRequest(BUCKET, "mp")).getUploadId();
+        client.uploadPart(new UploadPartRequest(BUCKET, "mp", uploadId, 1, new ByteArrayInputStream(bytes(5)), 5));
+
+        assertEquals(key, json(result.getResponse().getContent()).get("object").asText());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SignVersion.class, names = {"V1", "V4"})
+    void aRequestSignedWithTheWrongSecretIsRefusedAsOssRefusesIt(SignVersion version) throws Exception {
+        OssStandIn oss = standIn(NO_TIMEOUT_BY_LOAD);
         PutObjectRequest put = new PutObjectRequest(BUCKET, "c.txt", new ByteArrayInputStream(bytes(10)));
 
-        OSSException refused = assertThrows(OSSException.class, () -> client(oss, "not-the-secret").putObject(put));
+        OSSException refused = assertThrows(OSSException.class,
+                () -> client(oss, "not-the-secret", version).putObject(put));
 
         assertEquals("SignatureDoesNotMatch", refused.getErrorCode());
         assertTrue(oss.objects().isEmpty());
@@ -244,8 +286,39 @@ class OssStandInJavaSdkTest {
     }
 
     @Test
+    void aPresignedPutCarriesItsCallbackInTheQueryAndExpiresByTheStandInsClock() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-25T12:00:00Z"));
+        OssStandIn oss = closing(OssStandIn.builder().buckets(BUCKET).accessKey(AK, SK).clock(clock)
+                .callbackTimeout(NO_TIMEOUT_BY_LOAD).start());
+        VerifyingCallbackServer app = endpointTrusting(oss.keyUrl());
+        CallbackParameters callback = CallbackParameters.builder()
+                .callbackUrl(app.url(VerifyingCallbackServer.CALLBACK))
+                .callbackBody("bucket=${bucket}&object=${object}&size=${size}&x:uid=${x:uid}")
+                .customVariable("x:uid", "9")
+                .build();
+        GeneratePresignedUrlRequest presign = new GeneratePresignedUrlRequest(BUCKET, "browser/up.txt", HttpMethod.PUT);
+        presign.setExpiration(Date.from(clock.instant().plus(Duration.ofMinutes(10))));
+        presign.setContentType("text/plain");
+        presign.addQueryParameter("callback", callback.callbackHeader());
+        presign.addQueryParameter("callback-var", callback.callbackVarHeader().orElseThrow());
+        URI url = client(oss, SK).generatePresignedUrl(presign).toURI();
+        HttpRequest upload = HttpRequest.newBuilder(url).header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString("from a browser")).build();
+
+        HttpResponse<String> first = HttpClient.newHttpClient().send(upload, HttpResponse.BodyHandlers.ofString());
+        clock.advance(Duration.ofMinutes(11));
+        HttpResponse<String> late = HttpClient.newHttpClient().send(upload, HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals("9", JSON.readTree(first.body()).get("uid").asText());
+        assertEquals(403, late.statusCode());
+        assertTrue(late.body().contains("Request has expired."), late.body());
+        assertEquals(1, oss.callbacks().size());
+    }
+
+    @Test
     void uploadsWithoutCallbackAreStoredAndReadBack() throws Exception {
-        OssStandIn oss = standIn(OssStandIn.DEFAULT_CALLBACK_TIMEOUT);
+        OssStandIn oss = standIn(NO_TIMEOUT_BY_LOAD);
         OSS client = client(oss, SK);
         byte[] content = bytes(300);
 

@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Alibaba's Node SDK (ali-oss, from npm, pinned by {@code src/test/node/package-lock.json}) as a
- * real client of the stand-in: {@code client.js} puts an object and completes a multipart upload
- * with callbacks to a verifying endpoint, then puts one whose callback fails, and prints what the
- * SDK returned. {@code npm ci} installs the SDK under {@code target/node-sdk-client} once.
+ * real client of the stand-in: {@code client.js} puts an object (signed with V1, then V4), uploads
+ * through a URL presigned by {@code signatureUrl}, and completes a multipart upload, each with a
+ * callback to a verifying endpoint, then puts one whose
+ * callback fails, and prints what the SDK returned. {@code npm ci} installs the SDK under {@code target/node-sdk-client} once.
  * Without node and npm the test is skipped, except on CI, where {@code .ci/run} installs them.
  */
 class OssStandInNodeSdkTest {
@@ -66,7 +67,8 @@ class OssStandInNodeSdkTest {
 
     @Test
     void putAndMultipartUploadWithCallbacksAndAFailedCallbackAsAliOssSeesThem() throws Exception {
-        try (OssStandIn oss = OssStandIn.builder().buckets("node-bucket").accessKey("node-ak", "node-sk").start();
+        try (OssStandIn oss = OssStandIn.builder().buckets("node-bucket").accessKey("node-ak", "node-sk")
+                .callbackTimeout(OssStandInJavaSdkTest.NO_TIMEOUT_BY_LOAD).start();
              VerifyingCallbackServer app = new VerifyingCallbackServer(CallbackVerifier.builder()
                      .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(oss.keyUrl()).build())
                      .build())) {
@@ -81,6 +83,10 @@ class OssStandInNodeSdkTest {
             assertEquals("OK", out.at("/put/data/status").asText());
             assertEquals("node/put.txt", out.at("/put/data/object").asText());
             assertEquals("7", out.at("/put/data/uid").asText());
+            assertEquals(200, out.at("/putV4/status").asInt());
+            assertEquals("node/put-v4.txt", out.at("/putV4/data/object").asText());
+            assertEquals(200, out.at("/presigned/status").asInt());
+            assertEquals("node/presigned.txt", out.at("/presigned/data/object").asText());
             assertEquals(200, out.at("/multipart/status").asInt());
             assertEquals("node/multipart.bin", out.at("/multipart/data/object").asText());
             assertEquals(250 * 1024, out.at("/multipart/data/size").asLong());
@@ -96,7 +102,7 @@ class OssStandInNodeSdkTest {
             assertEquals("CompleteMultipartUpload", multipart.operation());
             assertTrue(multipart.etag().endsWith("-3"), multipart.etag());
             assertTrue(oss.object("node-bucket", "node/failing.txt").isPresent());
-            assertEquals(2, app.verified().size());
+            assertEquals(4, app.verified().size());
         }
     }
 

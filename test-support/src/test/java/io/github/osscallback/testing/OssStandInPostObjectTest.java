@@ -45,7 +45,8 @@ class OssStandInPostObjectTest {
 
     @BeforeEach
     void start() throws Exception {
-        oss = OssStandIn.builder().buckets(BUCKET).clock(clock).accessKey("post-ak", "post-sk").start();
+        oss = OssStandIn.builder().buckets(BUCKET).clock(clock).accessKey("post-ak", "post-sk")
+                .callbackTimeout(OssStandInJavaSdkTest.NO_TIMEOUT_BY_LOAD).start();
         app = new VerifyingCallbackServer(CallbackVerifier.builder()
                 .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(oss.keyUrl()).build())
                 .pinKey(oss.keyUrl(), oss.publicKeyPem())

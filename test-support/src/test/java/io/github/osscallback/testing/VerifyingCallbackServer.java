@@ -35,6 +35,12 @@ final class VerifyingCallbackServer implements AutoCloseable {
     static final String NOT_JSON = "/broken/not-json";
     /** Answers only once {@link #release()} is called. */
     static final String HANGING = "/broken/hanging";
+    /** Answers 200 with JSON, chunked: no Content-Length. */
+    static final String CHUNKED = "/broken/chunked";
+    /** Answers 200 with a JSON body of 1 MiB + 1 byte. */
+    static final String TOO_LARGE = "/broken/too-large";
+    /** Answers 500 with JSON. */
+    static final String SERVER_ERROR = "/broken/500";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -79,6 +85,26 @@ final class VerifyingCallbackServer implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             if (path.equals(NOT_JSON)) {
                 send(exchange, 200, "OK, stored".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (path.equals(CHUNKED)) {
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, 0);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write("{}".getBytes(StandardCharsets.UTF_8));
+                }
+                return;
+            }
+            if (path.equals(TOO_LARGE)) {
+                byte[] large = new byte[1024 * 1024 + 1];
+                java.util.Arrays.fill(large, (byte) ' ');
+                large[0] = '{';
+                large[large.length - 1] = '}';
+                send(exchange, 200, large);
+                return;
+            }
+            if (path.equals(SERVER_ERROR)) {
+                send(exchange, 500, "{\"error\":true}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
             if (path.equals(HANGING)) {
