@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.servlet.filter.OrderedHiddenHttpMethodFilter;
 import org.springframework.core.Ordered;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -93,7 +93,7 @@ class FilterRegistrationTest {
         assertEquals("photos/\u4e2d.jpg", reply.get("param").asText());
         assertEquals("photos/\u4e2d.jpg", reply.get("readByLaterFilter").asText());
         assertEquals(1, controller.calls.get());
-        assertTrue(hiddenHttpMethodFilter.getOrder() > Ordered.HIGHEST_PRECEDENCE, "Spring's filter ran after ours");
+        assertTrue(hiddenHttpMethodFilter.getOrder() > Ordered.HIGHEST_PRECEDENCE, "Spring's HiddenHttpMethodFilter is ordered after ours");
     }
 
     @Test
