@@ -105,6 +105,9 @@ class FilterRegistrationTest {
         assertEquals("\u4e2d.png", reply.get("object").asText());
         assertEquals("7", reply.get("uid").asText());
         assertEquals(JSON.readTree(body), reply.get("bodyAsSpringReadIt"));
+        // The controller returns a Map; the filter frames it, as OSS needs an exact Content-Length.
+        assertEquals(response.body().getBytes(StandardCharsets.UTF_8).length,
+                response.headers().firstValueAsLong("content-length").orElse(-1));
         assertEquals(1, controller.calls.get());
     }
 
