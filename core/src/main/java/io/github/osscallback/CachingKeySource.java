@@ -7,6 +7,9 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -52,11 +55,18 @@ final class CachingKeySource implements PublicKeySource {
     private final Cache<URI, CachedKey> keys;
     private final Cache<URI, CallbackRejectedException> recentFailures;
     private final ConcurrentMap<URI, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
+    private final CallbackListener listener;
+    /** Stops what the fetcher started (its HTTP client and threads); a no-op for a fetcher the user owns. */
+    private final Runnable closeFetcher;
+    private volatile boolean closed;
+    private volatile KeyStatus.Failure lastFailure;
 
     CachingKeySource(Function<URI, CompletableFuture<PublicKey>> fetcher, Clock clock,
                      Duration refreshAfter, Duration maxAge, Duration failureBackoff, Executor refreshExecutor,
-                     int maxWaiters) {
+                     int maxWaiters, CallbackListener listener, Runnable closeFetcher) {
         this.fetcher = fetcher;
+        this.listener = listener;
+        this.closeFetcher = closeFetcher;
         this.clock = clock;
         this.refreshAfter = refreshAfter;
         this.maxAge = maxAge;
@@ -96,6 +106,10 @@ final class CachingKeySource implements PublicKeySource {
             }
             keys.asMap().remove(uri, cached);
         }
+        if (closed) {
+            throw new CallbackRejectedException(CallbackRejectedException.Reason.KEY_UNAVAILABLE,
+                    "the verifier is closed; no key fetch for " + uri);
+        }
         CallbackRejectedException failed = recentFailures.getIfPresent(uri);
         if (failed != null) {
             throw new CallbackRejectedException(failed.reason(), failed.getMessage()
@@ -129,7 +143,7 @@ final class CachingKeySource implements PublicKeySource {
     }
 
     private void refreshInBackground(URI uri, CachedKey stale) {
-        if (recentFailures.getIfPresent(uri) == null && !inFlight.containsKey(uri)) {
+        if (!closed && recentFailures.getIfPresent(uri) == null && !inFlight.containsKey(uri)) {
             if (refreshExecutor == null) {
                 sharedFetch(uri, stale, new CompletableFuture<>());
                 return;
@@ -169,6 +183,7 @@ final class CachingKeySource implements PublicKeySource {
                     : new Outcome(null, failedMeanwhile));
             return mine;
         }
+        long startedAt = clock.millis();
         CompletableFuture<PublicKey> fetch;
         try {
             fetch = fetcher.apply(uri);
@@ -180,7 +195,7 @@ final class CachingKeySource implements PublicKeySource {
             Outcome outcome = new Outcome(null, new CallbackRejectedException(
                     CallbackRejectedException.Reason.KEY_UNAVAILABLE, "key fetch from " + uri + " failed"));
             try {
-                outcome = error == null ? fetched(uri, key) : failed(uri, error, stale);
+                outcome = error == null ? fetched(uri, key, startedAt) : failed(uri, error, stale, startedAt);
             } finally {
                 inFlight.remove(uri, mine);
                 mine.complete(outcome); // whatever happened, nobody waits forever
@@ -189,18 +204,26 @@ final class CachingKeySource implements PublicKeySource {
         return mine;
     }
 
-    private Outcome fetched(URI uri, PublicKey key) {
-        keys.put(uri, new CachedKey(key, clock.instant(), refreshAfter, maxAge));
+    private Outcome fetched(URI uri, PublicKey key, long startedAt) {
+        Instant now = clock.instant();
+        keys.put(uri, new CachedKey(key, now, refreshAfter, maxAge));
+        listener.keyFetched(uri.toString(), Duration.ofMillis(Math.max(0, now.toEpochMilli() - startedAt)));
         return new Outcome(key, null);
     }
 
-    private Outcome failed(URI uri, Throwable error, CachedKey stale) {
+    private Outcome failed(URI uri, Throwable error, CachedKey stale, long startedAt) {
         KeyFetchFailure failure = KeyFetchFailure.of(uri, error);
         CallbackRejectedException rejection = failure.rejection();
         if (failure.kind() == KeyFetchFailure.Kind.NOT_ATTEMPTED) {
             return new Outcome(null, rejection); // nothing was fetched: nothing to remember or log
         }
         recentFailures.put(uri, rejection);
+        Instant now = clock.instant();
+        // The messages name the URL, a status, an exception class or a limit: nothing secret.
+        String problem = rejection.reason().code() + ": " + rejection.getMessage();
+        lastFailure = new KeyStatus.Failure(uri.toString(), now, problem);
+        listener.keyFetchFailed(uri.toString(), Duration.ofMillis(Math.max(0, now.toEpochMilli() - startedAt)),
+                problem);
         if (stale != null) {
             LOG.log(System.Logger.Level.WARNING, "key refresh failed ({0}); serving the key fetched at {1} until {2}: {3}",
                     rejection.reason().code(), stale.fetchedAt, stale.fetchedAt.plus(maxAge), rejection.getMessage());
@@ -209,6 +232,32 @@ final class CachingKeySource implements PublicKeySource {
                     rejection.reason().code(), String.valueOf(failureBackoff.toMillis()), rejection.getMessage());
         }
         return new Outcome(null, rejection);
+    }
+
+    /**
+     * The keys fetched and not expired, by URL with their fetch time, whether fetching is still
+     * possible, and the last failed fetch.
+     */
+    @Override
+    public KeyStatus status() {
+        Map<String, Instant> fetched = new TreeMap<>();
+        long now = clock.millis();
+        keys.asMap().forEach((uri, cached) -> {
+            if (now < cached.expiresAtMillis) {
+                fetched.put(uri.toString(), cached.fetchedAt);
+            }
+        });
+        return new KeyStatus(Set.of(), fetched, !closed, lastFailure);
+    }
+
+    /**
+     * Refuses fetches from now on and stops what the fetcher started. Cached keys stay in use:
+     * a genuine callback arriving while the application shuts down still verifies.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        closeFetcher.run();
     }
 
     /** A fetch's result: a key, or the rejection for the requests that waited for it. */

@@ -103,8 +103,11 @@ public final class CallbackEndpoint {
                 try {
                     in = request.body();
                 } catch (IOException e) {
-                    throw new CallbackRejectedException(CallbackRejectedException.Reason.BODY_UNREADABLE,
+                    CallbackRejectedException unreadable = new CallbackRejectedException(
+                            CallbackRejectedException.Reason.BODY_UNREADABLE,
                             "body could not be read: " + e.getClass().getSimpleName(), e);
+                    verifier.rejectedElsewhere(unreadable.reason()); // readBody and verify tell the listener themselves
+                    throw unreadable;
                 }
                 if (in != null) {
                     body = verifier.readBody(in, request.declaredLength());

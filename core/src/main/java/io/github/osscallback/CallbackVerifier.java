@@ -24,14 +24,15 @@ import java.util.function.Function;
  * Verifies OSS upload callbacks: checks the two callback headers, the key URL against the
  * {@link KeyUrlPolicy}, fetches and caches the signing key, verifies the MD5withRSA signature
  * and parses the body into an {@link OssCallback}. Build one per application and share it; it is
- * immutable and thread-safe.
+ * thread-safe. Close it when the application stops: {@link #close()} stops the threads and HTTP
+ * client it started for key fetches.
  *
  * <pre>{@code
  * CallbackVerifier verifier = CallbackVerifier.builder().build();   // OSS's key host, pinned key
  * OssCallback callback = verifier.verify(request);                 // or CallbackRejectedException
  * }</pre>
  */
-public final class CallbackVerifier {
+public final class CallbackVerifier implements AutoCloseable {
 
     /** Callback bodies are templates plus variables; 64 KiB is ample (docs/protocol.md in the repository). */
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -64,8 +65,9 @@ public final class CallbackVerifier {
     private final Duration replayWindow;
     private final BodyType expectedBodyType;
     private final boolean strictBodyParsing;
+    private final CallbackListener listener;
 
-    private CallbackVerifier(Builder b, KeyUrls keyUrls, PublicKeySource keys) {
+    private CallbackVerifier(Builder b, KeyUrls keyUrls, PublicKeySource keys, CallbackListener listener) {
         this.keyUrls = keyUrls;
         this.bodyLimit = new BodyLimit(b.maxBodyBytes);
         this.keys = keys;
@@ -78,6 +80,7 @@ public final class CallbackVerifier {
         this.replayWindow = b.replayWindow;
         this.expectedBodyType = b.expectedBodyType;
         this.strictBodyParsing = b.strictBodyParsing;
+        this.listener = listener;
     }
 
     /** Starts a configuration; every option has a safe default. */
@@ -102,7 +105,12 @@ public final class CallbackVerifier {
      * @throws CallbackRejectedException {@code BODY_TOO_LARGE}, or {@code BODY_UNREADABLE} on I/O failure
      */
     public byte[] readBody(InputStream in, long declaredLength) throws CallbackRejectedException {
-        return bodyLimit.read(in, declaredLength);
+        try {
+            return bodyLimit.read(in, declaredLength);
+        } catch (CallbackRejectedException e) {
+            listener.rejected(e.reason());
+            throw e;
+        }
     }
 
     /**
@@ -113,6 +121,23 @@ public final class CallbackVerifier {
      */
     public OssCallback verify(CallbackRequest request) throws CallbackRejectedException {
         Objects.requireNonNull(request, "request");
+        OssCallback callback;
+        try {
+            callback = verifyUnheard(request);
+        } catch (CallbackRejectedException e) {
+            listener.rejected(e.reason());
+            throw e;
+        }
+        listener.accepted(callback);
+        return callback;
+    }
+
+    /** Tells the listener of a rejection made outside the verifier, by an adapter's own request checks. */
+    void rejectedElsewhere(CallbackRejectedException.Reason reason) {
+        listener.rejected(reason);
+    }
+
+    private OssCallback verifyUnheard(CallbackRequest request) throws CallbackRejectedException {
         requirePost(request);
         byte[] signature = CallbackHeaders.signature(request);
         KeyUrls.Trusted keyUrl = keyUrls.fromHeader(CallbackHeaders.keyUrl(request));
@@ -212,6 +237,26 @@ public final class CallbackVerifier {
         keys.get(keyUrls.fetchUri(keyUrl));
     }
 
+    /**
+     * Where the keys stand: pinned key URLs, fetched keys with their fetch times, whether remote
+     * fetching is on, the last failed fetch. For health checks; cheap, a snapshot.
+     */
+    public KeyStatus keyStatus() {
+        return keys.status();
+    }
+
+    /**
+     * Stops the threads and the HTTP client this verifier started for key fetches and waits
+     * (a few seconds at most) for its threads to end; an executor passed to
+     * {@link Builder#keyRefreshExecutor} is left alone. Idempotent. Afterwards pinned and cached
+     * keys still verify callbacks (one arriving during shutdown is not lost), but a key that would
+     * need a fetch is refused with 503 {@code key_unavailable}, and cached keys are no longer refreshed.
+     */
+    @Override
+    public void close() {
+        keys.close();
+    }
+
     @Override
     public String toString() {
         return "CallbackVerifier[" + keyUrls.policy() + ", maxBodyBytes=" + bodyLimit.maxBytes() + "]";
@@ -234,6 +279,7 @@ public final class CallbackVerifier {
         private Duration replayWindow;
         private BodyType expectedBodyType;
         private boolean strictBodyParsing;
+        private CallbackListener listener;
 
         private Builder() {
         }
@@ -473,6 +519,17 @@ public final class CallbackVerifier {
         }
 
         /**
+         * Hears every accepted and rejected callback and every key fetch, for metrics and health
+         * checks; see {@link CallbackListener}. To use several, combine them in one listener.
+         * Default: none.
+         */
+        public Builder listener(CallbackListener listener) {
+            once.mark("listener");
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
          * Applies container-neutral settings, as strings (servlet init-params, JAX-RS properties).
          * See {@link VerifierSettings} for the names.
          *
@@ -496,7 +553,8 @@ public final class CallbackVerifier {
          */
         public CallbackVerifier build() {
             KeyUrls keyUrls = new KeyUrls(policy);
-            return new CallbackVerifier(this, keyUrls, keySources.assemble(keyUrls, clock));
+            CallbackListener guarded = listener == null ? GuardedListener.NONE : new GuardedListener(listener);
+            return new CallbackVerifier(this, keyUrls, keySources.assemble(keyUrls, clock, guarded), guarded);
         }
     }
 }

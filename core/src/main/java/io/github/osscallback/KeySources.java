@@ -47,7 +47,7 @@ final class KeySources {
      *
      * @throws IllegalStateException if options contradict each other or a pinned key is unusable
      */
-    PublicKeySource assemble(KeyUrls urls, Clock clock) {
+    PublicKeySource assemble(KeyUrls urls, Clock clock, CallbackListener listener) {
         if (connectTimeout.compareTo(fetchTimeout) > 0) {
             throw new IllegalStateException("keyFetchConnectTimeout " + connectTimeout
                     + " exceeds keyFetchTimeout " + fetchTimeout);
@@ -61,7 +61,7 @@ final class KeySources {
             throw new IllegalStateException("remote key fetching is off and no key is pinned for "
                     + urls.policy() + "; no callback could ever verify");
         }
-        PublicKeySource remote = remoteFetching ? remote(clock) : null;
+        PublicKeySource remote = remoteFetching ? remote(clock, listener) : null;
         return pinned.isEmpty() ? remote : new PinnedKeySource(pinned, remote);
     }
 
@@ -86,10 +86,16 @@ final class KeySources {
         return pinned;
     }
 
-    private PublicKeySource remote(Clock clock) {
-        Function<URI, CompletableFuture<PublicKey>> fetch = fetcher != null
-                ? fetcher : new RemoteKeySource(connectTimeout, fetchTimeout);
+    private PublicKeySource remote(Clock clock, CallbackListener listener) {
+        Function<URI, CompletableFuture<PublicKey>> fetch = fetcher;
+        Runnable closeFetch = () -> { }; // a fetcher passed in is its owner's to stop
+        if (fetch == null) {
+            RemoteKeySource http = new RemoteKeySource(connectTimeout, fetchTimeout);
+            fetch = http;
+            closeFetch = http::close;
+        }
         return new CachingKeySource(new KeyFetchLimiter(fetch, maxConcurrentFetches, clock, retryBackoff),
-                clock, refreshInterval, maxKeyAge, retryBackoff, refreshExecutor, maxFetchWaiters);
+                clock, refreshInterval, maxKeyAge, retryBackoff, refreshExecutor, maxFetchWaiters, listener,
+                closeFetch);
     }
 }

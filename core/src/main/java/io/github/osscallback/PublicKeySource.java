@@ -12,4 +12,10 @@ interface PublicKeySource {
      * @throws CallbackRejectedException with {@code KEY_UNAVAILABLE} or {@code INVALID_KEY}
      */
     PublicKey get(URI fetchUri) throws CallbackRejectedException;
+
+    /** Where this source's keys stand now. */
+    KeyStatus status();
+
+    /** Stops what this source started (threads, HTTP client); idempotent. */
+    void close();
 }

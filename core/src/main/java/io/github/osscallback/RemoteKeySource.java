@@ -14,24 +14,46 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
  * Fetches PEM keys with the JDK HTTP client: bounded connect and total timeouts, no redirects,
  * a bounded response size. Failures complete the future with a {@link KeyFetchFailure} that says
  * whether the key host failed (no answer in time, unreachable, 5xx) or answered without a key.
+ *
+ * <p>The client and its threads are made at the first fetch and ended by {@link #close()}: the
+ * client runs on an executor of ours, whose threads close stops and joins. The JDK's client has
+ * one thread of its own (its selector); from Java 21 close shuts the client down too, before
+ * that the JDK offers no way to, and the thread ends once the closed client is unreachable. It is
+ * made without the caller's context class loader, so a container does not take it for a thread
+ * the web application failed to stop.
  */
-final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey>> {
+final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey>>, AutoCloseable {
 
     /** A PEM RSA key of 4096 bits is under 1 KiB; anything much larger is not a key. */
     static final int MAX_KEY_BYTES = 16 * 1024;
 
+    /** Prefix of the names of the threads this class starts (tests and operators look for them). */
+    static final String THREAD_NAME_PREFIX = "oss-callback-key-fetch-";
+    /** How long close waits for the fetch threads to end; fetches in flight are interrupted first. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    /** Clients made so far, numbering their threads (a test tells its own threads by the number). */
+    static final AtomicInteger CLIENTS = new AtomicInteger();
+
     private final Duration connectTimeout;
     private final Duration fetchTimeout;
-    private volatile HttpClient client;
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private HttpClient client; // guarded by this
+    private ExecutorService executor; // guarded by this
+    private boolean closed; // guarded by this
 
     RemoteKeySource(Duration connectTimeout, Duration fetchTimeout) {
         this.connectTimeout = connectTimeout;
@@ -40,13 +62,18 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
 
     @Override
     public CompletableFuture<PublicKey> apply(URI uri) {
+        HttpClient client = client();
+        if (client == null) {
+            return CompletableFuture.failedFuture(new KeyFetchFailure(KeyFetchFailure.Kind.NOT_ATTEMPTED,
+                    new CallbackRejectedException(KEY_UNAVAILABLE, "the verifier is closed; no key fetch for " + uri)));
+        }
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(fetchTimeout)
                 .header("Accept", "application/x-pem-file, text/plain, */*")
                 .GET()
                 .build();
         CompletableFuture<PublicKey> result = new CompletableFuture<>();
-        client().sendAsync(request, this::boundedBody)
+        client.sendAsync(request, this::boundedBody)
                 // HttpRequest.timeout covers only the wait for headers; this bounds the whole fetch.
                 .orTimeout(fetchTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((response, error) -> {
@@ -65,23 +92,95 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
         return result;
     }
 
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    // Built on first use so that a verifier with only pinned keys starts no threads.
-                    c = HttpClient.newBuilder()
-                            .connectTimeout(connectTimeout)
-                            .followRedirects(HttpClient.Redirect.NEVER)
-                            .version(HttpClient.Version.HTTP_1_1)
-                            .build();
-                    client = c;
-                }
+    /** The client, built on first use so a verifier with only pinned keys starts no threads; null once closed. */
+    private synchronized HttpClient client() {
+        if (closed) {
+            return null;
+        }
+        if (client == null) {
+            int id = CLIENTS.incrementAndGet();
+            AtomicInteger threadCount = new AtomicInteger();
+            executor = Executors.newCachedThreadPool(task -> {
+                Thread t = new Thread(task, THREAD_NAME_PREFIX + id + "-" + threadCount.incrementAndGet());
+                t.setDaemon(true);
+                t.setContextClassLoader(null); // no web application's loader kept alive by a pooled thread
+                threads.removeIf(old -> !old.isAlive()); // the pool retires idle threads; forget them
+                threads.add(t);
+                return t;
+            });
+            // The client starts its selector thread here, inheriting this thread's context loader.
+            Thread current = Thread.currentThread();
+            ClassLoader callerLoader = current.getContextClassLoader();
+            current.setContextClassLoader(null);
+            try {
+                client = HttpClient.newBuilder()
+                        .connectTimeout(connectTimeout)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .executor(executor)
+                        .build();
+            } finally {
+                current.setContextClassLoader(callerLoader);
             }
         }
-        return c;
+        return client;
+    }
+
+    /**
+     * Refuses further fetches, ends fetches in flight (their requests get {@code key_unavailable})
+     * and stops the threads this source started, waiting a bounded time for them. Idempotent.
+     */
+    @Override
+    public void close() {
+        HttpClient closing;
+        ExecutorService stopping;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closing = client;
+            stopping = executor;
+            client = null;
+            executor = null;
+        }
+        if (closing == null) {
+            return;
+        }
+        shutDownClient(closing);
+        stopping.shutdownNow();
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (Thread t : threads) {
+            if (t == Thread.currentThread()) {
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            try {
+                if (left > 0) {
+                    t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        threads.removeIf(t -> !t.isAlive());
+    }
+
+    /** Java 21 added {@code HttpClient.shutdownNow()}; this library runs on Java 11, so it is called only where it exists. */
+    private static void shutDownClient(HttpClient client) {
+        try {
+            HttpClient.class.getMethod("shutdownNow").invoke(client);
+        } catch (NoSuchMethodException e) {
+            // Before Java 21: the selector thread ends by itself once the client is unreachable.
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Closing must not fail a shutdown; the threads of ours are stopped below regardless.
+        }
+    }
+
+    /** The threads started for fetches and not yet seen to end (for tests). */
+    Set<Thread> threads() {
+        return Set.copyOf(threads);
     }
 
     private HttpResponse.BodySubscriber<byte[]> boundedBody(HttpResponse.ResponseInfo info) {

@@ -28,6 +28,7 @@ class BuildersSetOnceTest {
                 verifier("expectedBodyType", b -> b.expectedBodyType(BodyType.JSON)),
                 verifier("strictBodyParsing", b -> b.strictBodyParsing(true)),
                 verifier("clock", b -> b.clock(Clock.systemUTC())),
+                verifier("listener", b -> b.listener(new CallbackListener() { })),
                 tokens("expectedBuckets", b -> b.expectedBuckets("a")),
                 tokens("clock", b -> b.clock(Clock.systemUTC())),
                 tokens("allowedClockSkew", b -> b.allowedClockSkew(Duration.ofSeconds(1))),
