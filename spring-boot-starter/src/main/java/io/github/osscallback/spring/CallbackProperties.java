@@ -47,7 +47,7 @@ final class CallbackProperties {
     /**
      * A verifier from the environment's {@code oss.callback.*} properties.
      *
-     * @throws IllegalStateException naming the property (and never an upload-token secret) when a
+     * @throws InvalidCallbackPropertiesException naming the property (and never an upload-token secret) when a
      *     value is bad or contradicts another
      */
     static CallbackVerifier verifier(Environment environment) {
@@ -62,7 +62,7 @@ final class CallbackProperties {
             return CallbackVerifier.builder().settings(settings).build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             // The settings' messages name settings and never quote a secret; say the property names instead.
-            throw new IllegalStateException("OSS callback configuration is invalid: " + inPropertyNames(e.getMessage()), e);
+            throw new InvalidCallbackPropertiesException(inPropertyNames(e.getMessage()), e);
         }
     }
 
@@ -76,13 +76,13 @@ final class CallbackProperties {
             boolean valid = pattern.startsWith("/") ? pattern.indexOf('*') < 0 || pattern.indexOf('*') == pattern.length() - 1
                     && pattern.endsWith("/*") : pattern.startsWith("*.") && pattern.indexOf('/') < 0;
             if (!valid) {
-                throw new IllegalStateException("OSS callback configuration is invalid: " + PATHS + " entry " + (patterns.size() + 1)
-                        + " is not a servlet URL pattern (write /exact/path, /prefix/* or *.extension)");
+                throw new InvalidCallbackPropertiesException(PATHS + " entry " + (patterns.size() + 1)
+                        + " is not a servlet URL pattern (write /exact/path, /prefix/* or *.extension)", null);
             }
             patterns.add(pattern);
         }
         if (patterns.isEmpty()) {
-            throw new IllegalStateException("OSS callback configuration is invalid: " + PATHS + " is empty");
+            throw new InvalidCallbackPropertiesException(PATHS + " is empty", null);
         }
         return patterns;
     }

@@ -51,8 +51,13 @@ public class OssCallbackAutoConfiguration {
         return CallbackProperties.verifier(environment);
     }
 
-    /** The verifying filter on the callback paths, first of all filters. */
+    /**
+     * The verifying filter on the callback paths, first of all filters. An application that
+     * registers {@link OssCallbackFilter} itself keeps its own: two filters would verify each
+     * callback twice, and with replay protection refuse the genuine one as a replay.
+     */
     @Bean(FILTER_NAME)
+    @ConditionalOnMissingBean(value = OssCallbackFilter.class, parameterizedContainer = FilterRegistrationBean.class)
     FilterRegistrationBean<OssCallbackFilter> ossCallbackFilter(CallbackVerifier verifier, Environment environment) {
         List<String> paths = CallbackProperties.paths(environment);
         FilterRegistrationBean<OssCallbackFilter> registration = new FilterRegistrationBean<>(new OssCallbackFilter(verifier));

@@ -92,6 +92,10 @@ class AutoConfigurationTest {
             }
             message[0] = all.toString();
             assertTrue(message[0].contains(expected), message[0]);
+            // Boot's start-up report says it without a stack trace.
+            org.springframework.boot.diagnostics.FailureAnalysis analysis = new InvalidCallbackPropertiesFailureAnalyzer().analyze(failure);
+            assertNotNull(analysis, message[0]);
+            assertTrue(analysis.getDescription().contains(expected), analysis.getDescription());
         });
         return message[0];
     }
@@ -102,6 +106,35 @@ class AutoConfigurationTest {
             assertSame(OwnVerifier.VERIFIER, context.getBean(CallbackVerifier.class));
             assertNotNull(context.getBean(OssCallbackAutoConfiguration.FILTER_NAME));
         });
+    }
+
+    /** Two filters would verify each callback twice, and with replay protection refuse the genuine one. */
+    @Test
+    void anApplicationRegisteringTheFilterItselfKeepsOnlyItsOwn() {
+        runner.withUserConfiguration(OwnFilterRegistration.class).run(context -> {
+            assertFalse(context.containsBean(OssCallbackAutoConfiguration.FILTER_NAME));
+            assertEquals(1, context.getBeansOfType(FilterRegistrationBean.class).size());
+        });
+        runner.withUserConfiguration(OwnFilter.class).run(context -> {
+            assertFalse(context.containsBean(OssCallbackAutoConfiguration.FILTER_NAME));
+            assertEquals(1, context.getBeansOfType(OssCallbackFilter.class).size());
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnFilterRegistration {
+        @Bean
+        FilterRegistrationBean<OssCallbackFilter> myFilter(CallbackVerifier verifier) {
+            return new FilterRegistrationBean<>(new OssCallbackFilter(verifier));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnFilter {
+        @Bean
+        OssCallbackFilter myFilter(CallbackVerifier verifier) {
+            return new OssCallbackFilter(verifier);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
