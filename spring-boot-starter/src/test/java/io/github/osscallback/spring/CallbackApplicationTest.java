@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.osscallback.OssCallback;
-import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,25 +30,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = CallbackTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class CallbackApplicationTest {
 
-    static final OssCallbackSigner OSS = OssCallbackSigner.generate();
-    static final LoopbackKeyServer KEYS = start();
-
-    static LoopbackKeyServer start() {
-        try {
-            return LoopbackKeyServer.start().serve("/oss/key.pem", OSS.publicKeyPem());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @DynamicPropertySource
     static void keys(DynamicPropertyRegistry registry) {
-        registry.add("oss.callback.key-url-prefixes", () -> KEYS.baseUrl() + "/oss/");
-    }
-
-    @AfterAll
-    static void stop() {
-        KEYS.close();
+        TestKeys.register(registry);
     }
 
     @LocalServerPort
@@ -74,7 +56,7 @@ class CallbackApplicationTest {
     }
 
     static Map<String, String> signed(String path, String contentType, byte[] body) {
-        return OSS.headers(KEYS.url("/oss/key.pem"), path, null, contentType, body);
+        return TestKeys.signed(path, contentType, body);
     }
 
     Http.Response post(String path, Map<String, String> headers, byte[] body) throws Exception {

@@ -22,7 +22,7 @@ class JettyHeaderCacheOptOutTest {
 
     @DynamicPropertySource
     static void keys(DynamicPropertyRegistry registry) {
-        CallbackApplicationTest.keys(registry);
+        TestKeys.register(registry);
     }
 
     @LocalServerPort
