@@ -19,7 +19,9 @@ public interface CallbackListener {
 
     /**
      * A request was rejected; called once per rejected request, whether the verifier, the body
-     * limit or an adapter's request check (method, body read) refused it.
+     * limit or an adapter's request check (method, body read) refused it. A callback the
+     * application refuses after it was verified (a handler throwing, e.g. from
+     * {@link OssCallback#bind}) was {@link #accepted} here.
      */
     default void rejected(CallbackRejectedException.Reason reason) {
     }

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.Set;
@@ -19,6 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +36,8 @@ import java.util.function.Function;
  * whether the key host failed (no answer in time, unreachable, 5xx) or answered without a key.
  *
  * <p>The client and its threads are made at the first fetch and ended by {@link #close()}: the
- * client runs on an executor of ours, whose threads close stops and joins. The JDK's client has
+ * client runs on an executor of ours and fetch deadlines on a timer of ours, whose threads close
+ * stops and joins, after ending the fetches in flight. The JDK's client has
  * one thread of its own (its selector); from Java 21 close shuts the client down too, before
  * that the JDK offers no way to, and the thread ends once the closed client is unreachable. It is
  * made without the caller's context class loader, so a container does not take it for a thread
@@ -53,6 +60,9 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private HttpClient client; // guarded by this
     private ExecutorService executor; // guarded by this
+    private ScheduledExecutorService deadlines; // guarded by this
+    /** Fetches not yet ended, with their URLs: close ends them, as it stops what would. */
+    private final Map<CompletableFuture<PublicKey>, URI> inFlight = new ConcurrentHashMap<>();
     private boolean closed; // guarded by this
 
     RemoteKeySource(Duration connectTimeout, Duration fetchTimeout) {
@@ -62,10 +72,14 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
 
     @Override
     public CompletableFuture<PublicKey> apply(URI uri) {
-        HttpClient client = client();
+        HttpClient client;
+        ScheduledExecutorService deadlines;
+        synchronized (this) {
+            client = client();
+            deadlines = this.deadlines;
+        }
         if (client == null) {
-            return CompletableFuture.failedFuture(new KeyFetchFailure(KeyFetchFailure.Kind.NOT_ATTEMPTED,
-                    new CallbackRejectedException(KEY_UNAVAILABLE, "the verifier is closed; no key fetch for " + uri)));
+            return closedFailure(uri);
         }
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(fetchTimeout)
@@ -73,41 +87,69 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
                 .GET()
                 .build();
         CompletableFuture<PublicKey> result = new CompletableFuture<>();
-        client.sendAsync(request, this::boundedBody)
-                // HttpRequest.timeout covers only the wait for headers; this bounds the whole fetch.
-                .orTimeout(fetchTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((response, error) -> {
-                    if (error != null) {
-                        result.completeExceptionally(failure(uri, error));
-                        return;
-                    }
-                    try {
-                        result.complete(toKey(uri, response));
-                    } catch (CallbackRejectedException e) {
-                        boolean hostFailed = response.statusCode() >= 500;
-                        result.completeExceptionally(new KeyFetchFailure(
-                                hostFailed ? KeyFetchFailure.Kind.HOST_FAILED : KeyFetchFailure.Kind.KEY_REFUSED, e));
-                    }
-                });
+        inFlight.put(result, uri);
+        result.whenComplete((key, error) -> inFlight.remove(result));
+        CompletableFuture<HttpResponse<byte[]>> response = client.sendAsync(request, this::boundedBody);
+        // HttpRequest.timeout covers only the wait for headers; this bounds the whole fetch. Not
+        // orTimeout: its JDK-wide timer thread would be started by (and keep) a web application's loader.
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = deadlines.schedule(() -> response.completeExceptionally(new TimeoutException()),
+                    fetchTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            response.cancel(true);
+            return closedFailure(uri); // closed since the client was handed out
+        }
+        response.whenComplete((answer, error) -> {
+            deadline.cancel(false);
+            if (error != null) {
+                result.completeExceptionally(failure(uri, error));
+                return;
+            }
+            try {
+                result.complete(toKey(uri, answer));
+            } catch (CallbackRejectedException e) {
+                boolean hostFailed = answer.statusCode() >= 500;
+                result.completeExceptionally(new KeyFetchFailure(
+                        hostFailed ? KeyFetchFailure.Kind.HOST_FAILED : KeyFetchFailure.Kind.KEY_REFUSED, e));
+            }
+        });
         return result;
     }
 
+    private static CompletableFuture<PublicKey> closedFailure(URI uri) {
+        return CompletableFuture.failedFuture(closed(uri));
+    }
+
+    /** Nothing to remember or log: the fetch did not (or no longer does) happen because the verifier closed. */
+    private static KeyFetchFailure closed(URI uri) {
+        return new KeyFetchFailure(KeyFetchFailure.Kind.NOT_ATTEMPTED,
+                new CallbackRejectedException(KEY_UNAVAILABLE, "the verifier is closed; no key fetch for " + uri));
+    }
+
     /** The client, built on first use so a verifier with only pinned keys starts no threads; null once closed. */
-    private synchronized HttpClient client() {
+    private HttpClient client() {
+        assert Thread.holdsLock(this);
         if (closed) {
             return null;
         }
         if (client == null) {
             int id = CLIENTS.incrementAndGet();
             AtomicInteger threadCount = new AtomicInteger();
-            executor = Executors.newCachedThreadPool(task -> {
+            ThreadFactory threadFactory = task -> {
                 Thread t = new Thread(task, THREAD_NAME_PREFIX + id + "-" + threadCount.incrementAndGet());
                 t.setDaemon(true);
                 t.setContextClassLoader(null); // no web application's loader kept alive by a pooled thread
-                threads.removeIf(old -> !old.isAlive()); // the pool retires idle threads; forget them
+                threads.removeIf(old -> !old.isAlive()); // the pools retire idle threads; forget them
                 threads.add(t);
                 return t;
-            });
+            };
+            executor = Executors.newCachedThreadPool(threadFactory);
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threadFactory);
+            timer.setRemoveOnCancelPolicy(true);
+            timer.setKeepAliveTime(1, TimeUnit.MINUTES);
+            timer.allowCoreThreadTimeOut(true);
+            deadlines = timer;
             // The client starts its selector thread here, inheriting this thread's context loader.
             Thread current = Thread.currentThread();
             ClassLoader callerLoader = current.getContextClassLoader();
@@ -134,6 +176,7 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
     public void close() {
         HttpClient closing;
         ExecutorService stopping;
+        ScheduledExecutorService stoppingDeadlines;
         synchronized (this) {
             if (closed) {
                 return;
@@ -141,14 +184,21 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
             closed = true;
             closing = client;
             stopping = executor;
+            stoppingDeadlines = deadlines;
             client = null;
             executor = null;
+            deadlines = null;
         }
         if (closing == null) {
             return;
         }
+        // Their deadlines are about to go: no request may wait for a fetch that nothing ends.
+        inFlight.forEach((fetch, uri) -> fetch.completeExceptionally(new KeyFetchFailure(
+                KeyFetchFailure.Kind.NOT_ATTEMPTED, new CallbackRejectedException(KEY_UNAVAILABLE,
+                        "the verifier was closed during the key fetch from " + uri))));
         shutDownClient(closing);
         stopping.shutdownNow();
+        stoppingDeadlines.shutdownNow();
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         for (Thread t : threads) {
             if (t == Thread.currentThread()) {

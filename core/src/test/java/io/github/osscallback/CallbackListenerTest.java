@@ -215,6 +215,7 @@ class CallbackListenerTest {
         };
         Logger logger = Logger.getLogger(CallbackVerifier.class.getName());
         logger.addHandler(handler);
+        logger.setUseParentHandlers(false); // the expected errors, kept off the console
         try {
             CallbackVerifier v = CallbackVerifier.builder()
                     .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(KEYS).build())
@@ -230,6 +231,7 @@ class CallbackListenerTest {
                         () -> v.verify(forged)).reason());
             }
         } finally {
+            logger.setUseParentHandlers(true);
             logger.removeHandler(handler);
         }
         List<String> logged = records.stream().filter(r -> r.getLevel() == Level.SEVERE)

@@ -10,6 +10,10 @@ import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.ManualClock;
 import io.github.osscallback.testing.OssCallbackSigner;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
@@ -19,8 +23,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -149,6 +157,37 @@ class VerifierLifecycleTest {
         assertEquals(Set.of(), fetchThreadsOfClientsAfter(clientsBefore), "no client was made again");
 
         v.close(); // idempotent
+    }
+
+    @Test
+    void closeEndsAFetchInFlightSoNoRequestWaitsForIt() throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try (ServerSocket hanging = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // A key host that takes the connection and never answers.
+            pool.submit(() -> {
+                try (Socket held = hanging.accept()) {
+                    connected.countDown();
+                    held.getInputStream().transferTo(OutputStream.nullOutputStream()); // until closed
+                }
+                return null;
+            });
+            String base = "http://127.0.0.1:" + hanging.getLocalPort() + "/oss/";
+            CallbackVerifier v = CallbackVerifier.builder()
+                    .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(base).build())
+                    .keyFetchTimeout(Duration.ofMinutes(10)) // only close can end this fetch in time
+                    .build();
+            Future<OssCallback> waiting = pool.submit(() -> v.verify(signed(base + "k.pem")));
+            assertTrue(connected.await(10, TimeUnit.SECONDS), "the fetch reached the key host");
+
+            v.close();
+            ExecutionException ended = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
+            CallbackRejectedException rejection = (CallbackRejectedException) ended.getCause();
+            assertEquals(KEY_UNAVAILABLE, rejection.reason());
+            assertTrue(rejection.getMessage().contains("closed during the key fetch"), rejection.getMessage());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

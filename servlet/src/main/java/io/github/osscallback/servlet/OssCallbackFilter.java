@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A servlet filter that lets only verified OSS callbacks through. It reads the body once,
@@ -31,6 +32,11 @@ import java.util.Objects;
  * {@code web.xml} with init-params named as in {@link io.github.osscallback.VerifierSettings}.
  * Behind a reverse proxy that strips a path prefix, set the verifier's {@code signedPathPrefix}.
  *
+ * <p>What the rest of the chain writes is held (up to OSS's 1 MB limit) and sent with an exact
+ * Content-Length, as OSS requires, however it was written; a reply OSS would refuse (not JSON,
+ * empty, over 1 MB) is logged as an error. Map this filter before any filter that reads request
+ * parameters: reading a form body's parameters consumes it before the signature is checked.
+ *
  * <p>On Jetty, set {@code HttpConfiguration.setHeaderCacheCaseSensitive(true)}: Jetty's default
  * header cache may hand the filter a signature whose letters changed case, which then fails. The
  * filter reads that setting at its first request and logs a warning if it is off.
@@ -40,6 +46,10 @@ public class OssCallbackFilter implements Filter {
     private static final System.Logger LOG = System.getLogger(OssCallbackFilter.class.getName());
 
     private CallbackEndpoint endpoint;
+    private String name = "OssCallbackFilter";
+    /** The filter built its verifier from init-params, so it closes it; a verifier passed in is the caller's. */
+    private boolean ownsVerifier;
+    private final AtomicBoolean asyncSaid = new AtomicBoolean();
 
     /** For {@code web.xml} and {@code @WebFilter}: configured from init-params in {@link #init}. */
     public OssCallbackFilter() {
@@ -52,14 +62,15 @@ public class OssCallbackFilter implements Filter {
 
     @Override
     public void init(FilterConfig config) throws ServletException {
+        name = "OssCallbackFilter '" + config.getFilterName() + "'";
         if (endpoint != null) {
             return;
         }
-        String name = "OssCallbackFilter '" + config.getFilterName() + "'";
         try {
             CallbackVerifier verifier = CallbackEndpoint.configure(name + " (init-params)", "",
                     Collections.list(config.getInitParameterNames()), config::getInitParameter);
             this.endpoint = CallbackEndpoint.of(name, verifier, LOG);
+            this.ownsVerifier = true;
         } catch (IllegalStateException e) {
             throw new ServletException(e.getMessage(), e);
         }
@@ -88,11 +99,32 @@ public class OssCallbackFilter implements Filter {
         OssCallback callback = verified.callback();
         HttpServletRequest downstream = new VerifiedRequest(request, verified.body(), callback);
         downstream.setAttribute(OssCallbacks.ATTRIBUTE, callback);
-        chain.doFilter(downstream, response);
+        BufferedReply reply = new BufferedReply(response, name);
+        try {
+            chain.doFilter(downstream, reply);
+        } catch (IOException | ServletException | RuntimeException | Error e) {
+            try {
+                reply.abandon();
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        boolean async = downstream.isAsyncStarted();
+        if (async && !asyncSaid.get() && !asyncSaid.getAndSet(true)) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: a reply was made asynchronously (startAsync); the filter cannot"
+                    + " hold it to send an exact Content-Length, so its framing is the container''s, and OSS fails a"
+                    + " callback whose reply has none. Reply before the handler returns. (Said once.)", name);
+        }
+        reply.finish(async);
     }
 
+    /** Closes the verifier this filter built from init-params, stopping its key-fetch threads; one passed in is left open. */
     @Override
     public void destroy() {
+        if (ownsVerifier && endpoint != null) {
+            endpoint.verifier().close();
+        }
     }
 
     /** A servlet request as the verifier sees it: the target exactly as the client sent it. */

@@ -47,6 +47,7 @@ final class TomcatFixture implements ContainerFixture {
         if (tomcat != null) {
             tomcat.stop();
             tomcat.destroy();
+            tomcat = null; // closing twice (a test stops it itself) is harmless
         }
     }
 }
