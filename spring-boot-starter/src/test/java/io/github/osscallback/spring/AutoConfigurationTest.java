@@ -147,19 +147,40 @@ class AutoConfigurationTest {
         }
     }
 
-    /** The verifier the starter built stops its key-fetch threads with the context, so containers report no leak. */
+    /**
+     * The verifier the starter built is closed with the context: its key-fetch threads stop, so a
+     * container reports none left behind by the application.
+     */
     @Test
-    void theVerifierIsClosedWithTheContext() throws Exception {
+    void theVerifierAndItsKeyFetchThreadsStopWithTheContext() throws Exception {
         OssCallbackSigner oss = OssCallbackSigner.generate();
+        Set<Thread> before = keyFetchThreads();
+        Set<Thread> started = new java.util.HashSet<>();
         try (LoopbackKeyServer keys = LoopbackKeyServer.start().serve("/k.pem", oss.publicKeyPem())) {
             CallbackVerifier[] verifier = new CallbackVerifier[1];
             runner.withPropertyValues("oss.callback.key-url-prefixes=" + keys.baseUrl() + "/").run(context -> {
                 verifier[0] = context.getBean(CallbackVerifier.class);
                 verifier[0].prefetchKey(keys.url("/k.pem"));
                 assertTrue(verifier[0].keyStatus().remoteFetching());
+                started.addAll(keyFetchThreads());
+                started.removeAll(before);
+                assertFalse(started.isEmpty(), "the fetch ran on no thread of the verifier's");
             });
             assertFalse(verifier[0].keyStatus().remoteFetching(), "still fetching after the context closed");
+            for (Thread thread : started) {
+                assertFalse(thread.isAlive(), thread + " outlived the context");
+            }
         }
+    }
+
+    private static Set<Thread> keyFetchThreads() {
+        Set<Thread> threads = new java.util.HashSet<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("oss-callback-key-fetch-") && thread.isAlive()) {
+                threads.add(thread);
+            }
+        }
+        return threads;
     }
 
     @Test

@@ -97,6 +97,8 @@ class CallbackApplicationTest {
         assertEquals("application/json", response.header("content-type"));
         OssCallback callback = (OssCallback) handled.last.get();
         assertEquals("photos", callback.bucket().orElseThrow());
+        // The early filter read all three form parameters, and the callback still verified.
+        assertEquals(3, handled.parametersSeenEarly.get());
         assertEquals(42, callback.size().orElseThrow());
     }
 

@@ -15,6 +15,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -34,6 +35,8 @@ public class CallbackTestApplication {
     public static final class Handled {
         final AtomicInteger calls = new AtomicInteger();
         final AtomicReference<Object> last = new AtomicReference<>();
+        /** How many parameters the early filter read on the last request to /oss/callback/reply. */
+        final AtomicInteger parametersSeenEarly = new AtomicInteger(-1);
 
         void saw(Object value) {
             last.set(value);
@@ -77,7 +80,8 @@ public class CallbackTestApplication {
         }
 
         @PostMapping("/oss/callback/reply")
-        CallbackReply reply(OssCallback callback) {
+        CallbackReply reply(OssCallback callback, @RequestAttribute("parametersSeenEarly") int parametersSeenEarly) {
+            handled.parametersSeenEarly.set(parametersSeenEarly);
             handled.saw(callback);
             return CallbackReply.json(Map.of("object", callback.object().orElse("")));
         }
