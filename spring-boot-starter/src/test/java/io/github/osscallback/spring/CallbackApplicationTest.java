@@ -130,6 +130,17 @@ class CallbackApplicationTest {
     }
 
     @Test
+    void aRejectionTheHandlerThrowsIsAnsweredAsTheFiltersAre() throws Exception {
+        byte[] body = bytes("bucket=photos&object=elsewhere%2Fh.jpg");
+        Http.Response refused = post("/oss/callback/uploads-only", signed("/oss/callback/uploads-only", FORM, body), body);
+        assertEquals(403, refused.status(), refused.text());
+        assertEquals("{\"status\":\"REJECTED\",\"reason\":\"upload_token_mismatch\"}", refused.text());
+        assertExactLength(refused);
+        byte[] fine = bytes("bucket=photos&object=uploads%2Fh.jpg");
+        assertEquals(200, post("/oss/callback/uploads-only", signed("/oss/callback/uploads-only", FORM, fine), fine).status());
+    }
+
+    @Test
     void aControllerReturningAMapAnswersWithAnExactContentLength() throws Exception {
         byte[] body = bytes("bucket=photos&object=e.jpg");
         Http.Response response = post("/oss/callback/map", signed("/oss/callback/map", FORM, body), body);

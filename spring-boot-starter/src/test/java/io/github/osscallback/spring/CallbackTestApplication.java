@@ -1,5 +1,6 @@
 package io.github.osscallback.spring;
 
+import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.OssCallback;
 import jakarta.servlet.Filter;
@@ -90,6 +91,17 @@ public class CallbackTestApplication {
         CallbackReply record(@OssCallbackBody Upload upload) {
             handled.saw(upload);
             return CallbackReply.json(Map.of("object", upload.object(), "size", upload.size()));
+        }
+
+        /** Refuses, as an application may, a verified callback it has no use for. */
+        @PostMapping("/oss/callback/uploads-only")
+        CallbackReply uploadsOnly(OssCallback callback) throws CallbackRejectedException {
+            if (!callback.object().orElse("").startsWith("uploads/")) {
+                throw new CallbackRejectedException(CallbackRejectedException.Reason.UPLOAD_TOKEN_MISMATCH,
+                        "object outside uploads/");
+            }
+            handled.saw(callback);
+            return CallbackReply.ok();
         }
 
         @PostMapping("/oss/callback/map")
