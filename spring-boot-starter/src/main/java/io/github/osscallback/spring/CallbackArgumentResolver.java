@@ -3,6 +3,7 @@ package io.github.osscallback.spring;
 import io.github.osscallback.OssCallback;
 import io.github.osscallback.servlet.OssCallbacks;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
@@ -26,8 +27,8 @@ final class CallbackArgumentResolver implements HandlerMethodArgumentResolver {
     public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer container, NativeWebRequest webRequest,
                                   WebDataBinderFactory binderFactory) throws Exception {
         HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
-        OssCallback callback = (request == null ? java.util.Optional.<OssCallback>empty() : OssCallbacks.find(request))
-                .orElseThrow(() -> new UnverifiedCallbackException(parameter));
+        Optional<OssCallback> verified = request == null ? Optional.empty() : OssCallbacks.find(request);
+        OssCallback callback = verified.orElseThrow(() -> new UnverifiedCallbackException(parameter));
         if (!parameter.hasParameterAnnotation(OssCallbackBody.class)) {
             return callback;
         }

@@ -5,6 +5,7 @@ import io.github.osscallback.VerifierSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +39,7 @@ final class CallbackProperties {
         StringBuilder kebab = new StringBuilder(PREFIX).append('.');
         int from = 0;
         while (upper.find()) {
-            kebab.append(settingName, from, upper.start()).append('-').append(upper.group().toLowerCase(java.util.Locale.ROOT));
+            kebab.append(settingName, from, upper.start()).append('-').append(upper.group().toLowerCase(Locale.ROOT));
             from = upper.end();
         }
         return kebab.append(settingName, from, settingName.length()).toString();
