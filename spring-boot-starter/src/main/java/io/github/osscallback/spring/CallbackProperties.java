@@ -1,0 +1,102 @@
+package io.github.osscallback.spring;
+
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.VerifierSettings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+
+/**
+ * The {@code oss.callback.*} properties. Each {@link VerifierSettings} name is a property under its
+ * kebab-case name ({@code keyUrlPrefixes} is {@code oss.callback.key-url-prefixes}), bound with
+ * Spring's relaxed rules (so also {@code OSS_CALLBACK_KEYURLPREFIXES} or a YAML list) and handed to
+ * {@link CallbackVerifier.Builder#settings}: one parser, one set of error messages, for every adapter.
+ */
+final class CallbackProperties {
+
+    static final String PREFIX = "oss.callback";
+    /** Servlet URL patterns the verifying filter is mapped to. */
+    static final String PATHS = PREFIX + ".paths";
+    static final List<String> DEFAULT_PATHS = List.of("/oss/callback/*");
+    /** Opt-out of making Jetty's header cache case-sensitive. */
+    static final String JETTY_HEADER_CACHE = PREFIX + ".jetty.header-cache-case-sensitive";
+
+    private static final Pattern UPPER = Pattern.compile("[A-Z]");
+
+    private CallbackProperties() {
+    }
+
+    /** The property name of a {@link VerifierSettings} name: {@code oss.callback.} and its kebab-case form. */
+    static String propertyName(String settingName) {
+        Matcher upper = UPPER.matcher(settingName);
+        StringBuilder kebab = new StringBuilder(PREFIX).append('.');
+        int from = 0;
+        while (upper.find()) {
+            kebab.append(settingName, from, upper.start()).append('-').append(upper.group().toLowerCase(Locale.ROOT));
+            from = upper.end();
+        }
+        return kebab.append(settingName, from, settingName.length()).toString();
+    }
+
+    /**
+     * A verifier from the environment's {@code oss.callback.*} properties.
+     *
+     * @throws InvalidCallbackPropertiesException naming the property (and never an upload-token secret) when a
+     *     value is bad or contradicts another
+     */
+    static CallbackVerifier verifier(Environment environment) {
+        Binder binder = Binder.get(environment);
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String name : VerifierSettings.NAMES) {
+            // As a list, so YAML lists and comma-separated strings both work; single values are a list of one.
+            binder.bind(propertyName(name), Bindable.listOf(String.class))
+                    .ifBound(values -> settings.put(name, String.join(",", values)));
+        }
+        try {
+            return CallbackVerifier.builder().settings(settings).build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // The settings' messages name settings and never quote a secret; say the property names instead.
+            throw new InvalidCallbackPropertiesException(inPropertyNames(e.getMessage()), e);
+        }
+    }
+
+    /** The servlet URL patterns of {@link #PATHS}. */
+    static List<String> paths(Environment environment) {
+        List<String> paths = Binder.get(environment).bind(PATHS, Bindable.listOf(String.class)).orElse(DEFAULT_PATHS);
+        List<String> patterns = new ArrayList<>();
+        for (String path : paths) {
+            String pattern = path.trim();
+            // Servlet URL patterns: a path, a path ending in /*, or an extension such as *.callback.
+            boolean valid = pattern.startsWith("/") ? pattern.indexOf('*') < 0 || pattern.indexOf('*') == pattern.length() - 1
+                    && pattern.endsWith("/*") : pattern.startsWith("*.") && pattern.indexOf('/') < 0;
+            if (!valid) {
+                throw new InvalidCallbackPropertiesException(PATHS + " entry " + (patterns.size() + 1)
+                        + " is not a servlet URL pattern (write /exact/path, /prefix/* or *.extension)", null);
+            }
+            patterns.add(pattern);
+        }
+        if (patterns.isEmpty()) {
+            throw new InvalidCallbackPropertiesException(PATHS + " is empty", null);
+        }
+        return patterns;
+    }
+
+    static boolean jettyHeaderCacheCaseSensitive(Environment environment) {
+        return Binder.get(environment).bind(JETTY_HEADER_CACHE, Boolean.class).orElse(Boolean.TRUE);
+    }
+
+    private static String inPropertyNames(String message) {
+        String out = message == null ? "" : message;
+        for (String name : VerifierSettings.NAMES) {
+            out = out.replaceAll("(?:setting )?\\b" + name + "\\b", Matcher.quoteReplacement(propertyName(name)));
+        }
+        return out;
+    }
+}

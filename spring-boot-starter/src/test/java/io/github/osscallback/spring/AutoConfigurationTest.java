@@ -1,0 +1,232 @@
+package io.github.osscallback.spring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.VerifierSettings;
+import io.github.osscallback.servlet.OssCallbackFilter;
+import io.github.osscallback.testing.LoopbackKeyServer;
+import io.github.osscallback.testing.OssCallbackSigner;
+import java.io.InputStream;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.ClassUtils;
+
+/** What the auto-configuration builds from properties, and how it fails on bad ones. */
+class AutoConfigurationTest {
+
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(OssCallbackAutoConfiguration.class));
+
+    @Test
+    void registersTheFilterFirstOnTheDefaultCallbackPaths() {
+        runner.run(context -> {
+            FilterRegistrationBean<?> registration = context.getBean(OssCallbackAutoConfiguration.FILTER_NAME, FilterRegistrationBean.class);
+            assertTrue(registration.getFilter() instanceof OssCallbackFilter);
+            assertEquals(Set.of("/oss/callback/*"), Set.copyOf(registration.getUrlPatterns()));
+            assertEquals(Ordered.HIGHEST_PRECEDENCE, registration.getOrder());
+            assertEquals(CallbackVerifier.DEFAULT_MAX_BODY_BYTES, context.getBean(CallbackVerifier.class).maxBodyBytes());
+        });
+    }
+
+    @Test
+    void bindsSettingsByTheirRelaxedNamesFromPropertiesListsAndEnvironmentVariables() {
+        runner.withPropertyValues("oss.callback.paths=/a/callback,/b/*",
+                        "oss.callback.key-url-prefixes[0]=http://127.0.0.1:1/one/",
+                        "oss.callback.key-url-prefixes[1]=http://127.0.0.1:1/two/",
+                        "oss.callback.pinned-oss-key=false")
+                .withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource("systemEnvironment", Map.of("OSS_CALLBACK_MAXBODYBYTES", "1234"))))
+                .run(context -> {
+                    FilterRegistrationBean<?> registration = context.getBean(OssCallbackAutoConfiguration.FILTER_NAME, FilterRegistrationBean.class);
+                    assertEquals(Set.of("/a/callback", "/b/*"), Set.copyOf(registration.getUrlPatterns()));
+                    CallbackVerifier verifier = context.getBean(CallbackVerifier.class);
+                    assertEquals(1234, verifier.maxBodyBytes());
+                    assertTrue(verifier.keyUrlPolicy().allows("http://127.0.0.1:1/two/key.pem"));
+                    assertFalse(verifier.keyUrlPolicy().allows(CallbackVerifier.OSS_KEY_URL));
+                });
+    }
+
+    @Test
+    void aBadValueFailsStartUpNamingTheProperty() {
+        assertStartUpFails(List.of("oss.callback.max-body-bytes=lots"), "oss.callback.max-body-bytes");
+        assertStartUpFails(List.of("oss.callback.replay-window-seconds=-5"), "oss.callback.replay-window-seconds");
+        assertStartUpFails(List.of("oss.callback.expected-body-type=xml"), "oss.callback.expected-body-type");
+        assertStartUpFails(List.of("oss.callback.expected-buckets=photos"), "oss.callback.expected-buckets needs oss.callback.upload-token-keys");
+        assertStartUpFails(List.of("oss.callback.paths=oss/callback"), "oss.callback.paths");
+    }
+
+    @Test
+    void anUploadTokenSecretNeverAppearsInTheStartUpFailure() {
+        String shortSecret = Base64.getEncoder().encodeToString("not-long-enough".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String message = assertStartUpFails(List.of("oss.callback.upload-token-keys=k1=" + shortSecret), "oss.callback.upload-token-keys");
+        assertFalse(message.contains(shortSecret), message);
+    }
+
+    private String assertStartUpFails(List<String> properties, String expected) {
+        String[] message = new String[1];
+        runner.withPropertyValues(properties.toArray(new String[0])).run(context -> {
+            Throwable failure = context.getStartupFailure();
+            assertNotNull(failure, "started with " + properties);
+            StringBuilder all = new StringBuilder();
+            for (Throwable t = failure; t != null; t = t.getCause()) {
+                all.append(t.getMessage()).append('\n');
+            }
+            message[0] = all.toString();
+            assertTrue(message[0].contains(expected), message[0]);
+            // Boot's start-up report says it without a stack trace.
+            org.springframework.boot.diagnostics.FailureAnalysis analysis = new InvalidCallbackPropertiesFailureAnalyzer().analyze(failure);
+            assertNotNull(analysis, message[0]);
+            assertTrue(analysis.getDescription().contains(expected), analysis.getDescription());
+        });
+        return message[0];
+    }
+
+    @Test
+    void anApplicationsOwnVerifierIsUsedAndItsPropertiesAreNotRead() {
+        runner.withUserConfiguration(OwnVerifier.class).withPropertyValues("oss.callback.max-body-bytes=lots").run(context -> {
+            assertSame(OwnVerifier.VERIFIER, context.getBean(CallbackVerifier.class));
+            assertNotNull(context.getBean(OssCallbackAutoConfiguration.FILTER_NAME));
+        });
+    }
+
+    /** Two filters would verify each callback twice, and with replay protection refuse the genuine one. */
+    @Test
+    void anApplicationRegisteringTheFilterItselfKeepsOnlyItsOwn() {
+        runner.withUserConfiguration(OwnFilterRegistration.class).run(context -> {
+            assertFalse(context.containsBean(OssCallbackAutoConfiguration.FILTER_NAME));
+            assertEquals(1, context.getBeansOfType(FilterRegistrationBean.class).size());
+        });
+        runner.withUserConfiguration(OwnFilter.class).run(context -> {
+            assertFalse(context.containsBean(OssCallbackAutoConfiguration.FILTER_NAME));
+            assertEquals(1, context.getBeansOfType(OssCallbackFilter.class).size());
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnFilterRegistration {
+        @Bean
+        FilterRegistrationBean<OssCallbackFilter> myFilter(CallbackVerifier verifier) {
+            return new FilterRegistrationBean<>(new OssCallbackFilter(verifier));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnFilter {
+        @Bean
+        OssCallbackFilter myFilter(CallbackVerifier verifier) {
+            return new OssCallbackFilter(verifier);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnVerifier {
+        static final CallbackVerifier VERIFIER = CallbackVerifier.builder().maxBodyBytes(10).build();
+
+        @Bean
+        CallbackVerifier myVerifier() {
+            return VERIFIER;
+        }
+    }
+
+    /**
+     * The verifier the starter built is closed with the context: its key-fetch threads stop, so a
+     * container reports none left behind by the application.
+     */
+    @Test
+    void theVerifierAndItsKeyFetchThreadsStopWithTheContext() throws Exception {
+        OssCallbackSigner oss = OssCallbackSigner.generate();
+        Set<Thread> before = keyFetchThreads();
+        Set<Thread> started = new java.util.HashSet<>();
+        try (LoopbackKeyServer keys = LoopbackKeyServer.start().serve("/k.pem", oss.publicKeyPem())) {
+            CallbackVerifier[] verifier = new CallbackVerifier[1];
+            runner.withPropertyValues("oss.callback.key-url-prefixes=" + keys.baseUrl() + "/").run(context -> {
+                verifier[0] = context.getBean(CallbackVerifier.class);
+                verifier[0].prefetchKey(keys.url("/k.pem"));
+                assertTrue(verifier[0].keyStatus().remoteFetching());
+                started.addAll(keyFetchThreads());
+                started.removeAll(before);
+                assertFalse(started.isEmpty(), "the fetch ran on no thread of the verifier's");
+            });
+            assertFalse(verifier[0].keyStatus().remoteFetching(), "still fetching after the context closed");
+            for (Thread thread : started) {
+                assertFalse(thread.isAlive(), thread + " outlived the context");
+            }
+        }
+    }
+
+    private static Set<Thread> keyFetchThreads() {
+        Set<Thread> threads = new java.util.HashSet<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("oss-callback-key-fetch-") && thread.isAlive()) {
+                threads.add(thread);
+            }
+        }
+        return threads;
+    }
+
+    @Test
+    void nothingOutsideAServletWebApplication() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(OssCallbackAutoConfiguration.class))
+                .run(context -> assertTrue(context.getBeansOfType(CallbackVerifier.class).isEmpty()));
+    }
+
+    /** Registered for whichever Boot line is running, when Jetty is there, unless turned off. */
+    @Test
+    void jettysHeaderCacheCustomizerIsRegisteredWithJettyUnlessTurnedOff() {
+        // Boot 3.5 has its Jetty types in spring-boot itself: Jetty must be there too.
+        boolean bootJetty = ClassUtils.isPresent("org.eclipse.jetty.server.Server", null)
+                && (ClassUtils.isPresent("org.springframework.boot.jetty.JettyServerCustomizer", null)
+                || ClassUtils.isPresent("org.springframework.boot.web.embedded.jetty.JettyServerCustomizer", null));
+        runner.run(context -> assertEquals(bootJetty, context.containsBean(JettyHeaderCacheRegistrar.BEAN_NAME)));
+        runner.withPropertyValues("oss.callback.jetty.header-cache-case-sensitive=false")
+                .run(context -> assertFalse(context.containsBean(JettyHeaderCacheRegistrar.BEAN_NAME)));
+    }
+
+    /** IDEs complete every setting the core understands, by the name the starter binds. */
+    @Test
+    void configurationMetadataListsEverySetting() throws Exception {
+        // Boot's own jars have a file of that name too: read the starter's.
+        String starter = OssCallbackAutoConfiguration.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+        java.net.URL ours = null;
+        for (java.net.URL url : java.util.Collections.list(getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json"))) {
+            if (url.getPath().contains(starter)) {
+                ours = url;
+            }
+        }
+        assertNotNull(ours, "no metadata in " + starter);
+        JsonNode metadata;
+        try (InputStream in = ours.openStream()) {
+            metadata = new ObjectMapper().readTree(in);
+        }
+        Set<String> listed = new TreeSet<>();
+        for (JsonNode property : metadata.get("properties")) {
+            listed.add(property.get("name").asText());
+            assertFalse(property.get("description").asText().isBlank(), property.toString());
+        }
+        Set<String> expected = new TreeSet<>(Set.of(CallbackProperties.PATHS, CallbackProperties.JETTY_HEADER_CACHE));
+        for (String setting : VerifierSettings.NAMES) {
+            expected.add(CallbackProperties.propertyName(setting));
+        }
+        assertEquals(expected, listed);
+        assertEquals("oss.callback.key-url-prefixes", CallbackProperties.propertyName("keyUrlPrefixes"));
+    }
+}
