@@ -16,6 +16,11 @@ enum JettyHeaderCache {
     NOT_JETTY,
     CASE_SENSITIVE,
     CASE_INSENSITIVE,
+    /**
+     * Jetty 9.4: its cache ignores case and has no switch for that; only turning the cache off
+     * ({@code setHeaderCacheSize(0)}) keeps a signature as sent.
+     */
+    CASE_INSENSITIVE_WITHOUT_SWITCH,
     /** A Jetty request whose configuration could not be reached (a Jetty version with other types). */
     UNKNOWN;
 
@@ -39,16 +44,30 @@ enum JettyHeaderCache {
                     value = value == null ? null : invokePublic(value, getter);
                 }
                 if (value != null) {
-                    Object sensitive = invokePublic(value, "isHeaderCacheCaseSensitive");
-                    if (sensitive instanceof Boolean) {
-                        return (Boolean) sensitive ? CASE_SENSITIVE : CASE_INSENSITIVE;
-                    }
+                    return ofConfiguration(value);
                 }
             } catch (ReflectiveOperationException | RuntimeException | LinkageError tryTheNextPath) {
                 // Another Jetty generation: its types differ.
             }
         }
         return UNKNOWN;
+    }
+
+    private static JettyHeaderCache ofConfiguration(Object configuration) throws ReflectiveOperationException {
+        // Without a cache nothing is rewritten, whatever the case setting says.
+        Object size = invokeIfPresent(configuration, "getHeaderCacheSize");
+        if (size instanceof Integer && (Integer) size == 0) {
+            return CASE_SENSITIVE;
+        }
+        Object sensitive = invokeIfPresent(configuration, "isHeaderCacheCaseSensitive");
+        if (sensitive instanceof Boolean) {
+            return (Boolean) sensitive ? CASE_SENSITIVE : CASE_INSENSITIVE;
+        }
+        return size instanceof Integer ? CASE_INSENSITIVE_WITHOUT_SWITCH : UNKNOWN;
+    }
+
+    private static Object invokeIfPresent(Object target, String name) throws ReflectiveOperationException {
+        return publicMethod(target.getClass(), name) == null ? null : invokePublic(target, name);
     }
 
     /** Calls a public no-argument method through a public type declaring it, as reflection requires. */

@@ -94,7 +94,9 @@ class JettyHeaderCacheTest {
     void warnsAtTheFirstRequestOnlyWhenJettysHeaderCacheIgnoresCase() throws Exception {
         List<LogRecord> off = LogCapture.recordsOf(OssCallbackFilter.class, () -> earlierValueThenGenuine(new JettyFixture(false), JettyHeaderCacheTest::swapCase));
         assertEquals(List.of(Level.WARNING, Level.INFO, Level.INFO), levels(off));
-        assertTrue(LogCapture.message(off.get(0)).contains("setHeaderCacheCaseSensitive(true)"), LogCapture.message(off.get(0)));
+        // Jetty 9.4 (the javax build's second run) has no case switch; the fix there is no cache at all.
+        String fix = org.eclipse.jetty.util.Jetty.VERSION.startsWith("9.") ? "setHeaderCacheSize(0)" : "setHeaderCacheCaseSensitive(true)";
+        assertTrue(LogCapture.message(off.get(0)).contains(fix), LogCapture.message(off.get(0)));
         assertFalse(LogCapture.message(off.get(1)).contains("setHeaderCacheCaseSensitive"), LogCapture.message(off.get(1)));
         assertFalse(LogCapture.message(off.get(2)).contains("setHeaderCacheCaseSensitive"), LogCapture.message(off.get(2)));
 
