@@ -32,19 +32,28 @@ public final class OssCallbackHealthAutoConfiguration {
     public OssCallbackHealthAutoConfiguration() {
     }
 
-    /** Boot 4: compiled against its health types. */
+    /**
+     * Boot 4: compiled against its health types. The enabled condition is a Boot 4 type too, so
+     * it sits one class further in, read only once the types are known to be there.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-    @ConditionalOnEnabledHealthIndicator(INDICATOR_NAME)
     static class Boot4 {
 
-        @Bean(INDICATOR_BEAN)
-        HealthIndicator ossCallbackHealthIndicator(CallbackVerifier verifier) {
-            KeyHealth keys = new KeyHealth(verifier, Clock.systemUTC());
-            return () -> {
-                KeyHealth.Report report = keys.report();
-                return Health.status(report.status()).withDetails(report.details()).build();
-            };
+        /** Guarded again: a component scan of this package (the starter's tests do one) reaches it directly. */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+        @ConditionalOnEnabledHealthIndicator(INDICATOR_NAME)
+        static class Enabled {
+
+            @Bean(INDICATOR_BEAN)
+            HealthIndicator ossCallbackHealthIndicator(CallbackVerifier verifier) {
+                KeyHealth keys = new KeyHealth(verifier, Clock.systemUTC());
+                return () -> {
+                    KeyHealth.Report report = keys.report();
+                    return Health.status(report.status()).withDetails(report.details()).build();
+                };
+            }
         }
     }
 

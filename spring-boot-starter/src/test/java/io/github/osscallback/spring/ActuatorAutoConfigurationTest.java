@@ -16,6 +16,7 @@ import io.github.osscallback.testing.OssCallbackSigner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -70,6 +72,15 @@ class ActuatorAutoConfigurationTest {
             assertEquals("UP", health.getKey());
             assertEquals(List.of(CallbackVerifier.OSS_KEY_URL), health.getValue().get("pinnedKeyUrls"));
             assertEquals(false, health.getValue().get("remoteFetching"));
+
+            // Without details, as Actuator asks when they are not to be shown: Boot's own default method.
+            Method withoutDetails = ClassUtils.hasMethod(healthIndicatorType(), "health", boolean.class)
+                    ? healthIndicatorType().getMethod("health", boolean.class)
+                    : healthIndicatorType().getMethod("getHealth", boolean.class);
+            Object bare = withoutDetails.invoke(indicator, false);
+            assertEquals(Map.of(), bare.getClass().getMethod("getDetails").invoke(bare));
+            Object status = bare.getClass().getMethod("getStatus").invoke(bare);
+            assertEquals("UP", status.getClass().getMethod("getCode").invoke(status));
         });
     }
 
@@ -81,6 +92,25 @@ class ActuatorAutoConfigurationTest {
                 .run(context -> assertFalse(context.containsBean(OssCallbackHealthAutoConfiguration.INDICATOR_BEAN)));
         runner.withPropertyValues("management.health.defaults.enabled=false", "management.health.osscallback.enabled=true")
                 .run(context -> assertTrue(context.containsBean(OssCallbackHealthAutoConfiguration.INDICATOR_BEAN)));
+    }
+
+    /** Both are optional: without Actuator's health types and Micrometer the starter works as before. */
+    @Test
+    void withoutActuatorAndMicrometerTheVerifierStillWorks() {
+        runner.withUserConfiguration(ThrowingListener.class)
+                .withClassLoader(new FilteredClassLoader("org.springframework.boot.health.", "org.springframework.boot.actuate.",
+                        "io.micrometer."))
+                .withPropertyValues("oss.callback.max-body-bytes=16")
+                .run(context -> {
+                    if (context.getStartupFailure() != null) {
+                        throw new AssertionError("did not start", context.getStartupFailure());
+                    }
+                    assertFalse(context.containsBean(OssCallbackHealthAutoConfiguration.INDICATOR_BEAN));
+                    assertFalse(context.containsBean(OssCallbackMetricsAutoConfiguration.LISTENER_BEAN));
+                    oversized(context.getBean(CallbackVerifier.class));
+                    assertEquals(List.of(CallbackRejectedException.Reason.BODY_TOO_LARGE),
+                            context.getBean(ThrowingListener.class).heard);
+                });
     }
 
     @Test
