@@ -155,8 +155,6 @@ class ActuatorApplicationTest {
         // The genuine key: fetched once by this application's verifier, whichever test ran first.
         genuine();
         assertEquals(1, fetches("success"));
-        assertTrue(meters.get(CallbackMetrics.KEY_FETCH).tags("outcome", "success").timer()
-                .totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) > 0);
     }
 
     @Test

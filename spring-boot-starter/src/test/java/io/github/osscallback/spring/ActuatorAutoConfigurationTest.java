@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -149,6 +150,20 @@ class ActuatorAutoConfigurationTest {
             assertEquals(1, bodyTooLarge(context.getBean(MeterRegistry.class)));
             assertNotNull(context.getBean(OssCallbackHealthAutoConfiguration.INDICATOR_BEAN));
         });
+    }
+
+    @Test
+    void keyFetchLatencyIsRecordedAsHeard() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CallbackMetrics metrics = new CallbackMetrics(registry);
+        metrics.keyFetched("https://keys.example/k.pem", Duration.ofMillis(250));
+        metrics.keyFetchFailed("https://keys.example/other.pem", Duration.ofMillis(3000), "key_unavailable: timed out");
+        metrics.keyFetchFailed("https://keys.example/third.pem", Duration.ofMillis(1000), "key_unavailable: 404");
+        assertEquals(250, registry.get(CallbackMetrics.KEY_FETCH).tags("outcome", "success").timer().totalTime(TimeUnit.MILLISECONDS));
+        assertEquals(2, registry.get(CallbackMetrics.KEY_FETCH).tags("outcome", "failure").timer().count());
+        assertEquals(4000, registry.get(CallbackMetrics.KEY_FETCH).tags("outcome", "failure").timer().totalTime(TimeUnit.MILLISECONDS));
+        // The key URLs are heard but never become series.
+        assertEquals(2, registry.find(CallbackMetrics.KEY_FETCH).timers().size());
     }
 
     @Configuration(proxyBeanMethods = false)
