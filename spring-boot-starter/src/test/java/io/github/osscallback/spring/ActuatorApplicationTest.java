@@ -84,6 +84,7 @@ class ActuatorApplicationTest {
         double forged = requests("rejected", "signature_mismatch");
         double oversized = requests("rejected", "body_too_large");
         double missing = requests("rejected", "missing_header");
+        double wrongMethod = requests("rejected", "method_not_allowed");
 
         assertEquals(200, genuine().status());
 
@@ -97,10 +98,15 @@ class ActuatorApplicationTest {
 
         assertEquals(400, callback(Map.of("Content-Type", CallbackApplicationTest.FORM), signedBody).status());
 
+        try (Http http = new Http(port)) {
+            assertEquals(405, http.send("GET", "/oss/callback/reply", Map.of(), new byte[0]).status());
+        }
+
         assertEquals(accepted + 1, requests("accepted", "none"));
         assertEquals(forged + 1, requests("rejected", "signature_mismatch"));
         assertEquals(oversized + 1, requests("rejected", "body_too_large"));
         assertEquals(missing + 1, requests("rejected", "missing_header"));
+        assertEquals(wrongMethod + 1, requests("rejected", "method_not_allowed"));
     }
 
     /** Nothing an uploader or attacker sends becomes a tag: every series exists from the start, one per reason. */
