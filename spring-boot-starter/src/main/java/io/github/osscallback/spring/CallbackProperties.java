@@ -1,5 +1,6 @@
 package io.github.osscallback.spring;
 
+import io.github.osscallback.CallbackListener;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.VerifierSettings;
 import java.util.ArrayList;
@@ -46,12 +47,12 @@ final class CallbackProperties {
     }
 
     /**
-     * A verifier from the environment's {@code oss.callback.*} properties.
+     * A verifier from the environment's {@code oss.callback.*} properties, reporting to the listener if not null.
      *
      * @throws InvalidCallbackPropertiesException naming the property (and never an upload-token secret) when a
      *     value is bad or contradicts another
      */
-    static CallbackVerifier verifier(Environment environment) {
+    static CallbackVerifier verifier(Environment environment, CallbackListener listener) {
         Binder binder = Binder.get(environment);
         Map<String, String> settings = new LinkedHashMap<>();
         for (String name : VerifierSettings.NAMES) {
@@ -60,7 +61,11 @@ final class CallbackProperties {
                     .ifBound(values -> settings.put(name, String.join(",", values)));
         }
         try {
-            return CallbackVerifier.builder().settings(settings).build();
+            CallbackVerifier.Builder builder = CallbackVerifier.builder().settings(settings);
+            if (listener != null) {
+                builder.listener(listener);
+            }
+            return builder.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             // The settings' messages name settings and never quote a secret; say the property names instead.
             throw new InvalidCallbackPropertiesException(inPropertyNames(e.getMessage()), e);

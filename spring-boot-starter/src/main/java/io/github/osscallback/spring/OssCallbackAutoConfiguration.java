@@ -1,9 +1,11 @@
 package io.github.osscallback.spring;
 
+import io.github.osscallback.CallbackListener;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.servlet.OssCallbackFilter;
 import jakarta.servlet.DispatcherType;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -42,13 +44,14 @@ public class OssCallbackAutoConfiguration {
 
     /**
      * The verifier from the {@code oss.callback.*} properties; closed by Spring with the context.
+     * It reports to the application's {@link CallbackListener} beans (the starter's meters among them).
      *
      * @throws IllegalStateException naming the property when one is invalid, so start-up fails
      */
     @Bean
     @ConditionalOnMissingBean
-    CallbackVerifier ossCallbackVerifier(Environment environment) {
-        return CallbackProperties.verifier(environment);
+    CallbackVerifier ossCallbackVerifier(Environment environment, ObjectProvider<CallbackListener> listeners) {
+        return CallbackProperties.verifier(environment, CallbackListeners.of(listeners.orderedStream().toList()));
     }
 
     /**
