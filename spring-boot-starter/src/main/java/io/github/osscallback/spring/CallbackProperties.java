@@ -53,6 +53,7 @@ final class CallbackProperties {
      *     value is bad or contradicts another
      */
     static CallbackVerifier verifier(Environment environment, CallbackListener listener) {
+        refuseUnknown(environment);
         Binder binder = Binder.get(environment);
         Map<String, String> settings = new LinkedHashMap<>();
         for (String name : VerifierSettings.NAMES) {
@@ -74,6 +75,7 @@ final class CallbackProperties {
 
     /** The servlet URL patterns of {@link #PATHS}. */
     static List<String> paths(Environment environment) {
+        refuseUnknown(environment);
         List<String> paths = Binder.get(environment).bind(PATHS, Bindable.listOf(String.class)).orElse(DEFAULT_PATHS);
         List<String> patterns = new ArrayList<>();
         for (String path : paths) {
@@ -91,6 +93,42 @@ final class CallbackProperties {
             throw new InvalidCallbackPropertiesException(PATHS + " is empty", null);
         }
         return patterns;
+    }
+
+    /**
+     * Fails start-up on an {@code oss.callback.*} property the starter does not read. Spring would
+     * ignore it, and a misspelt security setting ({@code replay-window} for
+     * {@code replay-window-seconds}, or an environment variable with the dashes as underscores)
+     * would then leave a defence off without a word.
+     */
+    static void refuseUnknown(Environment environment) {
+        Map<String, Object> given = Binder.get(environment)
+                .bind(PREFIX, Bindable.mapOf(String.class, Object.class)).orElse(Map.of());
+        Map<String, String> known = new LinkedHashMap<>();
+        for (String name : VerifierSettings.NAMES) {
+            known.put(normalized(name), propertyName(name));
+        }
+        known.put("paths", PATHS);
+        known.put("jetty", JETTY_HEADER_CACHE);
+        for (Map.Entry<String, Object> entry : given.entrySet()) {
+            String key = normalized(entry.getKey());
+            boolean jettyOption = key.equals("jetty") && (!(entry.getValue() instanceof Map)
+                    || ((Map<?, ?>) entry.getValue()).keySet().stream()
+                            .allMatch(sub -> normalized(String.valueOf(sub)).equals("headercachecasesensitive")));
+            if (known.containsKey(key) && (!key.equals("jetty") || jettyOption)) {
+                continue;
+            }
+            String guess = known.entrySet().stream().filter(k -> k.getKey().startsWith(key) || key.startsWith(k.getKey()))
+                    .map(Map.Entry::getValue).findFirst().map(name -> " (did you mean " + name + "?)").orElse("");
+            throw new InvalidCallbackPropertiesException(PREFIX + "." + entry.getKey()
+                    + " is not an oss-callback property" + guess + "; the properties are " + String.join(", ", known.values())
+                    + ", each also as an environment variable without dashes (OSS_CALLBACK_MAXBODYBYTES)", null);
+        }
+    }
+
+    /** Spring's relaxed form: case, dashes and underscores do not count. */
+    private static String normalized(String name) {
+        return name.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
     }
 
     static boolean jettyHeaderCacheCaseSensitive(Environment environment) {
