@@ -2,7 +2,6 @@ package io.github.osscallback.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,8 +13,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Locale;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Checks a PostObject form as OSS does: the signature over the base64 policy (V1: HMAC-SHA1,
@@ -87,9 +84,7 @@ final class PostPolicyCheck {
         if (!id.equals(form.field("OSSAccessKeyId"))) {
             throw new OssRefusal(403, "InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records.");
         }
-        String expected = Base64.getEncoder().encodeToString(hmac("HmacSHA1",
-                secret.getBytes(StandardCharsets.UTF_8), policy));
-        requireEqual(expected, form.field("Signature"));
+        requireEqual(OssHmac.v1(secret, policy), form.field("Signature"));
     }
 
     private static void checkV4(PostObjectForm form, String policy, String id, String secret, Clock clock)
@@ -123,11 +118,7 @@ final class PostPolicyCheck {
         if (!scope[0].equals(id)) {
             throw new OssRefusal(403, "InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records.");
         }
-        byte[] key = hmac("HmacSHA256", ("aliyun_v4" + secret).getBytes(StandardCharsets.UTF_8), scope[1]);
-        key = hmac("HmacSHA256", key, scope[2]);
-        key = hmac("HmacSHA256", key, "oss");
-        key = hmac("HmacSHA256", key, "aliyun_v4_request");
-        requireEqual(hex(hmac("HmacSHA256", key, policy)), form.field("x-oss-signature"));
+        requireEqual(OssHmac.v4(secret, scope[1], scope[2], policy), form.field("x-oss-signature"));
     }
 
     private static void checkCondition(JsonNode condition, PostObjectForm form, String bucket) throws OssRefusal {
@@ -206,23 +197,5 @@ final class PostPolicyCheck {
             throw new OssRefusal(403, "SignatureDoesNotMatch",
                     "The request signature we calculated does not match the signature you provided.");
         }
-    }
-
-    private static byte[] hmac(String algorithm, byte[] key, String data) {
-        try {
-            Mac mac = Mac.getInstance(algorithm);
-            mac.init(new SecretKeySpec(key, algorithm));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(algorithm + " is not available", e);
-        }
-    }
-
-    private static String hex(byte[] bytes) {
-        StringBuilder s = new StringBuilder(bytes.length * 2);
-        for (byte b : bytes) {
-            s.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-        }
-        return s.toString();
     }
 }

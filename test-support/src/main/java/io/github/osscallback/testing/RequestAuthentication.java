@@ -2,17 +2,13 @@ package io.github.osscallback.testing;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Checks the AccessKey signature of a request to the stand-in, when one is configured: OSS's V1
@@ -69,8 +65,7 @@ final class RequestAuthentication {
             return new String[] {"InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records."};
         }
         String stringToSign = stringToSign(method, headers, bucket, key, query);
-        String expected = Base64.getEncoder().encodeToString(hmac("HmacSHA1",
-                accessKeySecret.getBytes(StandardCharsets.UTF_8), stringToSign));
+        String expected = OssHmac.v1(accessKeySecret, stringToSign);
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 signature.getBytes(StandardCharsets.US_ASCII)) ? null : SIGNATURE_MISMATCH;
     }
@@ -94,8 +89,7 @@ final class RequestAuthentication {
         signed.put("date", Long.toString(expires));
         signed.remove("x-oss-date");
         String stringToSign = stringToSign(method, signed, bucket, key, query);
-        String expected = Base64.getEncoder().encodeToString(hmac("HmacSHA1",
-                accessKeySecret.getBytes(StandardCharsets.UTF_8), stringToSign));
+        String expected = OssHmac.v1(accessKeySecret, stringToSign);
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 query.getOrDefault("Signature", "").getBytes(StandardCharsets.US_ASCII)) ? null : SIGNATURE_MISMATCH;
     }
@@ -153,12 +147,8 @@ final class RequestAuthentication {
         canonical.append('\n').append(String.join(";", additional)).append('\n');
         canonical.append(headers.getOrDefault("x-oss-content-sha256", "UNSIGNED-PAYLOAD"));
         String stringToSign = V4 + "\n" + date + "\n" + scope[1] + "/" + scope[2] + "/oss/aliyun_v4_request\n"
-                + hex(digest("SHA-256", canonical.toString()));
-        byte[] signingKey = hmac("HmacSHA256", ("aliyun_v4" + accessKeySecret).getBytes(StandardCharsets.UTF_8), scope[1]);
-        signingKey = hmac("HmacSHA256", signingKey, scope[2]);
-        signingKey = hmac("HmacSHA256", signingKey, "oss");
-        signingKey = hmac("HmacSHA256", signingKey, "aliyun_v4_request");
-        String expected = hex(hmac("HmacSHA256", signingKey, stringToSign));
+                + OssHmac.sha256Hex(canonical.toString());
+        String expected = OssHmac.v4(accessKeySecret, scope[1], scope[2], stringToSign);
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 fields.get("Signature").getBytes(StandardCharsets.US_ASCII)) ? null : SIGNATURE_MISMATCH;
     }
@@ -197,32 +187,6 @@ final class RequestAuthentication {
                 }
                 separator = '&';
             }
-        }
-        return s.toString();
-    }
-
-    private static byte[] hmac(String algorithm, byte[] key, String data) {
-        try {
-            Mac mac = Mac.getInstance(algorithm);
-            mac.init(new SecretKeySpec(key, algorithm));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(algorithm + " is not available", e);
-        }
-    }
-
-    private static byte[] digest(String algorithm, String data) {
-        try {
-            return MessageDigest.getInstance(algorithm).digest(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(algorithm + " is not available", e);
-        }
-    }
-
-    private static String hex(byte[] bytes) {
-        StringBuilder s = new StringBuilder(bytes.length * 2);
-        for (byte b : bytes) {
-            s.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
         }
         return s.toString();
     }
