@@ -203,6 +203,8 @@ final class BodyParser {
                     boolean plainValue = true;
                     int namePercents = 0;
                     int valuePercents = 0;
+                    // A value whose escapes all decode to ASCII needs no decoding until it is read.
+                    boolean asciiEscapedValue = true;
                     end = start;
                     for (; end < body.length; end++) {
                         byte b = body[end];
@@ -219,6 +221,8 @@ final class BodyParser {
                             } else {
                                 plainValue = false;
                                 valuePercents += percent;
+                                asciiEscapedValue &= b == '+'
+                                        || (b == '%' && PercentDecoder.startsAsciiEscape(body, end, body.length));
                             }
                         }
                     }
@@ -231,8 +235,9 @@ final class BodyParser {
                         nameEnd = end;
                     }
                     name = plainName ? FormDecoder.ascii(body, start, nameEnd) : decoder.decodeEscaped(start, nameEnd, pairIndex, namePercents);
-                    boolean added = plainValue
-                            ? fields.addSlice(name, body, Math.min(nameEnd + 1, end), end)
+                    int valueStart = Math.min(nameEnd + 1, end);
+                    boolean added = plainValue ? fields.addSlice(name, body, valueStart, end)
+                            : asciiEscapedValue ? fields.addEscapedSlice(name, body, valueStart, end)
                             : fields.add(name, decoder.decodeEscaped(nameEnd + 1, end, pairIndex, valuePercents));
                     if (!added) {
                         throw duplicate(name);

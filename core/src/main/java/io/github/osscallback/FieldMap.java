@@ -11,9 +11,10 @@ import java.util.Set;
 /**
  * A callback's fields: immutable, in body order, filled once by a {@link Builder} that refuses a
  * repeated name. Arrays and an index of positions instead of one entry object per field, because
- * building the map was the larger part of parsing a small body. A value that is a plain ASCII
- * slice of the body (checked while parsing, so nothing is left to validate) becomes a string when
- * first read: most applications read a few of a callback's fields, not all of them.
+ * building the map was the larger part of parsing a small body. A value that is an ASCII slice of
+ * the body, plain or form-escaped to ASCII (checked while parsing, so nothing is left to validate
+ * or to report), becomes a string when first read: most applications read a few of a callback's
+ * fields, not all of them.
  */
 final class FieldMap extends AbstractMap<String, String> {
 
@@ -25,6 +26,8 @@ final class FieldMap extends AbstractMap<String, String> {
     private final byte[] source;
     private final int[] from;
     private final int[] to;
+    /** Where a slice is form-encoded ASCII still to decode; null when no slice is. */
+    private final boolean[] escaped;
     private final int size;
     /** Open addressing over the name hashes: position + 1, or 0 for a free slot. */
     private final int[] slots;
@@ -36,6 +39,7 @@ final class FieldMap extends AbstractMap<String, String> {
         this.source = builder.source;
         this.from = builder.from;
         this.to = builder.to;
+        this.escaped = builder.escaped;
         this.size = builder.size;
         this.slots = builder.slots;
     }
@@ -71,7 +75,13 @@ final class FieldMap extends AbstractMap<String, String> {
     private String value(int at) {
         String value = values[at];
         if (value == null) {
-            value = new String(source, from[at], to[at] - from[at], StandardCharsets.ISO_8859_1);
+            if (escaped != null && escaped[at]) {
+                byte[] decoded = new byte[to[at] - from[at]];
+                int n = PercentDecoder.decode(source, from[at], to[at], true, decoded);
+                value = new String(decoded, 0, n, StandardCharsets.ISO_8859_1);
+            } else {
+                value = new String(source, from[at], to[at] - from[at], StandardCharsets.ISO_8859_1);
+            }
             values[at] = value;
         }
         return value;
@@ -146,6 +156,7 @@ final class FieldMap extends AbstractMap<String, String> {
         private byte[] source;
         private int[] from;
         private int[] to;
+        private boolean[] escaped;
         private int size;
         private int[] slots;
 
@@ -170,6 +181,18 @@ final class FieldMap extends AbstractMap<String, String> {
          * changed afterwards (a callback's body is not); false if the name is already there.
          */
         boolean addSlice(String name, byte[] body, int start, int end) {
+            return addSlice(name, body, start, end, false);
+        }
+
+        /**
+         * As {@link #addSlice(String, byte[], int, int)}, for a form-encoded slice whose every
+         * {@code %} starts an escape of an ASCII byte, so that it decodes to ASCII text.
+         */
+        boolean addEscapedSlice(String name, byte[] body, int start, int end) {
+            return addSlice(name, body, start, end, true);
+        }
+
+        private boolean addSlice(String name, byte[] body, int start, int end, boolean formEscaped) {
             if (source != null && source != body) {
                 throw new IllegalArgumentException("every slice must come from one body");
             }
@@ -183,6 +206,12 @@ final class FieldMap extends AbstractMap<String, String> {
             }
             from[size - 1] = start;
             to[size - 1] = end;
+            if (formEscaped) {
+                if (escaped == null) {
+                    escaped = new boolean[names.length];
+                }
+                escaped[size - 1] = true;
+            }
             return true;
         }
 
@@ -223,6 +252,9 @@ final class FieldMap extends AbstractMap<String, String> {
             if (source != null) {
                 from = java.util.Arrays.copyOf(from, capacity);
                 to = java.util.Arrays.copyOf(to, capacity);
+            }
+            if (escaped != null) {
+                escaped = java.util.Arrays.copyOf(escaped, capacity);
             }
             slots = new int[slotsFor(capacity)];
             for (int at = 0; at < size; at++) {

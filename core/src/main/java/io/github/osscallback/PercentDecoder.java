@@ -61,6 +61,15 @@ final class PercentDecoder {
         return -1;
     }
 
+    /**
+     * Whether the {@code %} at {@code percentAt} starts an escape of an ASCII byte ({@code %00} to
+     * {@code %7F}) within {@code raw[.., to)}.
+     */
+    static boolean startsAsciiEscape(byte[] raw, int percentAt, int to) {
+        return percentAt + 2 < to && hex(raw[percentAt + 1]) >= 0 && hex(raw[percentAt + 1]) < 8
+                && hex(raw[percentAt + 2]) >= 0;
+    }
+
     private static boolean startsEscape(byte[] raw, int percentAt, int to) {
         return percentAt + 2 < to && hex(raw[percentAt + 1]) >= 0 && hex(raw[percentAt + 2]) >= 0;
     }

@@ -69,6 +69,18 @@ class FieldMapTest {
     }
 
     @Test
+    void formEscapedSlicesDecodeWhenRead() {
+        byte[] body = "a=x%2Fy+z&b=%7e%41".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        FieldMap.Builder builder = FieldMap.builder(1);
+        assertTrue(builder.addEscapedSlice("a", body, 2, 9));
+        assertTrue(builder.addEscapedSlice("b", body, 12, 18));
+        assertEquals(Map.of("a", "x/y z", "b", "~A"), builder.build());
+        // The same through the form parser, which takes that path for escapes of ASCII bytes only.
+        assertEquals(Map.of("a", "x/y z", "b", "~A", "c", "\u00e9", "d", "100%"),
+                BodyParser.parseForm("a=x%2Fy+z&b=%7e%41&c=%C3%A9&d=100%".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).fields);
+    }
+
+    @Test
     void refusesEveryChange() {
         FieldMap.Builder builder = FieldMap.builder(1);
         builder.add("a", "1");

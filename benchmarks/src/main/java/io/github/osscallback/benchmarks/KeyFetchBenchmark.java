@@ -61,7 +61,9 @@ public class KeyFetchBenchmark {
         request = oss.request(keyUrl, "/oss/callback", null, Bodies.FORM, body).build();
         authorization = request.header("authorization");
         keyUrlHeader = request.header("x-oss-pub-key-url");
-        warm = newVerifier();
+        warm = CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build())
+                .build();
         warm.prefetchKey(keyUrl);
         pool = Executors.newFixedThreadPool(100);
         if (!handWritten()) {
@@ -72,13 +74,8 @@ public class KeyFetchBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         pool.shutdownNow();
+        warm.close();
         keyServer.close();
-    }
-
-    private CallbackVerifier newVerifier() {
-        return CallbackVerifier.builder()
-                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build())
-                .build();
     }
 
     /** The library with its key cached: what every callback after the first costs. */
@@ -87,19 +84,38 @@ public class KeyFetchBenchmark {
         return warm.verify(request);
     }
 
+    /**
+     * A verifier with nothing cached, built before and closed after each measured call (its
+     * threads would otherwise pile up over thousands of calls and slow every later one).
+     */
+    @State(Scope.Thread)
+    public static class Fresh {
+        CallbackVerifier verifier;
+
+        @Setup(Level.Invocation)
+        public void build(KeyFetchBenchmark benchmark) {
+            verifier = CallbackVerifier.builder() // all 100 concurrent requests may wait for the one fetch
+                    .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(benchmark.keyServer.baseUrl() + "/oss/").build())
+                    .maxKeyFetchWaiters(100)
+                    .build();
+        }
+
+        @TearDown(Level.Invocation)
+        public void close() {
+            verifier.close();
+        }
+    }
+
     /** The first callback for a key URL: a fresh verifier fetches, parses and caches the key. */
     @Benchmark
-    public OssCallback libraryFirstRequest() throws Exception {
-        return newVerifier().verify(request);
+    public OssCallback libraryFirstRequest(Fresh fresh) throws Exception {
+        return fresh.verifier.verify(request);
     }
 
     /** 100 concurrent first callbacks on a fresh verifier; they share one fetch. */
     @Benchmark
-    public int libraryHundredConcurrentFirstRequests() throws Exception {
-        CallbackVerifier fresh = CallbackVerifier.builder() // all 100 may wait for the one fetch
-                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build())
-                .maxKeyFetchWaiters(100)
-                .build();
+    public int libraryHundredConcurrentFirstRequests(Fresh state) throws Exception {
+        CallbackVerifier fresh = state.verifier;
         long before = keyServer.requestCount("/oss/key.pem");
         CountDownLatch go = new CountDownLatch(1);
         List<Future<OssCallback>> results = new ArrayList<>(100);
