@@ -162,7 +162,10 @@ public final class CallbackRequest {
             return this;
         }
 
-        /** The raw body bytes; the array is kept, not copied. */
+        /**
+         * The raw body bytes; the array is kept, not copied, so do not change it afterwards: the
+         * verified callback reads its body, and the values of its fields, from it.
+         */
         public Builder body(byte[] body) {
             once(this.body != null, "body");
             this.body = Objects.requireNonNull(body, "body");
