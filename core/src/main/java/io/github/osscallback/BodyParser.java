@@ -85,6 +85,11 @@ final class BodyParser {
         return type == BodyType.FORM ? parseForm(body) : parseJson(body);
     }
 
+    /** Text of bytes known to be ASCII: Latin-1 decoding is then exact and skips validation. */
+    static String ascii(byte[] body, int from, int to) {
+        return new String(body, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
     // --- form ---
 
     static Parsed parseForm(byte[] body) {
@@ -234,7 +239,7 @@ final class BodyParser {
                     if (nameEnd < 0) {
                         nameEnd = end;
                     }
-                    name = plainName ? FormDecoder.ascii(body, start, nameEnd) : decoder.decodeEscaped(start, nameEnd, pairIndex, namePercents);
+                    name = plainName ? ascii(body, start, nameEnd) : decoder.decodeEscaped(start, nameEnd, pairIndex, namePercents);
                     int valueStart = Math.min(nameEnd + 1, end);
                     boolean added = plainValue ? fields.addSlice(name, body, valueStart, end)
                             : asciiEscapedValue ? fields.addEscapedSlice(name, body, valueStart, end)
@@ -396,10 +401,6 @@ final class BodyParser {
             return plain ? ascii(body, from, to) : decodeEscaped(from, to, pairIndex, percents);
         }
 
-        /** Only ASCII bytes here, so Latin-1 decoding is exact and skips validation. */
-        static String ascii(byte[] body, int from, int to) {
-            return new String(body, from, to - from, StandardCharsets.ISO_8859_1);
-        }
 
         /** Text with escapes, {@code +} or non-ASCII bytes, holding {@code percents} {@code %} bytes. */
         private String decodeEscaped(int from, int to, int pairIndex, int percents) throws Unreadable {
@@ -415,7 +416,7 @@ final class BodyParser {
             }
             if (isAscii(scratch, n)) {
                 // Escaped ASCII (%2F, %3A, +), the usual case: exact as Latin-1, no decoder needed.
-                return new String(scratch, 0, n, StandardCharsets.ISO_8859_1);
+                return ascii(scratch, 0, n);
             }
             if (utf8 == null) {
                 chars = CharBuffer.allocate(body.length);

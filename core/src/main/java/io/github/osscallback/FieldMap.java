@@ -1,6 +1,5 @@
 package io.github.osscallback;
 
-import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
@@ -78,9 +77,9 @@ final class FieldMap extends AbstractMap<String, String> {
             if (escaped != null && escaped[at]) {
                 byte[] decoded = new byte[to[at] - from[at]];
                 int n = PercentDecoder.decode(source, from[at], to[at], true, decoded);
-                value = new String(decoded, 0, n, StandardCharsets.ISO_8859_1);
+                value = BodyParser.ascii(decoded, 0, n);
             } else {
-                value = new String(source, from[at], to[at] - from[at], StandardCharsets.ISO_8859_1);
+                value = BodyParser.ascii(source, from[at], to[at]);
             }
             values[at] = value;
         }

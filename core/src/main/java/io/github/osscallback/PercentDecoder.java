@@ -66,8 +66,7 @@ final class PercentDecoder {
      * {@code %7F}) within {@code raw[.., to)}.
      */
     static boolean startsAsciiEscape(byte[] raw, int percentAt, int to) {
-        return percentAt + 2 < to && hex(raw[percentAt + 1]) >= 0 && hex(raw[percentAt + 1]) < 8
-                && hex(raw[percentAt + 2]) >= 0;
+        return startsEscape(raw, percentAt, to) && hex(raw[percentAt + 1]) < 8;
     }
 
     private static boolean startsEscape(byte[] raw, int percentAt, int to) {

@@ -1,7 +1,5 @@
 package io.github.osscallback;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Reads the JSON body most templates produce without a parser: one flat object whose names and
  * string values are printable ASCII without escapes, and whose other values are plain integers,
@@ -43,7 +41,7 @@ final class PlainJsonObject {
             if (nameEnd < 0 || nameEnd - i - 1 > MAX_NAME_LENGTH) {
                 return null;
             }
-            String name = ascii(body, i + 1, nameEnd);
+            String name = BodyParser.ascii(body, i + 1, nameEnd);
             i = skipSpace(body, nameEnd + 1);
             if (i >= n || body[i] != ':') {
                 return null;
@@ -150,10 +148,5 @@ final class PlainJsonObject {
 
     private static boolean isSpace(byte b) {
         return b == ' ' || b == '\t' || b == '\n' || b == '\r';
-    }
-
-    /** Only ASCII reaches here, so Latin-1 decoding is exact. */
-    private static String ascii(byte[] body, int from, int to) {
-        return new String(body, from, to - from, StandardCharsets.ISO_8859_1);
     }
 }
