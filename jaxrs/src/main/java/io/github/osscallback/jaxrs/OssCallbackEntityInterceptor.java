@@ -14,13 +14,14 @@ import java.util.Map;
 
 /**
  * Supplies the verified {@link OssCallback} when a {@link OssCallbackVerified} method declares it
- * as its entity parameter, without consuming the entity stream; and hands the runtime's form
- * readers ({@code @FormParam}, {@code Form} and {@code MultivaluedMap} entities) the verified
- * fields, re-encoded, instead of the signed bytes. Runtimes decode forms with
+ * as its entity parameter, and gives every other entity parameter the signed bytes. For a form
+ * callback the entity stream the filter left holds the verified fields re-encoded, which is what
+ * the runtime's form readers see ({@code @FormParam}, read by some runtimes straight from that
+ * stream, and {@code Form} and {@code MultivaluedMap} entities): runtimes decode forms with
  * {@code java.net.URLDecoder}, which reads more than the verifier does (any Unicode digit as hex,
- * a sign before one); given text that only spells each verified name and value with unreserved
- * characters and {@code %XX} escapes of UTF-8, every decoder reads the verifier's fields, and a
- * body with no readable fields reads as an empty form. Other entity types get the signed bytes.
+ * a sign before one), but given text that spells each verified name and value with unreserved
+ * characters and {@code %XX} escapes of UTF-8 every decoder reads the verifier's fields, and a body
+ * with no readable fields reads as an empty form.
  */
 @OssCallbackVerified
 final class OssCallbackEntityInterceptor implements ReaderInterceptor {
@@ -34,8 +35,9 @@ final class OssCallbackEntityInterceptor implements ReaderInterceptor {
             if (type == OssCallback.class) {
                 return callback;
             }
-            if (Form.class.isAssignableFrom(type) || MultivaluedMap.class.isAssignableFrom(type)) {
-                context.setInputStream(new ByteArrayInputStream(reencoded(callback)));
+            boolean formReader = Form.class.isAssignableFrom(type) || MultivaluedMap.class.isAssignableFrom(type);
+            if (callback.bodyType() == BodyType.FORM && !formReader) {
+                context.setInputStream(new ByteArrayInputStream(callback.body()));
             }
         }
         return context.proceed();
