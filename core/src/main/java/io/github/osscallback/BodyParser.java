@@ -26,11 +26,19 @@ import java.util.Set;
  * <p>Parsing never throws for the shape of a body: the signature already proved OSS sent it, and
  * OSS signs and delivers whatever the uploader's template produced (PROTOCOL.md). What does not
  * parse cleanly comes back as a <em>problem</em>, a one-line description naming the likely
- * template mistake, and the verifier either refuses it (strict mode) or delivers it. Where a body
- * can still be read without ambiguity its fields are kept (a form-style template sent as JSON, a
- * stray {@code %} in a form constant); where it cannot (duplicate names, text that is not UTF-8,
- * invalid JSON) there are no fields at all, so no ambiguous value ever reaches the application.
- * Problems name fields but never quote values, since they end up in logs.
+ * template mistake, and the verifier either refuses it (strict mode, or whenever it checks a binding
+ * such as an upload token) or delivers it. Where a body can still be read without ambiguity its
+ * fields are kept (a form-style template sent as JSON); where it cannot there are no fields at all,
+ * so no ambiguous value ever reaches the application.
+ *
+ * <p>A form body is read only under a strict grammar, so that every decoder an application may put
+ * in front of it (ours, {@code java.net.URLDecoder} under JAX-RS runtimes, a container's) reads the
+ * same fields or none: every {@code %} starts an escape of two ASCII hex digits, the raw bytes are
+ * UTF-8, each name and value is UTF-8 once decoded, and names are not empty and hold no control
+ * character. {@code URLDecoder} reads {@code %２Ｅ} (fullwidth digits) as {@code .} and
+ * {@code %+0} as a NUL; a body that leaves any such room has no fields. Duplicate names, invalid
+ * JSON and text that is not UTF-8 leave none either. Problems name fields but never quote values,
+ * since they end up in logs.
  */
 final class BodyParser {
 
@@ -148,7 +156,6 @@ final class BodyParser {
         private final byte[] body;
         private final boolean jsonValues;
         private final FormDecoder decoder;
-        private String percentNote;
 
         Pairs(byte[] body, boolean jsonValues) {
             this.body = body;
@@ -158,8 +165,7 @@ final class BodyParser {
 
         Parsed read() {
             try {
-                FieldMap fields = readPairs();
-                return new Parsed(fields, false, percentNote);
+                return new Parsed(readPairs(), false, null);
             } catch (Unreadable e) {
                 return Parsed.unreadable(e.getMessage());
             }
@@ -167,6 +173,7 @@ final class BodyParser {
 
         /** The fields, or null in JSON-substitution mode when the body is not of that shape. */
         FieldMap readPairs() throws Unreadable {
+            requireUtf8(body);
             FieldMap.Builder fields = FieldMap.builder(expectedFields(body));
             int start = 0;
             int pairIndex = 0;
@@ -180,6 +187,7 @@ final class BodyParser {
                         return null;
                     }
                     name = decoder.decode(start, nameEnd, pairIndex);
+                    requireName(name, pairIndex);
                     int valueStart = nameEnd + 1;
                     if (valueStart < body.length && body[valueStart] == '"') {
                         end = jsonStringEnd(valueStart);
@@ -206,8 +214,6 @@ final class BodyParser {
                     int nameEnd = -1;
                     boolean plainName = true;
                     boolean plainValue = true;
-                    int namePercents = 0;
-                    int valuePercents = 0;
                     // A value whose escapes all decode to ASCII needs no decoding until it is read.
                     boolean asciiEscapedValue = true;
                     end = start;
@@ -219,15 +225,14 @@ final class BodyParser {
                         if (b == '=' && nameEnd < 0) {
                             nameEnd = end;
                         } else if (b == '%' || b == '+' || b < 0) {
-                            int percent = b == '%' ? 1 : 0;
+                            if (b == '%' && !PercentDecoder.startsEscape(body, end, body.length)) {
+                                throw strayPercent(pairIndex, end);
+                            }
                             if (nameEnd < 0) {
                                 plainName = false;
-                                namePercents += percent;
                             } else {
                                 plainValue = false;
-                                valuePercents += percent;
-                                asciiEscapedValue &= b == '+'
-                                        || (b == '%' && PercentDecoder.startsAsciiEscape(body, end, body.length));
+                                asciiEscapedValue &= b == '+' || (b == '%' && PercentDecoder.startsAsciiEscape(body, end));
                             }
                         }
                     }
@@ -239,11 +244,12 @@ final class BodyParser {
                     if (nameEnd < 0) {
                         nameEnd = end;
                     }
-                    name = plainName ? ascii(body, start, nameEnd) : decoder.decodeEscaped(start, nameEnd, pairIndex, namePercents);
+                    name = plainName ? ascii(body, start, nameEnd) : decoder.decodeEscaped(start, nameEnd, pairIndex);
+                    requireName(name, pairIndex);
                     int valueStart = Math.min(nameEnd + 1, end);
                     boolean added = plainValue ? fields.addSlice(name, body, valueStart, end)
                             : asciiEscapedValue ? fields.addEscapedSlice(name, body, valueStart, end)
-                            : fields.add(name, decoder.decodeEscaped(nameEnd + 1, end, pairIndex, valuePercents));
+                            : fields.add(name, decoder.decodeEscaped(nameEnd + 1, end, pairIndex));
                     if (!added) {
                         throw duplicate(name);
                     }
@@ -257,11 +263,24 @@ final class BodyParser {
                 pairIndex++;
                 start = end + 1;
             }
-            if (decoder.strayPercentAt >= 0) {
-                percentNote = "form pair " + decoder.strayPercentPair + " has a '%' that starts no percent escape (byte "
-                        + decoder.strayPercentAt + "); it is read as a literal '%' (write %25 in the template)";
-            }
             return fields.build();
+        }
+
+        private static Unreadable strayPercent(int pairIndex, int at) {
+            return new Unreadable("form pair " + pairIndex + " has a '%' that starts no escape of two ASCII hex digits"
+                    + " (byte " + at + "), which decoders read differently (write %25 in the template for a literal '%')");
+        }
+
+        /** Names every decoder agrees on: not empty (some drop such a pair), no control character. */
+        private static void requireName(String name, int pairIndex) throws Unreadable {
+            if (name.isEmpty()) {
+                throw new Unreadable("form pair " + pairIndex + " has an empty name, which decoders read differently");
+            }
+            for (int i = 0; i < name.length(); i++) {
+                if (isControl(name.charAt(i))) {
+                    throw new Unreadable("form pair " + pairIndex + " has a control character in its name");
+                }
+            }
         }
 
         private static Unreadable duplicate(String name) {
@@ -358,6 +377,24 @@ final class BodyParser {
         return true;
     }
 
+    /**
+     * Refuses raw bytes that are not UTF-8 before any escape is decoded: decoders that turn the
+     * text into characters first and those that decode escapes to bytes first then read the same.
+     */
+    private static void requireUtf8(byte[] body) throws Unreadable {
+        for (byte b : body) {
+            if (b < 0) {
+                utf8(body, 0, body.length, -2);
+                return;
+            }
+        }
+    }
+
+    /** C0, DEL and C1 controls. */
+    static boolean isControl(char c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+    }
+
     /** Strict UTF-8 of {@code bytes[from, to)}; {@code pairIndex} names the pair in the problem, if any. */
     private static String utf8(byte[] bytes, int from, int to, int pairIndex) throws Unreadable {
         try {
@@ -366,23 +403,21 @@ final class BodyParser {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes, from, to - from)).toString();
         } catch (CharacterCodingException e) {
-            throw new Unreadable((pairIndex >= 0 ? "form pair " + pairIndex : "a quoted value") + " is not UTF-8");
+            throw new Unreadable((pairIndex >= 0 ? "form pair " + pairIndex : pairIndex == -2 ? "form body" : "a quoted value")
+                    + " is not UTF-8");
         }
     }
 
     /**
      * Decodes form names and values. Plain ASCII, the common case, becomes a string directly;
      * escapes and {@code +} go through one scratch buffer and a strict UTF-8 decoder per body.
-     * A {@code %} that starts no escape is kept as a literal {@code %}, the reading of the WHATWG
-     * URL standard (and of PHP and Python, whose OSS samples are common); it is noted, not refused.
+     * A {@code %} that starts no escape makes the body unreadable (see the class description).
      */
     private static final class FormDecoder {
         private final byte[] body;
         private byte[] scratch;
         private CharBuffer chars;
         private CharsetDecoder utf8;
-        int strayPercentAt = -1;
-        int strayPercentPair = -1;
 
         FormDecoder(byte[] body) {
             this.body = body;
@@ -390,30 +425,22 @@ final class BodyParser {
 
         String decode(int from, int to, int pairIndex) throws Unreadable {
             boolean plain = true;
-            int percents = 0;
             for (int i = from; i < to; i++) {
                 byte b = body[i];
-                if (b == '%') {
-                    percents++;
+                if (b == '%' && !PercentDecoder.startsEscape(body, i, to)) {
+                    throw Pairs.strayPercent(pairIndex, i);
                 }
                 plain &= b != '%' && b != '+' && b >= 0;
             }
-            return plain ? ascii(body, from, to) : decodeEscaped(from, to, pairIndex, percents);
+            return plain ? ascii(body, from, to) : decodeEscaped(from, to, pairIndex);
         }
 
-
-        /** Text with escapes, {@code +} or non-ASCII bytes, holding {@code percents} {@code %} bytes. */
-        private String decodeEscaped(int from, int to, int pairIndex, int percents) throws Unreadable {
+        /** Text with escapes (each already known to be two ASCII hex digits), {@code +} or non-ASCII bytes. */
+        private String decodeEscaped(int from, int to, int pairIndex) throws Unreadable {
             if (scratch == null) {
                 scratch = new byte[body.length];
             }
             int n = PercentDecoder.decode(body, from, to, true, scratch);
-            // Each escape turns three bytes into one, so a '%' more than the escapes starts none.
-            int escapes = (to - from - n) / 2;
-            if (strayPercentAt < 0 && percents > escapes) {
-                strayPercentAt = PercentDecoder.firstStrayPercent(body, from, to);
-                strayPercentPair = strayPercentAt < 0 ? -1 : pairIndex;
-            }
             if (isAscii(scratch, n)) {
                 // Escaped ASCII (%2F, %3A, +), the usual case: exact as Latin-1, no decoder needed.
                 return ascii(scratch, 0, n);
@@ -525,7 +552,7 @@ final class BodyParser {
         String problem = "JSON body is form-style name=value pairs: the callbackBody template is written for a form, "
                 + "but callbackBodyType is application/json, so OSS quoted the string values; they were read "
                 + "with the quotes removed";
-        return new Parsed(fields, false, pairs.percentNote == null ? problem : problem + "; " + pairs.percentNote);
+        return new Parsed(fields, false, problem);
     }
 
     /**

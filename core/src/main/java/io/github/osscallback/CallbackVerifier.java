@@ -184,8 +184,15 @@ public final class CallbackVerifier implements AutoCloseable {
             throw new CallbackRejectedException(UNEXPECTED_BODY_TYPE, "content type '" + LogSafe.text(contentType)
                     + "' says " + type + ", but this verifier expects " + expectedBodyType + " bodies only");
         }
+        BodyParser.Parsed parsed = BodyParser.parse(type, body);
+        if (parsed.problem != null && parsed.fields.isEmpty() && uploadTokens != null) {
+            // A body without one reading, which the application's own decoder might read some other
+            // way, is refused as what it is, not as a callback that merely lacks its token.
+            throw new CallbackRejectedException(MALFORMED_BODY, parsed.why()
+                    + "; a callback checked against an upload token must have one reading");
+        }
         OssCallback callback = new OssCallback(request.path(), request.query(), keyUrl.decoded, contentType, type,
-                body, BodyParser.parse(type, body), fieldNames);
+                body, parsed, fieldNames);
         if (callback.bodyProblem().isPresent()) {
             if (strictBodyParsing) {
                 throw new CallbackRejectedException(MALFORMED_BODY,
@@ -454,7 +461,9 @@ public final class CallbackVerifier implements AutoCloseable {
 
         /**
          * Requires every callback to carry an upload token issued by these {@link UploadTokens}
-         * and to name the bucket and object it binds. Off by default.
+         * and to name the bucket and object it binds. A body without fields for its problem (see
+         * {@link OssCallback#bodyProblem()}) is then refused with 400 {@code malformed_body}: the
+         * token is checked against one reading of the body, so there must be no other. Off by default.
          */
         public Builder uploadTokens(UploadTokens tokens) {
             once.mark("uploadTokens");
@@ -486,7 +495,8 @@ public final class CallbackVerifier implements AutoCloseable {
          * Whether a verified callback whose body is not what its content type says is refused
          * (400 {@code malformed_body}) instead of delivered with {@link OssCallback#bodyProblem()};
          * default false. OSS does not retry, so a refusal loses the callback: turn this on only
-         * when your templates are known good and a template mistake should fail loudly.
+         * when your templates are known good and a template mistake should fail loudly. With
+         * {@link #uploadTokens} a body that left no readable fields is always refused, strict or not.
          */
         public Builder strictBodyParsing(boolean strict) {
             once.mark("strictBodyParsing");

@@ -5,6 +5,7 @@ import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_B
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,10 +23,11 @@ import java.util.OptionalLong;
  * built with {@link CallbackVerifier.Builder#strictBodyParsing(boolean)}): OSS signs and delivers
  * whatever the template produced, and does not retry. A body that is not what its content type
  * says arrives with a {@link #bodyProblem()}. Its fields are kept where they can still be read
- * without ambiguity (a form-style template sent as JSON is read with OSS's JSON quoting removed;
- * a {@code %} that starts no escape is a literal {@code %}); otherwise (duplicate names, text that
- * is not UTF-8, invalid JSON) {@link #fields()} is empty, so no ambiguous value is ever exposed,
- * and only the raw {@link #body()} remains. A size or image dimension that is not a whole number
+ * without ambiguity (a form-style template sent as JSON is read with OSS's JSON quoting removed);
+ * otherwise (a form body outside the strict grammar every decoder reads alike, such as a {@code %}
+ * that starts no escape of two ASCII hex digits; duplicate names; text that is not UTF-8; invalid
+ * JSON) {@link #fields()} is empty, so no ambiguous value is ever exposed, and only the raw
+ * {@link #body()} remains. With upload tokens such a body is refused instead. A size or image dimension that is not a whole number
  * is a problem too, and its typed accessor is empty.
  */
 public final class OssCallback {
@@ -107,6 +109,18 @@ public final class OssCallback {
     /** The raw query string, if the request had one. */
     public Optional<String> query() {
         return Optional.ofNullable(query);
+    }
+
+    /**
+     * The query's parameters as the verifier reads them, the one reading every adapter's parameter
+     * view gives: form-decoded as UTF-8, in query order. A pair that decoders could read
+     * differently (a {@code %} that starts no escape of two ASCII hex digits, text that is not
+     * UTF-8, an empty name or a control character in it) is left out. No query name is the name of
+     * a body field: such a callback is refused. The query is the uploader's choice, as the body
+     * template is.
+     */
+    public Map<String, List<String>> queryParameters() {
+        return QueryNames.parameters(query);
     }
 
     /** The decoded public key URL the request named (and that the policy allowed). */

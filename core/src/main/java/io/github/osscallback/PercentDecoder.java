@@ -48,29 +48,14 @@ final class PercentDecoder {
         return n;
     }
 
-    /** Where the first {@code %} in {@code raw[from, to)} that starts no escape is, or -1. */
-    static int firstStrayPercent(byte[] raw, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (raw[i] == '%') {
-                if (!startsEscape(raw, i, to)) {
-                    return i;
-                }
-                i += 2;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * Whether the {@code %} at {@code percentAt} starts an escape of an ASCII byte ({@code %00} to
-     * {@code %7F}) within {@code raw[.., to)}.
-     */
-    static boolean startsAsciiEscape(byte[] raw, int percentAt, int to) {
-        return startsEscape(raw, percentAt, to) && hex(raw[percentAt + 1]) < 8;
-    }
-
-    private static boolean startsEscape(byte[] raw, int percentAt, int to) {
+    /** Whether the {@code %} at {@code percentAt} starts an escape of two ASCII hex digits within {@code raw[.., to)}. */
+    static boolean startsEscape(byte[] raw, int percentAt, int to) {
         return percentAt + 2 < to && hex(raw[percentAt + 1]) >= 0 && hex(raw[percentAt + 2]) >= 0;
+    }
+
+    /** Whether the escape known to start at {@code percentAt} is of an ASCII byte ({@code %00} to {@code %7F}). */
+    static boolean startsAsciiEscape(byte[] raw, int percentAt) {
+        return hex(raw[percentAt + 1]) < 8;
     }
 
     /** An ASCII hex digit's value, or -1; the bytes of a URL or body are never wider digits. */

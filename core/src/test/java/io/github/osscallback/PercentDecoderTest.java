@@ -20,10 +20,25 @@ class PercentDecoderTest {
             "%zz%41|false|%zzA|0",
             "%41%|false|A%|3",
             "%2541|false|%41|-1",
+            "%\uff12\uff25|false|%\uff12\uff25|0",
+            "%+0|false|%+0|0",
     })
     void decodesEscapesAndKeepsStrayPercentSigns(String raw, boolean plusAsSpace, String decoded, int strayAt) {
         assertEquals(decoded, new String(PercentDecoder.decode(raw, plusAsSpace), StandardCharsets.UTF_8));
         byte[] bytes = raw.getBytes(StandardCharsets.UTF_8);
-        assertEquals(strayAt, PercentDecoder.firstStrayPercent(bytes, 0, bytes.length));
+        assertEquals(strayAt, firstStrayPercent(bytes));
+    }
+
+    /** Where the form grammar would stop: the first '%' that starts no escape of two ASCII hex digits. */
+    private static int firstStrayPercent(byte[] raw) {
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == '%') {
+                if (!PercentDecoder.startsEscape(raw, i, raw.length)) {
+                    return i;
+                }
+                i += 2;
+            }
+        }
+        return -1;
     }
 }

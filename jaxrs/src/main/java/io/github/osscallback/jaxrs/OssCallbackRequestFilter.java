@@ -1,5 +1,6 @@
 package io.github.osscallback.jaxrs;
 
+import io.github.osscallback.BodyType;
 import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.OssCallback;
@@ -11,7 +12,8 @@ import java.util.List;
 
 /**
  * Verifies requests to {@link OssCallbackVerified} methods, restores the entity stream for the
- * resource, and stores the {@link OssCallback} as a request property. Rejections abort the
+ * resource (for a form, the verified fields re-encoded; see {@link OssCallbackEntityInterceptor}),
+ * and stores the {@link OssCallback} as a request property. Rejections abort the
  * request with the JSON error reply; the resource method is never called. The path and query
  * verified are the raw ones a {@link RawTargetSources source filter} found, else the request URI.
  */
@@ -31,7 +33,10 @@ final class OssCallbackRequestFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext context) {
         try {
             CallbackEndpoint.Verified verified = endpoint.verify(new Incoming(context, RawTarget.of(context)));
-            context.setEntityStream(new ByteArrayInputStream(verified.body()));
+            // Runtimes may read @FormParam from this stream without any interceptor (RESTEasy does), so
+            // a form's stream holds the verified fields; entity parameters get the signed bytes back.
+            context.setEntityStream(new ByteArrayInputStream(verified.callback().bodyType() == BodyType.FORM
+                    ? OssCallbackEntityInterceptor.reencoded(verified.callback()) : verified.body()));
             context.setProperty(PROPERTY, verified.callback());
         } catch (CallbackRejectedException e) {
             context.setProperty(OssCallbackFeature.REJECTION_PROPERTY, e.reason().code());

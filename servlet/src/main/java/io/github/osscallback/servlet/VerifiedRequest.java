@@ -10,8 +10,6 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UnsupportedEncodingException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,38 +38,23 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
     /** Built on first use: most callback handlers never ask for parameters. */
     private Map<String, String[]> parameters() {
         if (parameters == null) {
-            parameters = parameters(getQueryString(), callback.bodyType() == BodyType.FORM ? callback.fields() : Map.of());
+            parameters = parameters(callback.queryParameters(),
+                    callback.bodyType() == BodyType.FORM ? callback.fields() : Map.of());
         }
         return parameters;
     }
 
-    /** Query parameters first, then body parameters, as the Servlet specification orders them. */
-    private static Map<String, String[]> parameters(String query, Map<String, String> formFields) {
+    /**
+     * Query parameters first, then body parameters, as the Servlet specification orders them; both
+     * as the verifier read them, never decoded again here (a second decoder could read other names).
+     */
+    private static Map<String, String[]> parameters(Map<String, List<String>> query, Map<String, String> formFields) {
         Map<String, List<String>> collected = new LinkedHashMap<>();
-        if (query != null) {
-            for (String pair : query.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String name = decodeLeniently(eq < 0 ? pair : pair.substring(0, eq));
-                String value = eq < 0 ? "" : decodeLeniently(pair.substring(eq + 1));
-                collected.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
-            }
-        }
+        query.forEach((name, values) -> collected.put(name, new ArrayList<>(values)));
         formFields.forEach((name, value) -> collected.computeIfAbsent(name, n -> new ArrayList<>()).add(value));
         Map<String, String[]> out = new LinkedHashMap<>();
         collected.forEach((name, values) -> out.put(name, values.toArray(new String[0])));
         return Collections.unmodifiableMap(out);
-    }
-
-    private static String decodeLeniently(String s) {
-        try {
-            return URLDecoder.decode(s, "UTF-8");
-        } catch (IllegalArgumentException | UnsupportedEncodingException e) {
-            // The query is not signed-body content we vouch for; keep a malformed escape as sent.
-            return s;
-        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.osscallback.OssCallback;
+import io.github.osscallback.fixtures.ReadingCase;
 import io.github.osscallback.testing.OssCallbackSigner;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -258,5 +259,83 @@ class CallbackApplicationTest {
 
     static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString(bytes(user + ":" + password));
+    }
+
+    /**
+     * The differential corpus against Spring MVC's views: {@code @RequestParam} (one value, a list,
+     * the whole map) and a record bound with {@code @OssCallbackBody} give the verifier's reading
+     * (query, then body) or nothing.
+     */
+    @Test
+    void everyRequestParamAndBoundRecordGivesTheVerifiersReadingOrNothing() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> failures = new ArrayList<>();
+        for (ReadingCase c : ReadingCase.corpus()) {
+            for (String view : List.of("/oss/callback/views", "/oss/callback/views-record")) {
+                String target = view + (c.query() == null ? "" : "?" + c.query());
+                Http.Response response = post(target,
+                        TestKeys.OSS.headers(TestKeys.KEYS.url("/oss/key.pem"), view, c.query(), FORM, c.body()), c.body());
+                String failure = springViewsProblem(json, c, view, response);
+                if (failure != null) {
+                    failures.add(c + " " + view + ": " + failure);
+                }
+            }
+        }
+        assertEquals(List.of(), failures);
+    }
+
+    private static String springViewsProblem(com.fasterxml.jackson.databind.ObjectMapper json, ReadingCase c, String view,
+                                             Http.Response response) throws Exception {
+        if (c.refusedBeforeAnyView(response.status(), response.text())) {
+            return null;
+        }
+        if (c.refusal() != null) {
+            return response.status() == 400 && response.text().contains("\"" + c.refusal() + "\"") ? null
+                    : "expected " + c.refusal() + ", got " + response.status() + " " + response.text();
+        }
+        if (view.endsWith("record") && !c.readable()) {
+            return response.status() == 400 && response.text().contains("\"malformed_body\"") ? null
+                    : "a record bound from a body without fields must be refused, got " + response.status();
+        }
+        if (response.status() != 200) {
+            return "expected 200, got " + response.status() + " " + response.text();
+        }
+        if (response.text().contains(ReadingCase.PLANTED)) {
+            return "a view shows the planted value: " + response.text();
+        }
+        com.fasterxml.jackson.databind.JsonNode out = json.readTree(response.body());
+        Map<String, String> fields = json.convertValue(out.get("fields"),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
+        if (fields.isEmpty() == c.readable()) {
+            return "the verifier read " + fields + ", the corpus says readable=" + c.readable();
+        }
+        if (view.endsWith("record")) {
+            return java.util.Objects.equals(fields.get("bucket"), text(out.get("bucket")))
+                    && java.util.Objects.equals(fields.get("object"), text(out.get("object")))
+                    ? null : "the record " + out + " is not the verifier's fields " + fields;
+        }
+        Map<String, List<String>> expected = new LinkedHashMap<>(json.convertValue(out.get("query"),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, List<String>>>() { }));
+        expected.replaceAll((name, values) -> new ArrayList<>(values));
+        fields.forEach((name, value) -> expected.computeIfAbsent(name, n -> new ArrayList<>()).add(value));
+        Map<String, List<String>> all = json.convertValue(out.get("all"),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, List<String>>>() { });
+        if (!expected.equals(all)) {
+            return "@RequestParam MultiValueMap " + all + " is not the verifier's reading " + expected;
+        }
+        for (String name : ReadingCase.PROBES) {
+            com.fasterxml.jackson.databind.JsonNode seen = out.get("probes").get(name);
+            List<String> values = expected.get(name);
+            Object want = values == null ? null : name.equals("object") ? values : String.join(",", values);
+            Object got = seen == null || seen.isNull() ? null : seen.isArray() ? json.convertValue(seen, List.class) : seen.asText();
+            if (!java.util.Objects.equals(want, got)) {
+                return "@RequestParam(\"" + name + "\") gave " + got + ", the verifier read " + values;
+            }
+        }
+        return null;
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
     }
 }

@@ -4,6 +4,8 @@ import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.OssCallback;
 import jakarta.servlet.Filter;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,8 +17,10 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -108,6 +112,41 @@ public class CallbackTestApplication {
         Map<String, Object> map(OssCallback callback) {
             handled.saw(callback);
             return Map.of("object", callback.object().orElse(""), "note", "\u4e0a\u4f20\u6210\u529f");
+        }
+
+        /** Every request-parameter view Spring MVC offers, beside the verifier's own reading. */
+        @PostMapping("/oss/callback/views")
+        Map<String, Object> views(OssCallback callback,
+                                  @RequestParam(name = "object", required = false) List<String> object,
+                                  @RequestParam(name = "bucket", required = false) String bucket,
+                                  @RequestParam(name = "x:role", required = false) String role,
+                                  @RequestParam(name = "obj ect", required = false) String spaced,
+                                  @RequestParam(name = "objec", required = false) String objec,
+                                  @RequestParam(name = "size", required = false) String size,
+                                  @RequestParam MultiValueMap<String, String> all) {
+            Map<String, Object> probes = new LinkedHashMap<>();
+            probes.put("object", object);
+            probes.put("bucket", bucket);
+            probes.put("x:role", role);
+            probes.put("obj ect", spaced);
+            probes.put("objec", objec);
+            probes.put("size", size);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("fields", callback.fields());
+            out.put("query", callback.queryParameters());
+            out.put("probes", probes);
+            out.put("all", all);
+            return out;
+        }
+
+        /** A record bound from the body: the verifier's fields, or a refusal when it read none. */
+        @PostMapping("/oss/callback/views-record")
+        Map<String, Object> viewsRecord(OssCallback callback, @OssCallbackBody Upload upload) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("fields", callback.fields());
+            out.put("bucket", upload.bucket());
+            out.put("object", upload.object());
+            return out;
         }
 
         /** Outside oss.callback.paths: the filter never verifies these requests. */
