@@ -38,14 +38,16 @@ public final class CallbackParameters {
     private final Map<String, String> customVariables;
     private final String callbackBody;
     private final BodyType bodyType;
+    private final Map<String, String> variableUses;
 
     private CallbackParameters(String callbackJson, String callbackVarJson, Map<String, String> customVariables,
-                               String callbackBody, BodyType bodyType) {
+                               String callbackBody, BodyType bodyType, Map<String, String> variableUses) {
         this.callbackJson = callbackJson;
         this.callbackVarJson = callbackVarJson;
         this.customVariables = customVariables;
         this.callbackBody = callbackBody;
         this.bodyType = bodyType;
+        this.variableUses = variableUses;
     }
 
     /** Starts a set of parameters. */
@@ -92,7 +94,21 @@ public final class CallbackParameters {
         return customVariables;
     }
 
-    /** The PostObject form fields: {@code callback} plus one field per custom variable. */
+    /**
+     * Every {@code x:} variable the callback names, in the body template, a callback URL or the
+     * callback host, mapped to where it first appears ("callback body", "callback URL",
+     * "callback host"), whether or not it has a value. OSS fills a variable without a value from
+     * whatever the uploader sends, so {@link PostPolicy} refuses to sign a form that leaves one
+     * unbound.
+     */
+    Map<String, String> variableUses() {
+        return variableUses;
+    }
+
+    /**
+     * The PostObject form fields: {@code callback} plus one field per custom variable. A policy
+     * that signs them must bind each with an exact-match condition, as {@link PostPolicy} does.
+     */
     public Map<String, String> postObjectFormFields() {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("callback", callbackHeader());
@@ -305,8 +321,56 @@ public final class CallbackParameters {
             }
             callback.put("callbackBodyType", bodyType.mediaType());
             String varJson = customVariables.isEmpty() ? null : write(customVariables);
+            Map<String, String> uses = new LinkedHashMap<>();
+            collectVariables(template, "callback body", uses);
+            for (String url : urls) {
+                collectVariables(url, "callback URL", uses);
+                collectVariables(asciiUnescaped(url), "callback URL", uses);
+            }
+            if (host != null) {
+                collectVariables(host, "callback host", uses);
+            }
             return new CallbackParameters(write(callback), varJson,
-                    Collections.unmodifiableMap(new LinkedHashMap<>(customVariables)), template, bodyType);
+                    Collections.unmodifiableMap(new LinkedHashMap<>(customVariables)), template, bodyType,
+                    Collections.unmodifiableMap(uses));
+        }
+
+        /**
+         * The {@code ${x:...}} placeholders in a text, by name. OSS documents variables only in
+         * the body template; a placeholder in a URL or host is counted too, so that a PostObject
+         * policy binds it whether or not OSS substitutes there. Names are taken in any case
+         * ({@code ${X:role}}): a name this builder cannot set is then reported as unbound.
+         */
+        private static void collectVariables(String text, String where, Map<String, String> uses) {
+            Matcher m = SystemVariable.PLACEHOLDER.matcher(text);
+            while (m.find()) {
+                String name = m.group(1);
+                if (name.regionMatches(true, 0, "x:", 0, 2)) {
+                    uses.putIfAbsent(name, where);
+                }
+            }
+        }
+
+        /**
+         * The URL with each {@code %XX} escape of an ASCII character decoded, so that a
+         * placeholder written with escaped braces ({@code $%7Bx:role%7D}, as {@link #callbackUrl}
+         * encodes a literal one) is found as well.
+         */
+        private static String asciiUnescaped(String url) {
+            StringBuilder out = new StringBuilder(url.length());
+            for (int i = 0; i < url.length(); i++) {
+                char c = url.charAt(i);
+                if (c == '%' && i + 2 < url.length() && isHex(url.charAt(i + 1)) && isHex(url.charAt(i + 2))) {
+                    int decoded = Integer.parseInt(url.substring(i + 1, i + 3), 16);
+                    if (decoded < 0x80) {
+                        out.append((char) decoded);
+                        i += 2;
+                        continue;
+                    }
+                }
+                out.append(c);
+            }
+            return out.toString();
         }
 
         private String withTokenFields(String template) {

@@ -33,14 +33,26 @@ import java.util.regex.Pattern;
  * {@link #uploadUrl()}.
  *
  * <p>The policy binds what the uploader could otherwise change: the bucket, the object key (or
- * a key prefix), the size range, the content type, the {@code callback} field and every
- * {@code x:} custom variable, so OSS refuses a form whose callback or variables were edited.
+ * a key prefix), the size range ({@link #DEFAULT_MAX_OBJECT_BYTES} at most unless set), the
+ * content type, the {@code callback} field, every {@code x:} custom variable and the
+ * {@code callback-var} field, so OSS refuses a form whose callback or variables were edited. A
+ * callback that names an {@code x:} variable without giving it a value is refused at build:
+ * the uploader could fill it with any value.
  * Signed with OSS V4 ({@code OSS4-HMAC-SHA256}) unless {@link SignatureVersion#V1} is asked for.
  */
 public final class PostPolicy {
 
     /** PostObject accepts objects of at most 5 GB. */
     public static final long MAX_OBJECT_BYTES = 5L * 1024 * 1024 * 1024;
+    /**
+     * The largest object a policy allows when the application sets no
+     * {@linkplain Builder#contentLengthRange(long, long) size range}: 100 MiB. A policy without a
+     * {@code content-length-range} would let whoever holds the form store up to PostObject's 5 GB
+     * per upload at the bucket owner's expense, so every policy carries one; 100 MiB covers
+     * photos, documents and short videos. Set {@code contentLengthRange(min, max)} for anything
+     * else (up to {@link #MAX_OBJECT_BYTES}).
+     */
+    public static final long DEFAULT_MAX_OBJECT_BYTES = 100L * 1024 * 1024;
     /** OSS refuses a PostObject form field value larger than 2 MB. */
     public static final int MAX_FIELD_VALUE_BYTES = 2 * 1024 * 1024;
     /** OSS refuses PostObject form fields before the file totalling more than 8 MB. */
@@ -266,7 +278,10 @@ public final class PostPolicy {
             return key;
         }
 
-        /** The object's size must lie within {@code [min, max]} bytes; max at most 5 GB. */
+        /**
+         * The object's size must lie within {@code [min, max]} bytes; max at most 5 GB. Without
+         * this, the policy allows 0 to {@link #DEFAULT_MAX_OBJECT_BYTES} bytes.
+         */
         public Builder contentLengthRange(long min, long max) {
             once.mark("contentLengthRange");
             if (min < 0 || max < min || max > MAX_OBJECT_BYTES) {
@@ -336,7 +351,11 @@ public final class PostPolicy {
 
         /**
          * The callback OSS makes after the upload: its {@code callback} field and {@code x:}
-         * variables go into the form and are bound by the policy. If the parameters carry an
+         * variables go into the form and are bound by the policy, the variables also as one
+         * {@code callback-var} field (base64 JSON, as {@code x-oss-callback-var} carries them),
+         * bound too, so a form cannot override them through that field either. Every
+         * {@code ${x:...}} the callback names (body, URL or host) must have a value: OSS fills an
+         * unbound one from whatever form field the uploader adds. If the parameters carry an
          * {@linkplain CallbackParameters.Builder#uploadToken(String) upload token}, it must bind
          * this policy's bucket and key (or a prefix of it) and outlive the policy.
          */
@@ -365,8 +384,9 @@ public final class PostPolicy {
          *
          * @throws IllegalStateException if credentials, bucket, key, or (for V4, or without an
          *     upload URL) region is missing; if the expiry is not in the future or, for V4, more
-         *     than 7 days ahead; if an upload token in the callback binds another bucket or key,
-         *     or expires before the policy; or if a form field would exceed OSS's size limits
+         *     than 7 days ahead; if the callback names an {@code x:} variable it gives no value;
+         *     if an upload token in the callback binds another bucket or key, or expires before
+         *     the policy; or if a form field would exceed OSS's size limits
          */
         public PostPolicy build() {
             require(credentials != null, "credentials are required");
@@ -388,6 +408,7 @@ public final class PostPolicy {
                         + MAX_V4_VALIDITY);
             }
             if (callback != null) {
+                checkVariablesBound();
                 checkUploadToken(expiry);
             }
             ZonedDateTime signedAt = now.atZone(ZoneOffset.UTC);
@@ -401,9 +422,9 @@ public final class PostPolicy {
             } else {
                 conditions.addArray().add("starts-with").add("$key").add(keyPrefix);
             }
-            if (maxBytes >= 0) {
-                conditions.addArray().add("content-length-range").add(minBytes).add(maxBytes);
-            }
+            // Always a size bound: without one, the form would take anything up to PostObject's 5 GB.
+            conditions.addArray().add("content-length-range").add(maxBytes >= 0 ? minBytes : 0)
+                    .add(maxBytes >= 0 ? maxBytes : DEFAULT_MAX_OBJECT_BYTES);
             if (contentTypes != null) {
                 ArrayNode in = conditions.addArray().add("in").add("$content-type").addArray();
                 contentTypes.forEach(in::add);
@@ -415,7 +436,12 @@ public final class PostPolicy {
                 tail.put("success_action_status", successActionStatus.toString());
             }
             if (callback != null) {
-                tail.putAll(callback.postObjectFormFields());
+                tail.put("callback", callback.callbackHeader());
+                // OSS documents PostObject variables as x: fields, and callback-var only for
+                // PutObject; the variables also go in a bound callback-var field so that a form
+                // adding its own cannot supply other values, whichever of the two OSS reads.
+                callback.callbackVarHeader().ifPresent(vars -> tail.put("callback-var", vars));
+                tail.putAll(callback.customVariables());
             }
             // Every field the uploader could edit to change what the callback means is bound exactly.
             tail.forEach((name, value) -> conditions.addArray().add("eq").add("$" + name).add(value));
@@ -479,6 +505,25 @@ public final class PostPolicy {
             if (total > MAX_FIELDS_BYTES) {
                 throw new IllegalStateException("form fields would total " + total + " bytes; OSS refuses more than "
                         + MAX_FIELDS_BYTES + " bytes of fields before the file");
+            }
+        }
+
+        /**
+         * OSS fills a {@code ${x:name}} that the form gives no value from whatever field the
+         * uploader adds ({@code x:role=admin}), and signs the callback it renders: a variable the
+         * callback names must be bound to an exact value. The message names the variable only.
+         */
+        private void checkVariablesBound() {
+            Map<String, String> values = callback.customVariables();
+            for (Map.Entry<String, String> use : callback.variableUses().entrySet()) {
+                String name = use.getKey();
+                if (!values.containsKey(name)) {
+                    String shown = LogSafe.text(name);
+                    throw new IllegalStateException("the " + use.getValue() + " names ${" + shown + "} but the"
+                            + " callback gives no value for '" + shown + "'; the uploader could then set it to"
+                            + " anything with a form field, so set it with CallbackParameters.Builder"
+                            + "#customVariable (a lower-case x: name) or take it out of the template");
+                }
             }
         }
 

@@ -71,6 +71,7 @@ class PostPolicySdkOracleTest {
         conditions.addConditionItem(MatchMode.In, "content-type", new String[] {"image/png", "image/jpeg"});
         conditions.addConditionItem(MatchMode.Exact, PolicyConditions.COND_SUCCESS_ACTION_STATUS, "201");
         conditions.addConditionItem(MatchMode.Exact, "callback", callback.callbackHeader());
+        conditions.addConditionItem(MatchMode.Exact, "callback-var", callback.callbackVarHeader().orElseThrow());
         conditions.addConditionItem(MatchMode.Exact, "x:uid", "42 \u4e2d");
         if (version == PostPolicy.SignatureVersion.V4) {
             conditions.addConditionItem("x-oss-signature-version", "OSS4-HMAC-SHA256");

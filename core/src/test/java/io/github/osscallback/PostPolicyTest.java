@@ -100,6 +100,87 @@ class PostPolicyTest {
     }
 
     @Test
+    void theVariablesAreAlsoABoundCallbackVarFieldSoAFormCannotOverrideThemThere() throws Exception {
+        CallbackParameters cb = callback().build();
+        PostPolicy p = base().objectKey("users/42/a.png").callback(cb).build();
+        String vars = cb.callbackVarHeader().orElseThrow();
+        assertEquals(vars, p.fields().get("callback-var"));
+        assertEquals(List.of("key", "policy", "x-oss-signature-version", "x-oss-credential", "x-oss-date",
+                "x-oss-signature", "callback", "callback-var", "x:uid"), List.copyOf(p.fields().keySet()));
+        assertTrue(conditions(p).contains("[\"eq\",\"$callback-var\",\"" + vars + "\"]"), conditions(p)::toString);
+        // No variables, no callback-var field (a policy condition on a field the form lacks fails at OSS).
+        PostPolicy plain = base().objectKey("a.png").callback(CallbackParameters.builder()
+                .callbackUrl("https://app.example/oss/callback").callbackBody("object=${object}").build()).build();
+        assertFalse(plain.fields().containsKey("callback-var"));
+        assertFalse(conditions(plain).toString().contains("callback-var"), conditions(plain)::toString);
+    }
+
+    /**
+     * The attack: a template naming ${x:role} with no value signs a form to which the browser adds
+     * x:role=admin, and OSS signs the callback it renders, role=admin.
+     */
+    @Test
+    void refusesACallbackVariableWithoutAValueNamingTheVariableOnly() throws Exception {
+        OssCredentials sts = OssCredentials.sts("STS.id", SECRET, TOKEN);
+        CallbackParameters unbound = CallbackParameters.builder().callbackUrl("https://app.example/oss/callback")
+                .callbackBody("object=${object}&uid=${x:uid}&role=${x:role}").customVariable("x:uid", "42").build();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> base(sts).objectKey("users/42/a.png").callback(unbound).build());
+        assertTrue(e.getMessage().contains("${x:role}") && e.getMessage().contains("callback body"), e.getMessage());
+        assertFalse(e.getMessage().contains(SECRET) || e.getMessage().contains(TOKEN) || e.getMessage().contains("42"),
+                e.getMessage());
+
+        // Bound, it is signed with an exact-match condition.
+        CallbackParameters bound = CallbackParameters.builder().callbackUrl("https://app.example/oss/callback")
+                .callbackBody("object=${object}&uid=${x:uid}&role=${x:role}").customVariable("x:uid", "42")
+                .customVariable("x:role", "member").build();
+        PostPolicy p = base(sts).objectKey("users/42/a.png").callback(bound).build();
+        assertEquals("member", p.fields().get("x:role"));
+        assertTrue(conditions(p).contains("[\"eq\",\"$x:role\",\"member\"]"));
+    }
+
+    /** OSS documents variables in the body; one in a URL or host is bound all the same. */
+    @Test
+    void refusesAnUnboundVariableInACallbackUrlOrHostEvenWithEscapedBraces() throws Exception {
+        for (String url : List.of("https://app.example/oss/callback?role=${x:role}",
+                "https://app.example/oss/callback?role=$%7Bx:role%7D", "https://app.example/${x:role}/callback",
+                "https://app.example/oss/callback?role=%24%7bx:role%7d")) {
+            CallbackParameters cb = CallbackParameters.builder().callbackUrl(url).callbackBody("object=${object}")
+                    .build();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> base().objectKey("a.png").callback(cb).build(), url);
+            assertTrue(e.getMessage().contains("callback URL") && e.getMessage().contains("x:role"), e.getMessage());
+        }
+        CallbackParameters host = CallbackParameters.builder().callbackUrl("https://app.example/oss/callback")
+                .callbackHost("${x:tenant}.app.example").callbackBody("object=${object}").build();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> base().objectKey("a.png").callback(host).build());
+        assertTrue(e.getMessage().contains("callback host") && e.getMessage().contains("x:tenant"), e.getMessage());
+        // A name the builder cannot set (upper case) cannot be bound, so it is refused too.
+        CallbackParameters upper = CallbackParameters.builder().callbackUrl("https://app.example/cb?r=${X:Role}")
+                .callbackBody("object=${object}").build();
+        assertThrows(IllegalStateException.class, () -> base().objectKey("a.png").callback(upper).build());
+        // Bound, the same URL is signed, with the variable's exact-match condition.
+        CallbackParameters bound = CallbackParameters.builder()
+                .callbackUrl("https://app.example/oss/callback?role=${x:role}").callbackBody("object=${object}")
+                .customVariable("x:role", "member").build();
+        assertTrue(conditions(base().objectKey("a.png").callback(bound).build())
+                .contains("[\"eq\",\"$x:role\",\"member\"]"));
+    }
+
+    @Test
+    void everyPolicyBoundsTheSizeWithTheStatedDefaultWhenNoneIsSet() throws Exception {
+        assertEquals(100L * 1024 * 1024, PostPolicy.DEFAULT_MAX_OBJECT_BYTES);
+        List<String> defaults = conditions(base().objectKey("a.png").build());
+        assertTrue(defaults.contains("[\"content-length-range\",0," + PostPolicy.DEFAULT_MAX_OBJECT_BYTES + "]"),
+                defaults::toString);
+        List<String> set = conditions(base().objectKey("a.png").contentLengthRange(1, PostPolicy.MAX_OBJECT_BYTES)
+                .build());
+        assertTrue(set.contains("[\"content-length-range\",1," + PostPolicy.MAX_OBJECT_BYTES + "]"), set::toString);
+        assertEquals(1, set.stream().filter(c -> c.contains("content-length-range")).count(), set::toString);
+    }
+
+    @Test
     void prefixPolicyLeavesTheKeyToTheFrontEndUnderTheBoundPrefix() throws Exception {
         PostPolicy p = base().keyPrefix("users/42/").contentLengthRange(1, 1024).contentTypePrefix("image/").build();
         assertFalse(p.fields().containsKey("key"));

@@ -589,8 +589,11 @@ public final class OssStandIn implements AutoCloseable {
         Map<String, String> variables = new LinkedHashMap<>();
         Map<String, String> metadata = new TreeMap<>();
         form.fields.forEach((name, value) -> {
-            if (name.startsWith("x:")) {
-                variables.put(name, value);
+            if (name.regionMatches(true, 0, "x:", 0, 2)) {
+                // By the same case-insensitive reading as the policy check, so a second spelling
+                // (X:ROLE beside x:role) cannot pass the check with one value and fill in another.
+                String variable = name.toLowerCase(Locale.ROOT);
+                variables.putIfAbsent(variable, form.field(variable));
             } else if (name.toLowerCase(Locale.ROOT).startsWith("x-oss-meta-")) {
                 metadata.put(name.substring("x-oss-meta-".length()).toLowerCase(Locale.ROOT), value);
             }

@@ -18,7 +18,11 @@ import java.util.Locale;
  * Checks a PostObject form as OSS does: the signature over the base64 policy (V1: HMAC-SHA1,
  * V4: OSS4-HMAC-SHA256 with the credential's date and region), the policy's expiration against
  * the stand-in's clock, and each condition ({@code {"name":v}}, {@code eq}, {@code starts-with},
- * {@code in}, {@code not-in}, {@code content-length-range}) against the form and the file.
+ * {@code in}, {@code not-in}, {@code content-length-range}) against the form and the file. A
+ * condition naming a field the form lacks fails, as OSS documents (error 0006-00000226), even
+ * {@code ["eq", "$f", ""]}. Like OSS, fields no condition names are accepted unchecked: that is
+ * why a callback variable must be bound by the policy (an added {@code x:} field is otherwise
+ * taken as it comes).
  */
 final class PostPolicyCheck {
 
@@ -127,7 +131,8 @@ final class PostPolicyCheck {
             while (names.hasNext()) {
                 String name = names.next();
                 JsonNode expected = condition.get(name);
-                if (!expected.isTextual() || !expected.asText().equals(value(name, form, bucket))) {
+                String actual = value(name, form, bucket);
+                if (!expected.isTextual() || actual == null || !expected.asText().equals(actual)) {
                     throw failed(condition);
                 }
             }
@@ -153,6 +158,9 @@ final class PostPolicyCheck {
             throw new OssRefusal(400, "InvalidPolicyDocument", "Invalid Policy: Invalid Condition: " + condition);
         }
         String actual = value(field.substring(1), form, bucket);
+        if (actual == null) {
+            throw failed(condition);
+        }
         JsonNode expected = condition.get(2);
         boolean holds;
         switch (operator) {
@@ -160,7 +168,7 @@ final class PostPolicyCheck {
                 holds = expected.isTextual() && expected.asText().equals(actual);
                 break;
             case "starts-with":
-                holds = expected.isTextual() && actual != null && actual.startsWith(expected.asText());
+                holds = expected.isTextual() && actual.startsWith(expected.asText());
                 break;
             case "in":
             case "not-in":
@@ -178,13 +186,9 @@ final class PostPolicyCheck {
         }
     }
 
-    /** The value a condition names: the bucket, or a form field by case-insensitive name ("" when absent). */
+    /** The value a condition names: the bucket, or a form field by case-insensitive name (null when absent). */
     private static String value(String name, PostObjectForm form, String bucket) {
-        if (name.equalsIgnoreCase("bucket")) {
-            return bucket;
-        }
-        String value = form.field(name);
-        return value == null ? "" : value;
+        return name.equalsIgnoreCase("bucket") ? bucket : form.field(name);
     }
 
     private static OssRefusal failed(JsonNode condition) {

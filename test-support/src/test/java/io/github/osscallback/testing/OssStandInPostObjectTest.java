@@ -79,12 +79,24 @@ class OssStandInPostObjectTest {
                 .build();
     }
 
-    /** Posts the policy's fields, then the key and the file, as a browser form does. */
+    /** A callback whose body names ${x:role} as well as ${x:uid}, with the given role (or none). */
+    private CallbackParameters.Builder roleCallback() {
+        return CallbackParameters.builder()
+                .callbackUrl(app.url(VerifyingCallbackServer.CALLBACK))
+                .callbackBody("bucket=${bucket}&object=${object}&x:uid=${x:uid}&x:role=${x:role}")
+                .customVariable("x:uid", "42");
+    }
+
+    /**
+     * Posts the policy's fields, then the key and the file, as a browser form does; an override
+     * replaces a field in place, adds one at the end, or (null) leaves the field out.
+     */
     private HttpResponse<byte[]> post(PostPolicy policy, String key, byte[] file, Map<String, String> overrides)
             throws Exception {
         Map<String, String> fields = new LinkedHashMap<>(policy.fields());
         fields.putIfAbsent("key", key);
         fields.putAll(overrides);
+        fields.values().removeIf(java.util.Objects::isNull);
         String boundary = "----standin" + System.nanoTime();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (Map.Entry<String, String> field : fields.entrySet()) {
@@ -190,6 +202,73 @@ class OssStandInPostObjectTest {
         assertEquals(400, response.statusCode());
         assertTrue(text(response).contains("<Code>EntityTooLarge</Code>"), text(response));
         assertFalse(oss.object(BUCKET, "users/42/big.bin").isPresent());
+    }
+
+    /**
+     * The attack of issue 20: a template naming ${x:role} with no value, and the browser adds
+     * x:role=admin. Such a policy is not signed; bound, the variable cannot be changed.
+     */
+    @ParameterizedTest
+    @EnumSource(PostPolicy.SignatureVersion.class)
+    void aCustomVariableTheFormAddsOrChangesNeverReachesTheCallback(PostPolicy.SignatureVersion version)
+            throws Exception {
+        IllegalStateException unsigned = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> policy(version).callback(roleCallback().build()).build());
+        assertTrue(unsigned.getMessage().contains("${x:role}"), unsigned.getMessage());
+        PostPolicy policy = policy(version).callback(roleCallback().customVariable("x:role", "member").build())
+                .build();
+
+        HttpResponse<byte[]> changed = post(policy, "users/42/a.txt", new byte[] {1}, Map.of("x:role", "admin"));
+
+        assertEquals(403, changed.statusCode(), text(changed));
+        assertTrue(text(changed).contains("Policy Condition failed: [&quot;eq&quot;,&quot;$x:role&quot;,&quot;member&quot;]"),
+                text(changed));
+        assertTrue(oss.objects().isEmpty());
+        assertTrue(oss.callbacks().isEmpty());
+    }
+
+    /** OSS names no callback-var form field for PostObject; one added by the form is refused all the same. */
+    @Test
+    void aFormThatAddsItsOwnCallbackVarIsRefused() throws Exception {
+        PostPolicy policy = policy(PostPolicy.SignatureVersion.V4)
+                .callback(roleCallback().customVariable("x:role", "member").build()).build();
+        String admin = java.util.Base64.getEncoder().encodeToString(
+                "{\"x:uid\":\"42\",\"x:role\":\"admin\"}".getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<byte[]> response = post(policy, "users/42/a.txt", new byte[] {1}, Map.of("callback-var", admin));
+
+        assertEquals(403, response.statusCode(), text(response));
+        assertTrue(text(response).contains("$callback-var"), text(response));
+        assertTrue(oss.objects().isEmpty());
+        assertTrue(oss.callbacks().isEmpty());
+    }
+
+    /** A second spelling of a bound field is read as the policy check read it: the bound value. */
+    @Test
+    void aSecondSpellingOfABoundVariableCannotFillItIn() throws Exception {
+        PostPolicy policy = policy(PostPolicy.SignatureVersion.V4)
+                .callback(roleCallback().customVariable("x:role", "member").build()).build();
+
+        HttpResponse<byte[]> response = post(policy, "users/42/a.txt", new byte[] {1}, Map.of("X:ROLE", "admin"));
+
+        assertEquals(200, response.statusCode(), text(response));
+        assertEquals("member", app.verified().get(0).customVariables().get("x:role"));
+    }
+
+    /** OSS fails a condition whose field the form lacks (0006-00000226), even one bound to "". */
+    @Test
+    void aFormWithoutAFieldThePolicyNamesIsRefused() throws Exception {
+        PostPolicy policy = policy(PostPolicy.SignatureVersion.V4)
+                .callback(roleCallback().customVariable("x:role", "").build()).build();
+        Map<String, String> without = new java.util.HashMap<>();
+        without.put("x:role", null);
+
+        HttpResponse<byte[]> response = post(policy, "users/42/a.txt", new byte[] {1}, without);
+
+        assertEquals(403, response.statusCode(), text(response));
+        assertTrue(text(response).contains("Policy Condition failed: [&quot;eq&quot;,&quot;$x:role&quot;,&quot;&quot;]"),
+                text(response));
+        assertTrue(oss.objects().isEmpty());
     }
 
     @Test
