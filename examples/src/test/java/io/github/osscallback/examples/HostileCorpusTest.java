@@ -312,10 +312,11 @@ class HostileCorpusTest {
         cases.add(new Delivered("Latin-1 form body",
                 signed(FORM, "object=caf\u00e9".getBytes(StandardCharsets.ISO_8859_1), keyUrl), NO_FIELDS));
         cases.add(new Delivered("percent-encoded non-UTF-8", signedBody(FORM, "object=%C3%28"), NO_FIELDS));
-        cases.add(new Delivered("broken percent escape, read as a literal %", signedBody(FORM, "object=%G1"),
-                cb -> cb.fields().equals(Map.of("object", "%G1"))));
-        cases.add(new Delivered("truncated percent escape, read as a literal %", signedBody(FORM, "object=%4"),
-                cb -> cb.fields().equals(Map.of("object", "%4"))));
+        // Decoders disagree on these (URLDecoder refuses '%G1', reads '%\uff12\uff25' as '.'), so no field is read.
+        cases.add(new Delivered("broken percent escape", signedBody(FORM, "object=%G1"), NO_FIELDS));
+        cases.add(new Delivered("truncated percent escape", signedBody(FORM, "object=%4"), NO_FIELDS));
+        cases.add(new Delivered("fullwidth digits in a percent escape", signedBody(FORM, "object=a%\uff12\uff25b"),
+                NO_FIELDS));
         cases.add(new Delivered("duplicate form field", signedBody(FORM, "bucket=a&bucket=b"), NO_FIELDS));
         cases.add(new Delivered("form body sent as JSON, read as the same fields", signedBody("application/json", VALID_BODY),
                 cb -> cb.fields().equals(Map.of("bucket", "b", "object", "o.jpg", "size", "3"))));
