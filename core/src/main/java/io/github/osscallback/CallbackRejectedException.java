@@ -19,7 +19,7 @@ public final class CallbackRejectedException extends Exception {
         /** A callback header is repeated, empty, too long or not valid base64. */
         MALFORMED_HEADER(400, "malformed_header"),
         /**
-         * The percent-decoded path holds {@code ?}, {@code #} or a control character. OSS signs the
+         * The percent-decoded path holds {@code ?}, {@code #} or a control character (C0, DEL or C1). OSS signs the
          * decoded path, so such a path would let a captured callback move its query or body framing
          * into the path and still verify.
          */
