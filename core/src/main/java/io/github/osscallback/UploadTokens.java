@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.text.Normalizer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,10 +94,12 @@ public final class UploadTokens {
      * A token for any object key under a folder-like prefix in one bucket. The prefix ends with
      * {@code /} (e.g. {@code users/42/}), so it matches on a segment boundary: {@code users/4/}
      * does not cover {@code users/42/x}. An object under it must be a plain path: no empty,
-     * {@code .} or {@code ..} segments and no backslashes, so {@code users/42/../43/x} is refused.
+     * {@code .} or {@code ..} segments, no backslashes and no control characters, also in its NFKC
+     * form, so {@code users/42/../43/x} and its fullwidth look-alike {@code users/42/．．/43/x} are
+     * refused.
      *
      * @throws IllegalArgumentException if the prefix does not end with {@code /}, starts with one,
-     *     or has an empty, {@code .} or {@code ..} segment or a backslash
+     *     or has an empty, {@code .} or {@code ..} segment or a backslash, also after NFKC normalisation
      */
     public String issueForPrefix(String bucket, String keyPrefix, String subject, Duration validity) {
         Objects.requireNonNull(keyPrefix, "keyPrefix");
@@ -106,7 +109,8 @@ public final class UploadTokens {
         }
         if (!isPlainPath(keyPrefix.substring(0, keyPrefix.length() - 1))) {
             throw new IllegalArgumentException("key prefix '" + LogSafe.text(keyPrefix) + "' must not start with '/' or"
-                    + " have an empty, '.' or '..' segment, a backslash or a control character");
+                    + " have an empty, '.' or '..' segment, a backslash or a control character, also after NFKC"
+                    + " normalisation");
         }
         return issue(bucket, "p", keyPrefix, subject, validity);
     }
@@ -115,9 +119,25 @@ public final class UploadTokens {
      * True if the path's segments are all non-empty, none is {@code .} or {@code ..}, and it has
      * no backslash and no control character (C0, DEL or C1): a decoder that drops an escape
      * sequence such as ISO-2022-JP's {@code ESC ( B} would otherwise turn {@code ESC(B..} into
-     * {@code ..} for whoever reads the key another way.
+     * {@code ..} for whoever reads the key another way. The same holds for the path's NFKC form,
+     * with the same segments: look-alikes such as fullwidth {@code ．．／} or U+2025 (two dot
+     * leader) become {@code ../} for whoever normalises the key.
      */
     static boolean isPlainPath(String path) {
+        if (!hasPlainSegments(path)) {
+            return false;
+        }
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) >= 0x80) {
+                // ASCII is its own NFKC form; only other text can turn into dots, slashes or backslashes.
+                String normalized = Normalizer.normalize(path, Normalizer.Form.NFKC);
+                return hasPlainSegments(normalized) && slashes(normalized) == slashes(path);
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasPlainSegments(String path) {
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c == '\\' || c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
@@ -130,6 +150,16 @@ public final class UploadTokens {
             }
         }
         return true;
+    }
+
+    private static int slashes(String path) {
+        int n = 0;
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) == '/') {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** True if the object is the bound object, or a plain path under the bound prefix. */
@@ -238,7 +268,7 @@ public final class UploadTokens {
         if (!covers(payload, object)) {
             throw new CallbackRejectedException(UPLOAD_TOKEN_MISMATCH, "callback object is not "
                     + (payload.has("o") ? "the object" : "a plain path (no empty, '.' or '..' segments, no"
-                    + " backslash) under the key prefix") + " the upload token was issued for");
+                    + " backslash, also after NFKC normalisation) under the key prefix") + " the upload token was issued for");
         }
         JsonNode subject = payload.get("s");
         return subject == null || subject.isNull() ? null : subject.asText();

@@ -22,6 +22,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Upload tokens bind a callback to an upload the application issued (docs/protocol.md in the repository, threat model):
@@ -184,6 +186,44 @@ class UploadTokensTest {
                     object);
         }
         verifier(tokens).verify(ossCallback(params(token), "photos", "users/42/\u732b \u00e9t\u00e9.jpg"));
+    }
+
+    @Test
+    void prefixTokenRefusesLookAlikesThatNormaliseIntoDotsOrSlashes() throws Exception {
+        // NFKC turns fullwidth '．' into '.', U+2025 (two dot leader) into "..", fullwidth '／' into '/'
+        // and fullwidth '＼' into '\': whoever normalises the key would read another folder.
+        String token = tokens.issueForPrefix("photos", "users/42/", "user-42", Duration.ofMinutes(15));
+        for (String object : new String[] {"users/42/\uff0e\uff0e/43/secret.jpg", "users/42/\u2025/43/secret.jpg",
+            "users/42/\uff0e\uff0e\uff0f43\uff0fsecret.jpg", "users/42/a\uff0fb.jpg", "users/42/a/\u2024",
+            "users/42/\u2024\u2024", "users/42/\uff0e", "users/42/x\uff3c..\uff3c43", "users/42/\ufe52\ufe52/x"}) {
+            assertEquals(UPLOAD_TOKEN_MISMATCH, rejection(verifier(tokens), ossCallback(params(token), "photos", object)),
+                    object);
+        }
+    }
+
+    @Test
+    void prefixTokenAcceptsOtherTextWhoseNormalFormIsStillAPlainPath() throws Exception {
+        // Fullwidth letters, an ellipsis ("..." is a name) and ligatures stay in their own segment.
+        for (String object : new String[] {"users/42/\uff43\uff41\uff54.jpg", "users/42/\u2026/x.jpg",
+            "users/42/\ufb01le.jpg", "users/42/\u00bd.jpg", "users/42/\u2025x/y.jpg"}) {
+            String token = tokens.issueForPrefix("photos", "users/42/", "user-42", Duration.ofMinutes(15));
+            verifier(tokens).verify(ossCallback(params(token), "photos", object));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a/\uff0e\uff0e/b", "\u2025", "a\uff0fb", "a/\uff3c", "\uff0e", "a/\u2024", "a/b\u0085"})
+    void plainPathMeansPlainAfterNfkcToo(String path) {
+        assertFalse(UploadTokens.isPlainPath(path), path);
+        assertTrue(UploadTokens.isPlainPath("a/" + "b.c"), "an ordinary path is plain");
+    }
+
+    @Test
+    void prefixWithLookAlikesIsRefusedAtIssue() {
+        for (String bad : new String[] {"users/\uff0e\uff0e/", "users/\u2025/", "users\uff0f42/", "\uff0e/"}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> tokens.issueForPrefix("photos", bad, null, Duration.ofMinutes(15)), bad);
+        }
     }
 
     @Test
