@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
+import java.util.Arrays;
 
 /**
  * The bytes OSS signs: {@code urldecode(path) + ("?" + rawQuery) + "\n" + body} (docs/protocol.md in the repository).
@@ -61,6 +62,11 @@ final class StringToSign {
                                 + " at byte " + i + "; it would change how the signed string is framed");
             }
         }
+    }
+
+    /** Whether the decoded path, as signed, is exactly this path: the one an upload token binds. */
+    boolean pathIs(String decodedPath) {
+        return Arrays.equals(path, decodedPath.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The primary candidate as one array, for signers and tests. */

@@ -331,6 +331,40 @@ class UploadTokensTest {
     }
 
     @Test
+    void rejectsATokenOfTheFormatBeforeSingleUseIds() throws Exception {
+        // Same key, same MAC construction, but "v1" and no id: as the previous version issued them.
+        String current = tokens.issueForObject("photos", "a.jpg", null, Duration.ofMinutes(1));
+        String v1 = resigned(withPayload(current, p -> p.remove("n")).replaceFirst("^v2\\.", "v1."));
+        CallbackRejectedException e = assertThrows(CallbackRejectedException.class,
+                () -> verifier(tokens).verify(ossCallback(params(v1), "photos", "a.jpg")));
+        assertEquals(UPLOAD_TOKEN_INVALID, e.reason());
+        assertTrue(e.getMessage().contains("v1 token"), e.getMessage());
+    }
+
+    @Test
+    void rejectsATokenWithoutItsSingleUseId() throws Exception {
+        String current = tokens.issueForObject("photos", "a.jpg", null, Duration.ofMinutes(1));
+        for (String tampered : new String[] {resigned(withPayload(current, p -> p.remove("n"))),
+            resigned(withPayload(current, p -> p.put("n", "short"))), resigned(withPayload(current, p -> p.put("n", 7)))}) {
+            CallbackRejectedException e = assertThrows(CallbackRejectedException.class,
+                    () -> verifier(tokens).verify(ossCallback(params(tampered), "photos", "a.jpg")));
+            assertEquals(UPLOAD_TOKEN_INVALID, e.reason());
+            assertTrue(e.getMessage().contains("single-use id"), e.getMessage());
+        }
+    }
+
+    @Test
+    void eachTokenCarriesItsOwnRandomId() throws Exception {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            String token = tokens.issueForObject("photos", "a.jpg", "u", Duration.ofMinutes(1));
+            String id = JsonCodec.MAPPER.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[2])).get("n").asText();
+            assertEquals(UploadTokens.ID_BYTES, Base64.getUrlDecoder().decode(id).length);
+            assertTrue(ids.add(id), "ids repeat: " + id);
+        }
+    }
+
+    @Test
     void rejectsCallbackWithoutToken() {
         CallbackRequest request = oss.request(KEY_URL, "/cb", null, null,
                 "bucket=photos&object=a.jpg".getBytes(StandardCharsets.UTF_8)).build();
@@ -353,7 +387,7 @@ class UploadTokensTest {
         UploadTokens rotated = UploadTokens.builder().signingKey("k2", SECRET_2).acceptedKey("k1", SECRET_1).clock(clock).build();
         verifier(rotated).verify(ossCallback(params(oldToken), "photos", "a.jpg"));
         String newToken = rotated.issueForObject("photos", "a.jpg", null, Duration.ofMinutes(15));
-        assertTrue(newToken.startsWith("v1.k2."));
+        assertTrue(newToken.startsWith("v2.k2."));
         UploadTokens retired = UploadTokens.builder().signingKey("k2", SECRET_2).clock(clock).build();
         verifier(retired).verify(ossCallback(params(newToken), "photos", "a.jpg"));
         assertEquals(UPLOAD_TOKEN_UNKNOWN_KEY, rejection(verifier(retired), ossCallback(params(oldToken), "photos", "a.jpg")));

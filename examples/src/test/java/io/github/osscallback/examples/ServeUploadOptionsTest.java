@@ -78,7 +78,7 @@ class ServeUploadOptionsTest {
             assertFalse(first.toString().contains(SECRET));
             JsonNode callback = JSON.readTree(Base64.getDecoder().decode(fields.get("callback").asText()));
             assertEquals(serve.base() + "/upload/callback", callback.get("callbackUrl").asText());
-            assertTrue(fields.get("x:upload_token").asText().startsWith("v1.demo."));
+            assertTrue(fields.get("x:upload_token").asText().startsWith("v2.demo."));
         }
     }
 
