@@ -80,6 +80,26 @@ class ServeReplayProcessTest {
     }
 
     @Test
+    void aCopiedUploadTokenIsRefusedWithUsedTokensKeptOnRedis() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            ServeProcess serve = serve(command -> {
+                command.environment().put("OSS_ACCESS_KEY_ID", "LTAI5tServe");
+                command.environment().put("OSS_ACCESS_KEY_SECRET", "serveReplaySecret0123456789abcdef");
+            }, "--replay-window", "60", "--replay-redis", redis.uri(), "--replay-redis-timeout", "4000",
+                    "--upload-url", "http://127.0.0.1:9/demo-bucket");
+            JsonNode policy = PolicyCallback.policy(http, serve);
+            String folder = policy.get("keyPrefix").asText();
+            String keyUrl = keyServer.url("/oss/key.pem");
+            assertEquals(200, PolicyCallback.post(http, serve, signer, keyUrl, "/upload/callback",
+                    PolicyCallback.body(policy, "demo-bucket", folder + "cat.jpg", "2048", "image/jpeg")).statusCode());
+            // A new signature (another object), the same copied token: the replay window does not know it, Redis does.
+            assertRejected(PolicyCallback.post(http, serve, signer, keyUrl, "/upload/callback",
+                    PolicyCallback.body(policy, "demo-bucket", folder + "never-uploaded.exe", "1", "text/plain")),
+                    409, "upload_token_used");
+        }
+    }
+
+    @Test
     void twoServeProcessesSharingRedisAcceptEachCallbackOnce() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
             String uri = redis.uri();
