@@ -294,8 +294,9 @@ public final class CallbackParameters {
          * @throws IllegalStateException if no URL or body is set, a placeholder is unknown, or the
          *     template would not parse cleanly once OSS substitutes values (a JSON template that is
          *     not a JSON object or quotes a placeholder, a field name used twice, escapes that are
-         *     not UTF-8, text in a field the verifier reads as a number), or a callback URL's query
-         *     names a body field (the verifier refuses that as ambiguous)
+         *     not UTF-8, text in a field the verifier reads as a number), a callback URL's query
+         *     names a body field (the verifier refuses that as ambiguous), or the upload token binds
+         *     another body type or a callback path some callback URL does not have
          */
         public CallbackParameters build() {
             if (urls.isEmpty()) {
@@ -304,7 +305,11 @@ public final class CallbackParameters {
             if (body == null || body.isEmpty()) {
                 throw new IllegalStateException("a callback body template is required");
             }
-            String template = customVariables.containsKey(UploadTokens.VARIABLE) ? withTokenFields(body) : body;
+            String token = customVariables.get(UploadTokens.VARIABLE);
+            if (token != null) {
+                UploadTokens.requireBindingsFit(token, bodyType, urls);
+            }
+            String template = token != null ? withTokenFields(body) : body;
             checkPlaceholders(template);
             if (bodyType == BodyType.FORM) {
                 template = escapeStrayPercents(template);

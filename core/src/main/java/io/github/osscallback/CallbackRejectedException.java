@@ -19,7 +19,7 @@ public final class CallbackRejectedException extends Exception {
         /** A callback header is repeated, empty, too long or not valid base64. */
         MALFORMED_HEADER(400, "malformed_header"),
         /**
-         * The percent-decoded path holds {@code ?}, {@code #} or a control character. OSS signs the
+         * The percent-decoded path holds {@code ?}, {@code #} or a control character (C0, DEL or C1). OSS signs the
          * decoded path, so such a path would let a captured callback move its query or body framing
          * into the path and still verify.
          */
@@ -61,13 +61,24 @@ public final class CallbackRejectedException extends Exception {
         UPLOAD_TOKEN_UNKNOWN_KEY(403, "upload_token_unknown_key"),
         /** The upload token has expired. */
         UPLOAD_TOKEN_EXPIRED(403, "upload_token_expired"),
-        /** The callback's bucket or object is not the one the upload token was issued for. */
+        /**
+         * The callback's bucket, object, path or body type is not the one the upload token was
+         * issued for.
+         */
         UPLOAD_TOKEN_MISMATCH(403, "upload_token_mismatch"),
+        /**
+         * The upload token already vouched for an accepted callback; each token is good for one. A
+         * copy of a token (it travels in the uploader's form) cannot vouch for a second callback.
+         */
+        UPLOAD_TOKEN_USED(409, "upload_token_used"),
         /** The callback's bucket is not on the expected-bucket list. */
         BUCKET_NOT_ALLOWED(403, "bucket_not_allowed"),
         /** With replay protection on: this exact callback was already accepted within the window. */
         REPLAYED(409, "replayed"),
-        /** With replay protection on: the replay store could not be reached, so the callback fails closed. */
+        /**
+         * With replay protection or upload tokens on: the store that remembers accepted callbacks and
+         * used tokens could not record this one, so the callback fails closed.
+         */
         REPLAY_STORE_UNAVAILABLE(503, "replay_store_unavailable");
 
         private final int httpStatus;

@@ -44,6 +44,11 @@ public final class CallbackVerifier implements AutoCloseable {
     public static final Duration DEFAULT_KEY_RETRY_BACKOFF = Duration.ofSeconds(1);
     /** Keys remembered by {@link Builder#replayProtection(Duration)} without a store of your own. */
     static final int DEFAULT_REPLAY_ENTRIES = 100_000;
+    /**
+     * Used upload tokens remembered in memory when no store is shared, each for its token's
+     * lifetime: 100,000 covers, say, 70-minute tokens at up to 23 accepted callbacks/s.
+     */
+    static final int DEFAULT_USED_TOKEN_ENTRIES = 100_000;
     /** Key fetches running at once; more are refused (503 {@code key_unavailable}), never queued. */
     public static final int DEFAULT_MAX_CONCURRENT_KEY_FETCHES = 4;
     /**
@@ -61,6 +66,7 @@ public final class CallbackVerifier implements AutoCloseable {
     private final Map<SystemVariable, String> fieldNames;
     private final String signedPathPrefix;
     private final UploadTokens uploadTokens;
+    private final ReplayStore usedTokens;
     private final ReplayStore replayStore;
     private final Duration replayWindow;
     private final BodyType expectedBodyType;
@@ -75,6 +81,9 @@ public final class CallbackVerifier implements AutoCloseable {
         this.signedPathPrefix = b.signedPathPrefix;
         // One clock: the verifier's reaches the tokens it checks and the replay store it makes.
         this.uploadTokens = b.uploadTokens == null ? null : b.uploadTokens.checkingBy(b.clock);
+        // A store given for tokens, else the one shared for replay protection, else this JVM's memory.
+        this.usedTokens = b.uploadTokens == null ? null : b.usedTokens != null ? b.usedTokens
+                : b.replayStore != null ? b.replayStore : ReplayStore.inMemory(DEFAULT_USED_TOKEN_ENTRIES, b.clock);
         this.replayStore = b.replayWindow != null && b.replayStore == null
                 ? ReplayStore.inMemory(DEFAULT_REPLAY_ENTRIES, b.clock) : b.replayStore;
         this.replayWindow = b.replayWindow;
@@ -147,8 +156,10 @@ public final class CallbackVerifier implements AutoCloseable {
         requireSignature(signed, signature, keyUrl, request);
         OssCallback callback = parse(request, keyUrl, body);
         QueryNames.refuseOverlap(request.query(), callback.fields().keySet());
-        callback = checkUploadToken(callback);
+        UploadTokens.Checked token = checkUploadToken(callback, signed);
+        callback = token == null ? callback : callback.withUploadSubject(token.subject);
         rejectReplay(signature);
+        useUploadToken(token);
         return callback;
     }
 
@@ -203,13 +214,25 @@ public final class CallbackVerifier implements AutoCloseable {
         return callback;
     }
 
-    /** The callback with the subject of its upload token, when the verifier checks them. */
-    private OssCallback checkUploadToken(OssCallback callback) throws CallbackRejectedException {
+    /** The callback's upload token, checked but not yet used up; null when the verifier checks none. */
+    private UploadTokens.Checked checkUploadToken(OssCallback callback, StringToSign signed)
+            throws CallbackRejectedException {
         if (uploadTokens == null) {
-            return callback;
+            return null;
         }
-        return callback.withUploadSubject(uploadTokens.check(callback.field(UploadTokens.BODY_FIELD).orElse(null),
-                callback.get(SystemVariable.BUCKET).orElse(null), callback.get(SystemVariable.OBJECT).orElse(null)));
+        return uploadTokens.check(callback.field(UploadTokens.BODY_FIELD).orElse(null),
+                callback.get(SystemVariable.BUCKET).orElse(null), callback.get(SystemVariable.OBJECT).orElse(null),
+                signed, callback.bodyType());
+    }
+
+    /**
+     * Uses up the callback's upload token: the last step, so a callback that fails any other check
+     * (a forgery carrying a copied token, say) never uses up the token of the genuine upload.
+     */
+    private void useUploadToken(UploadTokens.Checked token) throws CallbackRejectedException {
+        if (token != null) {
+            uploadTokens.use(token, usedTokens);
+        }
     }
 
     /**
@@ -282,6 +305,7 @@ public final class CallbackVerifier implements AutoCloseable {
         private final Map<SystemVariable, String> fieldNames = new EnumMap<>(SystemVariable.class);
         private String signedPathPrefix = "";
         private UploadTokens uploadTokens;
+        private ReplayStore usedTokens;
         private ReplayStore replayStore;
         private Duration replayWindow;
         private BodyType expectedBodyType;
@@ -460,14 +484,31 @@ public final class CallbackVerifier implements AutoCloseable {
         }
 
         /**
-         * Requires every callback to carry an upload token issued by these {@link UploadTokens}
-         * and to name the bucket and object it binds. A body without fields for its problem (see
-         * {@link OssCallback#bodyProblem()}) is then refused with 400 {@code malformed_body}: the
-         * token is checked against one reading of the body, so there must be no other. Off by default.
+         * Requires every callback to carry an upload token issued by these {@link UploadTokens},
+         * to name the bucket and object it binds (and its callback path and body type, when it binds
+         * them), and accepts one callback per token: a token already used is refused (409
+         * {@code upload_token_used}). Used tokens are remembered, each for its lifetime, in the
+         * store given to {@link #replayProtection(Duration, ReplayStore)} if there is one (under
+         * keys of their own), otherwise in memory (by the {@link #clock(Clock)}; 100,000 tokens).
+         * A body without fields for its problem (see {@link OssCallback#bodyProblem()}) is refused
+         * with 400 {@code malformed_body}: the token is checked against one reading of the body, so
+         * there must be no other. Off by default.
          */
         public Builder uploadTokens(UploadTokens tokens) {
             once.mark("uploadTokens");
             this.uploadTokens = Objects.requireNonNull(tokens, "tokens");
+            return this;
+        }
+
+        /**
+         * As {@link #uploadTokens(UploadTokens)}, remembering used tokens in this store: a cluster
+         * shares one (such as Redis), so a token used on one node is refused on every other. A store
+         * that cannot record a token fails the callback closed (503 {@code replay_store_unavailable}).
+         */
+        public Builder uploadTokens(UploadTokens tokens, ReplayStore usedTokens) {
+            once.mark("uploadTokens");
+            this.uploadTokens = Objects.requireNonNull(tokens, "tokens");
+            this.usedTokens = Objects.requireNonNull(usedTokens, "usedTokens");
             return this;
         }
 
@@ -506,8 +547,8 @@ public final class CallbackVerifier implements AutoCloseable {
 
         /**
          * The clock for all of the verifier's time: key ages and back-offs, upload-token expiry
-         * (whatever clock the {@link UploadTokens} issue with) and the in-memory replay store of
-         * {@link #replayProtection(Duration)}. Tests pass one they control.
+         * (whatever clock the {@link UploadTokens} issue with) and the in-memory stores of
+         * {@link #replayProtection(Duration)} and of used upload tokens. Tests pass one they control.
          */
         public Builder clock(Clock clock) {
             once.mark("clock");

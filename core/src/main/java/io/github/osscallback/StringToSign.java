@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
+import java.util.Arrays;
 
 /**
  * The bytes OSS signs: {@code urldecode(path) + ("?" + rawQuery) + "\n" + body} (docs/protocol.md in the repository).
@@ -40,9 +41,11 @@ final class StringToSign {
 
     /**
      * Refuses a path whose decoded form holds {@code ?}, {@code #}, CR, LF or another control
-     * character. The signature covers the decoded path, so without this a callback signed for
-     * {@code /cb?admin=1} would also verify when sent as {@code /cb%3Fadmin=1}, where its query
-     * vanishes for the application, and a body line could move into the path as {@code %0A}.
+     * character, C1 ones (U+0080 to U+009F, such as U+0085 NEL) included. The signature covers the
+     * decoded path, so without this a callback signed for {@code /cb?admin=1} would also verify when
+     * sent as {@code /cb%3Fadmin=1}, where its query vanishes for the application, and a body line
+     * could move into the path as {@code %0A} (or as {@code %C2%85}, a line break to readers that
+     * take NEL as one).
      */
     void refuseReframingPath() throws CallbackRejectedException {
         for (int i = 0; i < path.length; i++) {
@@ -52,7 +55,18 @@ final class StringToSign {
                         "the decoded path has " + (b == '?' || b == '#' ? "'" + (char) b + "'" : String.format("byte 0x%02x", b))
                                 + " at byte " + i + "; it would change how the signed string is framed");
             }
+            // U+0080..U+009F in UTF-8: 0xC2 then 0x80..0x9F.
+            if (b == 0xc2 && i + 1 < path.length && (path[i + 1] & 0xff) >= 0x80 && (path[i + 1] & 0xff) <= 0x9f) {
+                throw new CallbackRejectedException(CallbackRejectedException.Reason.MALFORMED_PATH,
+                        "the decoded path has the C1 control character " + String.format("U+%04X", path[i + 1] & 0xff)
+                                + " at byte " + i + "; it would change how the signed string is framed");
+            }
         }
+    }
+
+    /** Whether the decoded path, as signed, is exactly this path: the one an upload token binds. */
+    boolean pathIs(String decodedPath) {
+        return Arrays.equals(path, decodedPath.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The primary candidate as one array, for signers and tests. */

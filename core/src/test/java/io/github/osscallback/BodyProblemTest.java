@@ -285,9 +285,11 @@ class BodyProblemTest {
         // The token is readable but the bucket is not in the body: refused as a mismatch, never let through.
         assertEquals(CallbackRejectedException.Reason.UPLOAD_TOKEN_MISMATCH, assertThrows(CallbackRejectedException.class,
                 () -> withTokens.verify(signed(JSON, "object=\"a.png\"&upload_token=\"" + token + "\""))).reason());
-        // A form-style template sent as JSON is read unambiguously, so its token is checked as usual.
+        // A form-style template sent as JSON is read unambiguously, so its token is checked as usual
+        // (a token of its own: the first one vouched for the first accepted callback).
+        String second = tokens.issueForObject("photos", "a.png", null, Duration.ofMinutes(5));
         OssCallback formStyle = withTokens.verify(signed(JSON,
-                "bucket=\"photos\"&object=\"a.png\"&upload_token=\"" + token + "\""));
+                "bucket=\"photos\"&object=\"a.png\"&upload_token=\"" + second + "\""));
         assertEquals("a.png", formStyle.object().orElseThrow());
     }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BuildersSetOnceTest {
 
     private static final byte[] SECRET = new byte[32];
+    private static final UploadTokens TOKENS = UploadTokens.builder().signingKey("k1", SECRET).build();
 
     static Stream<Arguments> secondSets() {
         return Stream.of(
@@ -33,6 +35,13 @@ class BuildersSetOnceTest {
                 tokens("clock", b -> b.clock(Clock.systemUTC())),
                 tokens("allowedClockSkew", b -> b.allowedClockSkew(Duration.ofSeconds(1))),
                 tokens("signingKey", b -> b.signingKey("k1", SECRET)),
+                verifier("uploadTokens", b -> b.uploadTokens(TOKENS, ReplayStore.inMemory(1))),
+                grant("object or keyPrefix", g -> g.object("a.jpg")),
+                grant("object or keyPrefix", g -> g.keyPrefix("a/")),
+                grant("subject", g -> g.subject("u")),
+                grant("validity", g -> g.validity(Duration.ofMinutes(1))),
+                grant("callbackPath", g -> g.callbackPath("/cb")),
+                grant("bodyType", g -> g.bodyType(BodyType.FORM)),
                 parameters("callbackHost", b -> b.callbackHost("h.example")),
                 parameters("callbackBody", b -> b.callbackBody("a=${object}")),
                 parameters("bodyType", b -> b.bodyType(BodyType.FORM)),
@@ -113,6 +122,11 @@ class BuildersSetOnceTest {
             set.accept(b);
             set.accept(b);
         });
+    }
+
+    /** A grant is immutable: setting an option on the grant that already has it is the second set. */
+    private static Arguments grant(String option, UnaryOperator<UploadTokens.Grant> set) {
+        return Arguments.of(option, (Runnable) () -> set.apply(set.apply(TOKENS.grant("photos"))));
     }
 
     private static Arguments parameters(String option, Consumer<CallbackParameters.Builder> set) {

@@ -53,8 +53,9 @@ class ReplayProtectionTest {
         v.verify(request);
         assertEquals(CallbackRejectedException.Reason.REPLAYED,
                 assertThrows(CallbackRejectedException.class, () -> v.verify(request)).reason());
-        clock.advance(Duration.ofMinutes(11)); // only the verifier's clock moves: the replay window is over
-        v.verify(request);
+        clock.advance(Duration.ofMinutes(11)); // only the verifier's clock moves: the replay window is over ...
+        assertEquals(CallbackRejectedException.Reason.UPLOAD_TOKEN_USED, // ... and the token stays used
+                assertThrows(CallbackRejectedException.class, () -> v.verify(request)).reason());
         clock.advance(Duration.ofMinutes(5)); // and the token, issued by another clock, has expired
         assertEquals(CallbackRejectedException.Reason.UPLOAD_TOKEN_EXPIRED,
                 assertThrows(CallbackRejectedException.class, () -> v.verify(request)).reason());

@@ -22,6 +22,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Upload tokens bind a callback to an upload the application issued (docs/protocol.md in the repository, threat model):
@@ -187,6 +189,44 @@ class UploadTokensTest {
     }
 
     @Test
+    void prefixTokenRefusesLookAlikesThatNormaliseIntoDotsOrSlashes() throws Exception {
+        // NFKC turns fullwidth '．' into '.', U+2025 (two dot leader) into "..", fullwidth '／' into '/'
+        // and fullwidth '＼' into '\': whoever normalises the key would read another folder.
+        String token = tokens.issueForPrefix("photos", "users/42/", "user-42", Duration.ofMinutes(15));
+        for (String object : new String[] {"users/42/\uff0e\uff0e/43/secret.jpg", "users/42/\u2025/43/secret.jpg",
+            "users/42/\uff0e\uff0e\uff0f43\uff0fsecret.jpg", "users/42/a\uff0fb.jpg", "users/42/a/\u2024",
+            "users/42/\u2024\u2024", "users/42/\uff0e", "users/42/x\uff3c..\uff3c43", "users/42/\ufe52\ufe52/x"}) {
+            assertEquals(UPLOAD_TOKEN_MISMATCH, rejection(verifier(tokens), ossCallback(params(token), "photos", object)),
+                    object);
+        }
+    }
+
+    @Test
+    void prefixTokenAcceptsOtherTextWhoseNormalFormIsStillAPlainPath() throws Exception {
+        // Fullwidth letters, an ellipsis ("..." is a name) and ligatures stay in their own segment.
+        for (String object : new String[] {"users/42/\uff43\uff41\uff54.jpg", "users/42/\u2026/x.jpg",
+            "users/42/\ufb01le.jpg", "users/42/\u00bd.jpg", "users/42/\u2025x/y.jpg"}) {
+            String token = tokens.issueForPrefix("photos", "users/42/", "user-42", Duration.ofMinutes(15));
+            verifier(tokens).verify(ossCallback(params(token), "photos", object));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a/\uff0e\uff0e/b", "\u2025", "a\uff0fb", "a/\uff3c", "\uff0e", "a/\u2024", "a/b\u0085"})
+    void plainPathMeansPlainAfterNfkcToo(String path) {
+        assertFalse(UploadTokens.isPlainPath(path), path);
+        assertTrue(UploadTokens.isPlainPath("a/" + "b.c"), "an ordinary path is plain");
+    }
+
+    @Test
+    void prefixWithLookAlikesIsRefusedAtIssue() {
+        for (String bad : new String[] {"users/\uff0e\uff0e/", "users/\u2025/", "users\uff0f42/", "\uff0e/"}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> tokens.issueForPrefix("photos", bad, null, Duration.ofMinutes(15)), bad);
+        }
+    }
+
+    @Test
     void mismatchMessagesNameWhatDiffersButNoBodyValue() throws Exception {
         String token = tokens.issueForPrefix("photos", "users/42/", "user-42", Duration.ofMinutes(15));
         for (CallbackRequest request : new CallbackRequest[] {
@@ -291,6 +331,40 @@ class UploadTokensTest {
     }
 
     @Test
+    void rejectsATokenOfTheFormatBeforeSingleUseIds() throws Exception {
+        // Same key, same MAC construction, but "v1" and no id: as the previous version issued them.
+        String current = tokens.issueForObject("photos", "a.jpg", null, Duration.ofMinutes(1));
+        String v1 = resigned(withPayload(current, p -> p.remove("n")).replaceFirst("^v2\\.", "v1."));
+        CallbackRejectedException e = assertThrows(CallbackRejectedException.class,
+                () -> verifier(tokens).verify(ossCallback(params(v1), "photos", "a.jpg")));
+        assertEquals(UPLOAD_TOKEN_INVALID, e.reason());
+        assertTrue(e.getMessage().contains("v1 token"), e.getMessage());
+    }
+
+    @Test
+    void rejectsATokenWithoutItsSingleUseId() throws Exception {
+        String current = tokens.issueForObject("photos", "a.jpg", null, Duration.ofMinutes(1));
+        for (String tampered : new String[] {resigned(withPayload(current, p -> p.remove("n"))),
+            resigned(withPayload(current, p -> p.put("n", "short"))), resigned(withPayload(current, p -> p.put("n", 7)))}) {
+            CallbackRejectedException e = assertThrows(CallbackRejectedException.class,
+                    () -> verifier(tokens).verify(ossCallback(params(tampered), "photos", "a.jpg")));
+            assertEquals(UPLOAD_TOKEN_INVALID, e.reason());
+            assertTrue(e.getMessage().contains("single-use id"), e.getMessage());
+        }
+    }
+
+    @Test
+    void eachTokenCarriesItsOwnRandomId() throws Exception {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            String token = tokens.issueForObject("photos", "a.jpg", "u", Duration.ofMinutes(1));
+            String id = JsonCodec.MAPPER.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[2])).get("n").asText();
+            assertEquals(UploadTokens.ID_BYTES, Base64.getUrlDecoder().decode(id).length);
+            assertTrue(ids.add(id), "ids repeat: " + id);
+        }
+    }
+
+    @Test
     void rejectsCallbackWithoutToken() {
         CallbackRequest request = oss.request(KEY_URL, "/cb", null, null,
                 "bucket=photos&object=a.jpg".getBytes(StandardCharsets.UTF_8)).build();
@@ -313,7 +387,7 @@ class UploadTokensTest {
         UploadTokens rotated = UploadTokens.builder().signingKey("k2", SECRET_2).acceptedKey("k1", SECRET_1).clock(clock).build();
         verifier(rotated).verify(ossCallback(params(oldToken), "photos", "a.jpg"));
         String newToken = rotated.issueForObject("photos", "a.jpg", null, Duration.ofMinutes(15));
-        assertTrue(newToken.startsWith("v1.k2."));
+        assertTrue(newToken.startsWith("v2.k2."));
         UploadTokens retired = UploadTokens.builder().signingKey("k2", SECRET_2).clock(clock).build();
         verifier(retired).verify(ossCallback(params(newToken), "photos", "a.jpg"));
         assertEquals(UPLOAD_TOKEN_UNKNOWN_KEY, rejection(verifier(retired), ossCallback(params(oldToken), "photos", "a.jpg")));

@@ -27,8 +27,9 @@ import java.util.Map;
 /**
  * Plays OSS against both endpoints on loopback: a stand-in for OSS's key host, genuine form and
  * JSON callbacks (issued with upload tokens, rendered as OSS renders templates), a tampered body,
- * a forged key URL, a GET, and a genuinely OSS-signed callback with a constant bucket and a token
- * issued for another object; and checks each answer.
+ * a forged key URL, a GET, and genuinely OSS-signed callbacks from an attacker's own template: a
+ * constant bucket with a token issued for another object, and a token copied after its callback
+ * was accepted; and checks each answer.
  */
 final class Demo {
 
@@ -66,8 +67,10 @@ final class Demo {
                     String path = "/" + endpoint + "/uploads";
                     String callbackUrl = base + path;
 
-                    // What the application hands the uploader, and what OSS then renders and signs.
-                    String catToken = tokens.issueForObject("demo-bucket", "photos/cat.jpg", "user-1001", Duration.ofMinutes(15));
+                    // What the application hands the uploader, and what OSS then renders and signs. The token
+                    // binds the object, this endpoint's path and the form body type, and is good for one callback.
+                    String catToken = tokens.grant("demo-bucket").object("photos/cat.jpg").subject("user-1001")
+                            .validity(Duration.ofMinutes(15)).callbackPath(path).bodyType(BodyType.FORM).issue();
                     CallbackParameters formParams = CallbackParameters.builder().callbackUrl(callbackUrl)
                             .callbackBody("bucket=${bucket}&object=${object}&size=${size}&mimeType=${mimeType}")
                             .uploadToken(catToken).build();
@@ -81,7 +84,8 @@ final class Demo {
                             .callbackBody("{\"bucket\":${bucket},\"object\":${object},\"size\":${size},"
                                     + "\"x:uid\":${x:uid},\"x:album\":${x:album}}")
                             .customVariable("x:uid", "1001").customVariable("x:album", "holiday")
-                            .uploadToken(tokens.issueForObject("demo-bucket", unicodeObject, "user-1001", Duration.ofMinutes(15)))
+                            .uploadToken(tokens.grant("demo-bucket").object(unicodeObject).subject("user-1001")
+                                    .validity(Duration.ofMinutes(15)).callbackPath(path).bodyType(BodyType.JSON).issue())
                             .build();
                     String json = OssTemplate.renderJson(template(jsonParams), upload(jsonParams, unicodeObject, "512"));
                     cases.add(check(http, "valid JSON callback, x: vars, non-ASCII", endpoint, 200, unicodeObject,
@@ -100,6 +104,12 @@ final class Demo {
                     String constantBucket = "bucket=demo-bucket&object=photos%2Fdog.jpg&size=1&upload_token=" + catToken;
                     cases.add(check(http, "OSS-signed, constant bucket, other token", endpoint, 403, "upload_token_mismatch",
                             signed(oss, keyUrl, base, path, null, "application/x-www-form-urlencoded", constantBucket)));
+                    // The token, copied from the upload form, in a template of the copier's own: the callback
+                    // names the right object, OSS signs it, but the token already vouched for one callback.
+                    String copied = "bucket=demo-bucket&object=photos%2Fcat.jpg&size=1&mimeType=text%2Fplain&upload_token="
+                            + catToken;
+                    cases.add(check(http, "OSS-signed, token copied, already used", endpoint, 409, "upload_token_used",
+                            signed(oss, keyUrl, base, path, null, "application/x-www-form-urlencoded", copied)));
                     cases.add(check(http, "GET instead of POST", endpoint, 405, "method_not_allowed",
                             HttpRequest.newBuilder(URI.create(base + path)).GET()));
                 }

@@ -1,9 +1,11 @@
 package io.github.osscallback.examples;
 
+import io.github.osscallback.BodyType;
 import io.github.osscallback.CallbackParameters;
 import io.github.osscallback.OssCredentials;
 import io.github.osscallback.PostPolicy;
 import io.github.osscallback.UploadTokens;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +16,8 @@ import java.util.Objects;
 /**
  * The browser direct-upload recipe: each policy lets one browser put one file under a fresh
  * folder of the demo bucket, straight to OSS, and makes OSS call {@code /upload/callback} with an
- * upload token bound to that folder, so the callback is verified and tied to exactly that upload.
+ * upload token bound to that folder, that path and a form body, so the callback is verified and tied
+ * to exactly that upload, once.
  */
 final class DirectUpload {
 
@@ -85,9 +88,15 @@ final class DirectUpload {
     /** A signed policy for one file under a fresh folder, with the callback and its upload token. */
     PostPolicy issue() {
         String folder = "uploads/" + HexFormat.of().formatHex(randomBytes(8)) + "/";
-        String token = tokens.issueForPrefix(bucket, folder, SUBJECT, POLICY_VALIDITY.plus(LONGEST_UPLOAD));
+        String callbackUrl = callbackBase + CALLBACK_PATH;
+        // Good for one callback, to this endpoint, with a form body: a token copied from the page can
+        // vouch for nothing else.
+        String token = tokens.grant(bucket).keyPrefix(folder).subject(SUBJECT)
+                .validity(POLICY_VALIDITY.plus(LONGEST_UPLOAD))
+                .callbackPath(URI.create(callbackUrl).getPath()).bodyType(BodyType.FORM)
+                .issue();
         CallbackParameters callback = CallbackParameters.builder()
-                .callbackUrl(callbackBase + CALLBACK_PATH)
+                .callbackUrl(callbackUrl)
                 .callbackBody("bucket=${bucket}&object=${object}&size=${size}&mimeType=${mimeType}&note=${x:note}")
                 .customVariable("x:note", "sent from the demo page")
                 .uploadToken(token)

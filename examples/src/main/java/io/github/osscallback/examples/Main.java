@@ -31,8 +31,8 @@ public final class Main {
             "  --bind ADDR                 address to bind (default 127.0.0.1)",
             "  --allow-key-url-prefix URL  trust public keys under URL (repeatable); replaces the default,",
             "                              which trusts only OSS's key files (its v1 key pinned)",
-            "  --replay-window SECONDS     refuse a callback already accepted within SECONDS (409 replayed);",
-            "                              remembered in this process unless --replay-redis is given",
+            "  --replay-window SECONDS     refuse a callback already accepted within SECONDS (409 replayed), on",
+            "                              every endpoint; remembered in this process unless --replay-redis is given",
             "  --replay-redis URI          remember accepted callbacks in Redis (redis://host:6379), shared by",
             "                              every serve process using it; requires --replay-window",
             "  --replay-redis-timeout MILLIS  longest wait for Redis per callback before answering 503",
@@ -150,16 +150,10 @@ public final class Main {
                         + " --upload-url");
             }
             DirectUpload upload = null;
-            CallbackVerifier uploadVerifier = null;
             if (uploadUrl != null) {
                 upload = new DirectUpload(uploadUrl, uploadBucket == null ? "demo-bucket" : uploadBucket,
                         uploadRegion == null ? "cn-hangzhou" : uploadRegion,
                         DirectUpload.credentialsFrom(System.getenv()), Clock.systemUTC());
-                CallbackVerifier.Builder forUploads = CallbackVerifier.builder().uploadTokens(upload.tokens());
-                if (keyUrlPolicy != null) {
-                    forUploads.keyUrlPolicy(keyUrlPolicy);
-                }
-                uploadVerifier = forUploads.build();
             }
             if (replayRedis != null && replayWindowSeconds == null) {
                 throw new IllegalArgumentException("--replay-redis requires --replay-window");
@@ -168,8 +162,8 @@ public final class Main {
                 throw new IllegalArgumentException("--replay-redis-timeout requires --replay-redis");
             }
             RedisReplayStore redisStore = null;
-            if (replayWindowSeconds != null) {
-                Duration window = Duration.ofSeconds(replayWindowSeconds);
+            Duration window = replayWindowSeconds == null ? null : Duration.ofSeconds(replayWindowSeconds);
+            if (window != null) {
                 if (replayRedis == null) {
                     verifier.replayProtection(window);
                     System.out.println("replay protection: " + replayWindowSeconds + " s, in this process");
@@ -178,6 +172,21 @@ public final class Main {
                     verifier.replayProtection(window, redisStore);
                     System.out.println("replay protection: " + replayWindowSeconds + " s, shared on Redis");
                 }
+            }
+            CallbackVerifier uploadVerifier = null;
+            if (upload != null) {
+                // The upload endpoint is protected as the others are: the same window, the same store.
+                // With Redis, used upload tokens are remembered there too, for every serve process.
+                CallbackVerifier.Builder forUploads = CallbackVerifier.builder().uploadTokens(upload.tokens());
+                if (keyUrlPolicy != null) {
+                    forUploads.keyUrlPolicy(keyUrlPolicy);
+                }
+                if (window != null && redisStore == null) {
+                    forUploads.replayProtection(window);
+                } else if (window != null) {
+                    forUploads.replayProtection(window, redisStore);
+                }
+                uploadVerifier = forUploads.build();
             }
             startAndWait(bind, port, verifier.build(), redisStore, upload, uploadVerifier, callbackBase);
         } catch (NumberFormatException e) {

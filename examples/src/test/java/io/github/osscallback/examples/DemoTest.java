@@ -30,7 +30,7 @@ class DemoTest {
                 .filter(record -> record.getLevel().intValue() >= Level.WARNING.intValue()).collect(Collectors.toList());
         String table = buffer.toString(StandardCharsets.UTF_8);
         assertTrue(passed, table);
-        assertTrue(table.contains("All 12 cases behaved as they should."), table);
+        assertTrue(table.contains("All 14 cases behaved as they should."), table);
         assertEquals(List.of(), warnings.stream().map(LogRecord::getMessage).collect(Collectors.toList()));
     }
 }

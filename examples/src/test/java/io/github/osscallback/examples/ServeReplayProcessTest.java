@@ -3,6 +3,7 @@ package io.github.osscallback.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.osscallback.fixtures.RedisServer;
 import io.github.osscallback.testing.LoopbackKeyServer;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,42 @@ class ServeReplayProcessTest {
     }
 
     @Test
+    void replayWindowProtectsTheUploadCallbackToo() throws Exception {
+        ServeProcess serve = serve(command -> {
+            command.environment().put("OSS_ACCESS_KEY_ID", "LTAI5tServe");
+            command.environment().put("OSS_ACCESS_KEY_SECRET", "serveReplaySecret0123456789abcdef");
+        }, "--replay-window", "60", "--upload-url", "http://127.0.0.1:9/demo-bucket");
+        JsonNode policy = PolicyCallback.policy(http, serve);
+        String body = PolicyCallback.body(policy, "demo-bucket", policy.get("keyPrefix").asText() + "cat.jpg", "2048",
+                "image/jpeg");
+        String keyUrl = keyServer.url("/oss/key.pem");
+        assertEquals(200, PolicyCallback.post(http, serve, signer, keyUrl, "/upload/callback", body).statusCode());
+        // The same signed callback again: refused by the replay window, before its token is even considered.
+        assertRejected(PolicyCallback.post(http, serve, signer, keyUrl, "/upload/callback", body), 409, "replayed");
+        assertRejected(PolicyCallback.post(http, serve, signer, keyUrl, "/upload/callback", body), 409, "replayed");
+    }
+
+    @Test
+    void aCopiedUploadTokenIsRefusedWithUsedTokensKeptOnRedis() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            ServeProcess serve = serve(command -> {
+                command.environment().put("OSS_ACCESS_KEY_ID", "LTAI5tServe");
+                command.environment().put("OSS_ACCESS_KEY_SECRET", "serveReplaySecret0123456789abcdef");
+            }, "--replay-window", "60", "--replay-redis", redis.uri(), "--replay-redis-timeout", "4000",
+                    "--upload-url", "http://127.0.0.1:9/demo-bucket");
+            JsonNode policy = PolicyCallback.policy(http, serve);
+            String folder = policy.get("keyPrefix").asText();
+            String keyUrl = keyServer.url("/oss/key.pem");
+            assertEquals(200, PolicyCallback.post(http, serve, signer, keyUrl, "/upload/callback",
+                    PolicyCallback.body(policy, "demo-bucket", folder + "cat.jpg", "2048", "image/jpeg")).statusCode());
+            // A new signature (another object), the same copied token: the replay window does not know it, Redis does.
+            assertRejected(PolicyCallback.post(http, serve, signer, keyUrl, "/upload/callback",
+                    PolicyCallback.body(policy, "demo-bucket", folder + "never-uploaded.exe", "1", "text/plain")),
+                    409, "upload_token_used");
+        }
+    }
+
+    @Test
     void twoServeProcessesSharingRedisAcceptEachCallbackOnce() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
             String uri = redis.uri();
@@ -95,9 +133,13 @@ class ServeReplayProcessTest {
     }
 
     private ServeProcess serve(String... options) throws Exception {
+        return serve(command -> { }, options);
+    }
+
+    private ServeProcess serve(Consumer<ProcessBuilder> configure, String... options) throws Exception {
         List<String> args = new ArrayList<>(List.of("--allow-key-url-prefix", keyServer.baseUrl() + "/oss/"));
         args.addAll(List.of(options));
-        ServeProcess serve = ServeProcess.start(args.toArray(String[]::new));
+        ServeProcess serve = ServeProcess.start(configure, args.toArray(String[]::new));
         processes.add(serve.process);
         return serve;
     }

@@ -10,6 +10,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import io.github.osscallback.testing.LoopbackKeyServer;
+import io.github.osscallback.testing.OssCallbackSigner;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
@@ -78,8 +80,48 @@ class ServeUploadOptionsTest {
             assertFalse(first.toString().contains(SECRET));
             JsonNode callback = JSON.readTree(Base64.getDecoder().decode(fields.get("callback").asText()));
             assertEquals(serve.base() + "/upload/callback", callback.get("callbackUrl").asText());
-            assertTrue(fields.get("x:upload_token").asText().startsWith("v1.demo."));
+            assertTrue(fields.get("x:upload_token").asText().startsWith("v2.demo."));
         }
+    }
+
+    @Test
+    void aTokenCopiedFromTheUploadFormVouchesForNoSecondCallback() throws Exception {
+        OssCallbackSigner oss = OssCallbackSigner.generate();
+        try (LoopbackKeyServer keys = LoopbackKeyServer.start();
+             ServeProcess serve = ServeProcess.start(command -> {
+                 command.environment().put("OSS_ACCESS_KEY_ID", "LTAI5tServe");
+                 command.environment().put("OSS_ACCESS_KEY_SECRET", SECRET);
+             }, "--upload-url", "http://127.0.0.1:9/demo-bucket", "--allow-key-url-prefix", keys.baseUrl() + "/oss/")) {
+            keys.serve("/oss/key.pem", oss.publicKeyPem());
+            String keyUrl = keys.url("/oss/key.pem");
+            HttpClient http = HttpClient.newHttpClient();
+            JsonNode policy = PolicyCallback.policy(http, serve);
+            String folder = policy.get("keyPrefix").asText();
+
+            String genuine = PolicyCallback.body(policy, "demo-bucket", folder + "cat.jpg", "2048", "image/jpeg");
+            HttpResponse<String> accepted = PolicyCallback.post(http, serve, oss, keyUrl, "/upload/callback", genuine);
+            assertEquals(200, accepted.statusCode(), accepted.body());
+            assertEquals(folder + "cat.jpg", JSON.readTree(accepted.body()).get("object").asText());
+
+            // The copier's own template around the copied token: other objects, sizes and types, each
+            // signed by OSS anew, and the genuine callback itself sent again.
+            for (String copied : new String[] {
+                PolicyCallback.body(policy, "demo-bucket", folder + "never-uploaded.exe", "1", "application/x-msdownload"),
+                PolicyCallback.body(policy, "demo-bucket", folder + "cat.jpg", "999999999", "image/jpeg"),
+                genuine}) {
+                assertRejected(PolicyCallback.post(http, serve, oss, keyUrl, "/upload/callback", copied), 409,
+                        "upload_token_used");
+            }
+            // Each policy carries its own token.
+            JsonNode next = PolicyCallback.policy(http, serve);
+            assertEquals(200, PolicyCallback.post(http, serve, oss, keyUrl, "/upload/callback", PolicyCallback.body(next,
+                    "demo-bucket", next.get("keyPrefix").asText() + "dog.jpg", "10", "image/jpeg")).statusCode());
+        }
+    }
+
+    private static void assertRejected(HttpResponse<String> response, int status, String reason) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals(reason, JSON.readTree(response.body()).get("reason").asText(), response.body());
     }
 
     private static JsonNode policy(HttpClient http, ServeProcess serve) throws Exception {

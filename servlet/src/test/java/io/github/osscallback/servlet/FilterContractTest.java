@@ -369,6 +369,17 @@ abstract class FilterContractTest {
     }
 
     @Test
+    void c1ControlCharacterInThePathIsRefused() throws Exception {
+        // U+0085 (NEL) is a line break to some readers: signed over, it still must not frame the path.
+        String base = start("", new OssCallbackFilter(verifier()));
+        for (String path : new String[] {"/cb/x%C2%85y", "/cb/x%c2%80", "/cb/x%C2%9F"}) {
+            assertRejected(send(base, path, path, null, FORM, "bucket=b", Map.of(), false), 400, "malformed_path");
+        }
+        HttpResponse<String> plain = send(base, "/cb/%C3%85", "/cb/%C3%85", null, FORM, "bucket=b", Map.of(), false);
+        assertEquals(200, plain.statusCode(), plain.body());
+    }
+
+    @Test
     void lowerCasePostNeverReachesTheServlet() throws Exception {
         String base = start("", new OssCallbackFilter(verifier()));
         String body = "bucket=b";
