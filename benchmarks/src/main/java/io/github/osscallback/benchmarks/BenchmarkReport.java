@@ -40,9 +40,10 @@ public final class BenchmarkReport {
         Collection<RunResult> verify = run(base(iterations, time).include(VerifyBenchmark.class.getName())
                 .addProfiler(GCProfiler.class));
         Collection<RunResult> keys = run(base(iterations, time).include(KeyFetchBenchmark.class.getName()));
-        Collection<RunResult> confirm = run(base(iterations, time).include(ConfirmWithOssBenchmark.class.getName()));
         // Jetty and the HTTP client take some 20 s to reach a steady state on two cores.
         int e2eWarmup = quick ? 8 : 15;
+        Collection<RunResult> confirm = run(base(iterations, time).warmupIterations(e2eWarmup)
+                .include(ConfirmWithOssBenchmark.class.getName()));
         Collection<RunResult> endToEnd = new java.util.ArrayList<>(run(base(iterations, time).warmupIterations(e2eWarmup)
                 .include(EndToEndBenchmark.class.getName()).mode(Mode.Throughput).timeUnit(TimeUnit.SECONDS)));
         endToEnd.addAll(run(base(iterations, time).warmupIterations(e2eWarmup).include(EndToEndBenchmark.class.getName())
