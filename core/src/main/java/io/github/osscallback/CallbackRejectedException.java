@@ -79,7 +79,17 @@ public final class CallbackRejectedException extends Exception {
          * With replay protection or upload tokens on: the store that remembers accepted callbacks and
          * used tokens could not record this one, so the callback fails closed.
          */
-        REPLAY_STORE_UNAVAILABLE(503, "replay_store_unavailable");
+        REPLAY_STORE_UNAVAILABLE(503, "replay_store_unavailable"),
+        /**
+         * With {@link ObjectConfirmation}: OSS has no such object (or would not say), or its size,
+         * ETag or content type is not what the callback says.
+         */
+        OBJECT_NOT_CONFIRMED(403, "object_not_confirmed"),
+        /**
+         * With {@link ObjectConfirmation}: OSS did not answer in time, answered 5xx, could not be
+         * reached, or too many checks were running; the callback fails closed.
+         */
+        OSS_UNAVAILABLE(503, "oss_unavailable");
 
         private final int httpStatus;
         private final String code;

@@ -72,6 +72,7 @@ public final class CallbackVerifier implements AutoCloseable {
     private final BodyType expectedBodyType;
     private final boolean strictBodyParsing;
     private final CallbackListener listener;
+    private final ObjectCheck objectCheck;
 
     private CallbackVerifier(Builder b, KeyUrls keyUrls, PublicKeySource keys, CallbackListener listener) {
         this.keyUrls = keyUrls;
@@ -90,6 +91,7 @@ public final class CallbackVerifier implements AutoCloseable {
         this.expectedBodyType = b.expectedBodyType;
         this.strictBodyParsing = b.strictBodyParsing;
         this.listener = listener;
+        this.objectCheck = b.objectConfirmation == null ? null : new ObjectCheck(b.objectConfirmation, b.clock);
     }
 
     /** Starts a configuration; every option has a safe default. */
@@ -159,6 +161,9 @@ public final class CallbackVerifier implements AutoCloseable {
         UploadTokens.Checked token = checkUploadToken(callback, signed);
         callback = token == null ? callback : callback.withUploadSubject(token.subject);
         rejectReplay(signature);
+        if (objectCheck != null) {
+            objectCheck.confirm(callback);
+        }
         useUploadToken(token);
         return callback;
     }
@@ -196,11 +201,11 @@ public final class CallbackVerifier implements AutoCloseable {
                     + "' says " + type + ", but this verifier expects " + expectedBodyType + " bodies only");
         }
         BodyParser.Parsed parsed = BodyParser.parse(type, body);
-        if (parsed.problem != null && parsed.fields.isEmpty() && uploadTokens != null) {
+        if (parsed.problem != null && parsed.fields.isEmpty() && (uploadTokens != null || objectCheck != null)) {
             // A body without one reading, which the application's own decoder might read some other
-            // way, is refused as what it is, not as a callback that merely lacks its token.
+            // way, is refused as what it is, not as a callback that merely lacks what is checked.
             throw new CallbackRejectedException(MALFORMED_BODY, parsed.why()
-                    + "; a callback checked against an upload token must have one reading");
+                    + "; a callback checked against an upload token or OSS must have one reading");
         }
         OssCallback callback = new OssCallback(request.path(), request.query(), keyUrl.decoded, contentType, type,
                 body, parsed, fieldNames);
@@ -281,10 +286,20 @@ public final class CallbackVerifier implements AutoCloseable {
      * {@link Builder#keyRefreshExecutor} is left alone. Idempotent. Afterwards pinned and cached
      * keys still verify callbacks (one arriving during shutdown is not lost), but a key that would
      * need a fetch is refused with 503 {@code key_unavailable}, and cached keys are no longer refreshed.
+     * With {@link Builder#confirmWithOss}, the check's client and threads stop too, checks in
+     * flight end, and callbacks are refused with 503 {@code oss_unavailable}.
      */
     @Override
     public void close() {
         keys.close();
+        if (objectCheck != null) {
+            objectCheck.close();
+        }
+    }
+
+    /** The check with OSS, or null (for tests). */
+    ObjectCheck objectCheck() {
+        return objectCheck;
     }
 
     @Override
@@ -311,6 +326,7 @@ public final class CallbackVerifier implements AutoCloseable {
         private BodyType expectedBodyType;
         private boolean strictBodyParsing;
         private CallbackListener listener;
+        private ObjectConfirmation objectConfirmation;
 
         private Builder() {
         }
@@ -529,6 +545,18 @@ public final class CallbackVerifier implements AutoCloseable {
             once.mark("replayProtection");
             this.replayWindow = positive("replay window", window);
             this.replayStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Confirms every callback with OSS itself, after the signature, upload-token and replay
+         * checks: a signed {@code HeadObject} for its bucket (one of the configured ones) and
+         * object, which must exist with the callback's size, ETag and content type; see
+         * {@link ObjectConfirmation}. Off by default: it costs a round trip to OSS per callback.
+         */
+        public Builder confirmWithOss(ObjectConfirmation confirmation) {
+            once.mark("confirmWithOss");
+            this.objectConfirmation = Objects.requireNonNull(confirmation, "confirmation");
             return this;
         }
 

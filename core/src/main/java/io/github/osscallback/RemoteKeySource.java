@@ -220,7 +220,7 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
     }
 
     /** Java 21 added {@code HttpClient.shutdownNow()}; this library runs on Java 11, so it is called only where it exists. */
-    private static void shutDownClient(HttpClient client) {
+    static void shutDownClient(HttpClient client) {
         try {
             HttpClient.class.getMethod("shutdownNow").invoke(client);
         } catch (NoSuchMethodException e) {

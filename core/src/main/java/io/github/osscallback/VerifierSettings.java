@@ -82,7 +82,22 @@ public final class VerifierSettings {
         EXPECTED_BODY_TYPE("expectedBodyType", "form or json, refusing bodies of the other type",
                 (value, builder) -> builder.expectedBodyType(bodyType(value))),
         STRICT_BODY_PARSING("strictBodyParsing", "true refuses bodies that do not parse cleanly",
-                (value, builder) -> builder.strictBodyParsing(bool(value)));
+                (value, builder) -> builder.strictBodyParsing(bool(value))),
+        /**
+         * The {@code confirmWithOss*} settings are applied together by {@link #objectConfirmation},
+         * with credentials from the environment: never from a setting, whose value may be logged.
+         */
+        CONFIRM_WITH_OSS_BUCKETS("confirmWithOssBuckets", "the buckets whose objects are confirmed with a HeadObject"
+                + " (turns the check on; credentials from OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN)",
+                null),
+        CONFIRM_WITH_OSS_REGION("confirmWithOssRegion", "with confirmWithOssBuckets, the buckets' region, e.g."
+                + " cn-hangzhou", null),
+        CONFIRM_WITH_OSS_ENDPOINT("confirmWithOssEndpoint", "with confirmWithOssBuckets, public (default), internal"
+                + " or an https://host endpoint", null),
+        CONFIRM_WITH_OSS_TIMEOUT("confirmWithOssTimeoutMillis", "with confirmWithOssBuckets, a whole number of"
+                + " milliseconds", null),
+        CONFIRM_WITH_OSS_MAX_CONCURRENT("confirmWithOssMaxConcurrentRequests", "with confirmWithOssBuckets, checks"
+                + " running at once", null);
 
         final String settingName;
         final String takes;
@@ -120,6 +135,11 @@ public final class VerifierSettings {
     }
 
     static void apply(Map<String, String> settings, CallbackVerifier.Builder builder) {
+        apply(settings, builder, System.getenv());
+    }
+
+    /** As above, with the environment the {@code confirmWithOss*} settings read credentials from. */
+    static void apply(Map<String, String> settings, CallbackVerifier.Builder builder, Map<String, String> environment) {
         if (settings.containsKey(Setting.EXPECTED_BUCKETS.settingName)
                 && !settings.containsKey(Setting.UPLOAD_TOKEN_KEYS.settingName)) {
             throw new IllegalArgumentException("expectedBuckets needs uploadTokenKeys");
@@ -146,6 +166,74 @@ public final class VerifierSettings {
             // Throws with no cause: a cause's message could quote the secret.
             builder.uploadTokens(uploadTokens(keys, settings.getOrDefault(Setting.EXPECTED_BUCKETS.settingName, "")));
         }
+        ObjectConfirmation confirmation = objectConfirmation(settings, environment);
+        if (confirmation != null) {
+            builder.confirmWithOss(confirmation);
+        }
+    }
+
+    private static final Setting[] CONFIRM_OPTIONS = {Setting.CONFIRM_WITH_OSS_REGION,
+        Setting.CONFIRM_WITH_OSS_ENDPOINT, Setting.CONFIRM_WITH_OSS_TIMEOUT, Setting.CONFIRM_WITH_OSS_MAX_CONCURRENT};
+
+    /** The check with OSS the {@code confirmWithOss*} settings describe, or null if they are absent. */
+    private static ObjectConfirmation objectConfirmation(Map<String, String> settings, Map<String, String> environment) {
+        String buckets = settings.get(Setting.CONFIRM_WITH_OSS_BUCKETS.settingName);
+        if (buckets == null) {
+            for (Setting option : CONFIRM_OPTIONS) {
+                if (settings.containsKey(option.settingName)) {
+                    throw new IllegalArgumentException(option.settingName + " needs confirmWithOssBuckets");
+                }
+            }
+            return null;
+        }
+        ObjectConfirmation.Builder confirm = ObjectConfirmation.builder();
+        Setting current = Setting.CONFIRM_WITH_OSS_BUCKETS;
+        try {
+            List<String> names = split(buckets);
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("at least one bucket is required");
+            }
+            confirm.buckets(names.toArray(new String[0]));
+            current = Setting.CONFIRM_WITH_OSS_REGION;
+            String region = value(settings, current);
+            if (region == null) {
+                throw new IllegalArgumentException("confirmWithOssBuckets needs confirmWithOssRegion");
+            }
+            confirm.region(region);
+            current = Setting.CONFIRM_WITH_OSS_ENDPOINT;
+            String endpoint = value(settings, current);
+            if (endpoint != null && endpoint.equals("internal")) {
+                confirm.internalEndpoint(true);
+            } else if (endpoint != null && !endpoint.equals("public")) {
+                confirm.endpoint(java.net.URI.create(endpoint));
+            }
+            current = Setting.CONFIRM_WITH_OSS_TIMEOUT;
+            String timeout = value(settings, current);
+            if (timeout != null) {
+                confirm.timeout(Duration.ofMillis(number(timeout)));
+            }
+            current = Setting.CONFIRM_WITH_OSS_MAX_CONCURRENT;
+            String max = value(settings, current);
+            if (max != null) {
+                confirm.maxConcurrentRequests(Math.toIntExact(number(max)));
+            }
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException("setting " + current.settingName + "='"
+                    + LogSafe.text(settings.get(current.settingName)) + "': " + e.getMessage() + " (expected: "
+                    + current.takes + ")", e);
+        }
+        try {
+            // Its message names the variables, never a value.
+            confirm.credentialsFrom(environment);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("setting confirmWithOssBuckets: " + e.getMessage());
+        }
+        return confirm.build();
+    }
+
+    private static String value(Map<String, String> settings, Setting setting) {
+        String value = settings.get(setting.settingName);
+        return value == null ? null : value.trim();
     }
 
     /**

@@ -31,6 +31,16 @@ class BuildersSetOnceTest {
                 verifier("strictBodyParsing", b -> b.strictBodyParsing(true)),
                 verifier("clock", b -> b.clock(Clock.systemUTC())),
                 verifier("listener", b -> b.listener(new CallbackListener() { })),
+                verifier("confirmWithOss", b -> b.confirmWithOss(ObjectConfirmation.builder()
+                        .credentials(OssCredentials.of("id", "secret")).region("cn-hangzhou").buckets("b-1").build())),
+                confirmation("credentials", b -> b.credentials(OssCredentials.of("id", "secret"))),
+                confirmation("region", b -> b.region("cn-hangzhou")),
+                confirmation("buckets", b -> b.buckets("b-1")),
+                confirmation("endpoint", b -> b.endpoint(java.net.URI.create("https://oss.example.test"))),
+                confirmation("internalEndpoint", b -> b.internalEndpoint(true)),
+                confirmation("timeout", b -> b.timeout(Duration.ofSeconds(1))),
+                confirmation("connectTimeout", b -> b.connectTimeout(Duration.ofSeconds(1))),
+                confirmation("maxConcurrentRequests", b -> b.maxConcurrentRequests(2)),
                 tokens("expectedBuckets", b -> b.expectedBuckets("a")),
                 tokens("clock", b -> b.clock(Clock.systemUTC())),
                 tokens("allowedClockSkew", b -> b.allowedClockSkew(Duration.ofSeconds(1))),
@@ -111,6 +121,14 @@ class BuildersSetOnceTest {
     private static Arguments verifier(String option, Consumer<CallbackVerifier.Builder> set) {
         return Arguments.of(option, (Runnable) () -> {
             CallbackVerifier.Builder b = CallbackVerifier.builder();
+            set.accept(b);
+            set.accept(b);
+        });
+    }
+
+    private static Arguments confirmation(String option, Consumer<ObjectConfirmation.Builder> set) {
+        return Arguments.of(option, (Runnable) () -> {
+            ObjectConfirmation.Builder b = ObjectConfirmation.builder();
             set.accept(b);
             set.accept(b);
         });

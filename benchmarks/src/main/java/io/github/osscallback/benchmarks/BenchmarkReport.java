@@ -42,6 +42,8 @@ public final class BenchmarkReport {
         Collection<RunResult> keys = run(base(iterations, time).include(KeyFetchBenchmark.class.getName()));
         // Jetty and the HTTP client take some 20 s to reach a steady state on two cores.
         int e2eWarmup = quick ? 8 : 15;
+        Collection<RunResult> confirm = run(base(iterations, time).warmupIterations(e2eWarmup)
+                .include(ConfirmWithOssBenchmark.class.getName()));
         Collection<RunResult> endToEnd = new java.util.ArrayList<>(run(base(iterations, time).warmupIterations(e2eWarmup)
                 .include(EndToEndBenchmark.class.getName()).mode(Mode.Throughput).timeUnit(TimeUnit.SECONDS)));
         endToEnd.addAll(run(base(iterations, time).warmupIterations(e2eWarmup).include(EndToEndBenchmark.class.getName())
@@ -75,6 +77,14 @@ public final class BenchmarkReport {
         report.append(String.format("hand-written, key fetched every time:   %10.1f us%n", handWritten));
         report.append(String.format("library, key cached:                    %10.1f us%n", cached));
         report.append(String.format("speed-up over the hand-written way:      %9.1fx%n", handWritten / cached));
+
+        double withoutCheck = score(find(confirm, "withoutCheck", null));
+        double withCheck = score(find(confirm, "withCheck", null));
+        report.append("\nConfirming with OSS: one signed HeadObject to the OSS stand-in on loopback, one thread\n");
+        report.append(String.format("verify without the check:  %10.1f us%n", withoutCheck));
+        report.append(String.format("verify with the check:     %10.1f us%n", withCheck));
+        report.append(String.format("added per callback:        %10.1f us (%.1fx)%n", withCheck - withoutCheck,
+                withCheck / withoutCheck));
 
         double withFilter = score(find(endToEnd, "withFilter", null, Mode.Throughput));
         double withoutFilter = score(find(endToEnd, "withoutFilter", null, Mode.Throughput));

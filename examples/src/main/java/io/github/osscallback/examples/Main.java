@@ -2,8 +2,10 @@ package io.github.osscallback.examples;
 
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
+import io.github.osscallback.ObjectConfirmation;
 import io.github.osscallback.redis.RedisReplayStore;
 import java.time.Clock;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,9 @@ public final class Main {
             "                                                 [--replay-redis-timeout MILLIS]]]",
             "                                                 [--upload-url URL [--upload-bucket NAME]",
             "                                                 [--upload-region ID] [--callback-base URL]]",
+            "                                                 [--confirm-bucket NAME... --confirm-region ID",
+            "                                                 [--confirm-endpoint public|internal|URL]",
+            "                                                 [--confirm-timeout MILLIS]]",
             "       java -jar oss-callback-examples.jar sign --url URL --key PEM --key-url URL",
             "                                                 [--content-type form|json|TYPE] [--body TEXT]",
             "",
@@ -44,6 +49,15 @@ public final class Main {
             "  --upload-bucket NAME        the bucket the demo's policies allow (default demo-bucket)",
             "  --upload-region ID          the bucket's region, part of the V4 signature (default cn-hangzhou)",
             "  --callback-base URL         this server's address as OSS reaches it (default http://ADDR:PORT)",
+            "  --confirm-bucket NAME       confirm every callback with OSS (repeatable: the buckets it may name):",
+            "                              a HeadObject signed with the credentials in OSS_ACCESS_KEY_ID,",
+            "                              OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN for STS) must find the",
+            "                              object with the callback's size, ETag and type (403 object_not_confirmed;",
+            "                              503 oss_unavailable when OSS does not answer in time)",
+            "  --confirm-region ID         the buckets' region, e.g. cn-hangzhou; required with --confirm-bucket",
+            "  --confirm-endpoint E        public (oss-REGION.aliyuncs.com, default), internal",
+            "                              (oss-REGION-internal.aliyuncs.com) or an https:// endpoint",
+            "  --confirm-timeout MILLIS    longest wait for OSS per callback (default 1500, under OSS's 5 s)",
             "  sign                        prints a curl command for a callback signed with the PEM private key,",
             "                              naming --key-url as its public key (serve that URL to the endpoint)");
 
@@ -89,6 +103,10 @@ public final class Main {
         String uploadBucket = null;
         String uploadRegion = null;
         String callbackBase = null;
+        List<String> confirmBuckets = new ArrayList<>();
+        String confirmRegion = null;
+        String confirmEndpoint = null;
+        Long confirmTimeoutMillis = null;
         try {
             for (int i = 1; i < args.length; i++) {
                 String option = args[i];
@@ -133,6 +151,18 @@ public final class Main {
                     case "--callback-base":
                         callbackBase = value;
                         break;
+                    case "--confirm-bucket":
+                        confirmBuckets.add(value);
+                        break;
+                    case "--confirm-region":
+                        confirmRegion = value;
+                        break;
+                    case "--confirm-endpoint":
+                        confirmEndpoint = value;
+                        break;
+                    case "--confirm-timeout":
+                        confirmTimeoutMillis = Long.parseLong(value);
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option '" + option + "'");
                 }
@@ -148,6 +178,12 @@ public final class Main {
             if (uploadUrl == null && (uploadBucket != null || uploadRegion != null || callbackBase != null)) {
                 throw new IllegalArgumentException("--upload-bucket, --upload-region and --callback-base require"
                         + " --upload-url");
+            }
+            ObjectConfirmation confirmation = confirmation(confirmBuckets, confirmRegion, confirmEndpoint,
+                    confirmTimeoutMillis);
+            if (confirmation != null) {
+                verifier.confirmWithOss(confirmation);
+                System.out.println("confirming callbacks with OSS: " + confirmation);
             }
             DirectUpload upload = null;
             if (uploadUrl != null) {
@@ -186,13 +222,53 @@ public final class Main {
                 } else if (window != null) {
                     forUploads.replayProtection(window, redisStore);
                 }
+                if (confirmation != null) {
+                    forUploads.confirmWithOss(confirmation);
+                }
                 uploadVerifier = forUploads.build();
             }
             startAndWait(bind, port, verifier.build(), redisStore, upload, uploadVerifier, callbackBase);
         } catch (NumberFormatException e) {
-            fail("--port, --replay-window and --replay-redis-timeout need a whole number");
+            fail("--port, --replay-window, --replay-redis-timeout and --confirm-timeout need a whole number");
         } catch (IllegalArgumentException | IllegalStateException e) {
             fail(e.getMessage());
+        }
+    }
+
+    /**
+     * The check with OSS the {@code --confirm-*} flags describe, or null without {@code --confirm-bucket};
+     * the credentials come from the environment, never from a flag (a command line is visible to every
+     * user of the machine).
+     */
+    static ObjectConfirmation confirmation(List<String> buckets, String region, String endpoint, Long timeoutMillis) {
+        if (buckets.isEmpty()) {
+            if (region != null || endpoint != null || timeoutMillis != null) {
+                throw new IllegalArgumentException("--confirm-region, --confirm-endpoint and --confirm-timeout require"
+                        + " --confirm-bucket");
+            }
+            return null;
+        }
+        if (region == null) {
+            throw new IllegalArgumentException("--confirm-bucket requires --confirm-region");
+        }
+        try {
+            ObjectConfirmation.Builder confirm = ObjectConfirmation.builder()
+                    .buckets(buckets.toArray(new String[0]))
+                    .region(region);
+            if ("internal".equals(endpoint)) {
+                confirm.internalEndpoint(true);
+            } else if (endpoint != null && !"public".equals(endpoint)) {
+                confirm.endpoint(URI.create(endpoint));
+            }
+            if (timeoutMillis != null) {
+                if (timeoutMillis < 1) {
+                    throw new IllegalArgumentException("--confirm-timeout must be at least 1 ms, got " + timeoutMillis);
+                }
+                confirm.timeout(Duration.ofMillis(timeoutMillis));
+            }
+            return confirm.credentialsFromEnvironment().build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("--confirm-*: " + e.getMessage());
         }
     }
 

@@ -72,6 +72,11 @@ class AutoConfigurationTest {
         assertStartUpFails(List.of("oss.callback.expected-body-type=xml"), "oss.callback.expected-body-type");
         assertStartUpFails(List.of("oss.callback.expected-buckets=photos"), "oss.callback.expected-buckets needs oss.callback.upload-token-keys");
         assertStartUpFails(List.of("oss.callback.paths=oss/callback"), "oss.callback.paths");
+        assertStartUpFails(List.of("oss.callback.confirm-with-oss-region=cn-hangzhou"),
+                "oss.callback.confirm-with-oss-region needs oss.callback.confirm-with-oss-buckets");
+        assertStartUpFails(List.of("oss.callback.confirm-with-oss-buckets=photos",
+                "oss.callback.confirm-with-oss-region=cn-hangzhou", "oss.callback.confirm-with-oss-endpoint=http://oss.test"),
+                "oss.callback.confirm-with-oss-endpoint");
     }
 
     /** A misspelt property would leave its defence off without a word; the starter refuses to start instead. */
@@ -81,6 +86,8 @@ class AutoConfigurationTest {
                 "oss.callback.replay-window is not an oss-callback property (did you mean oss.callback.replay-window-seconds?)");
         assertStartUpFails(List.of("oss.callback.expectedbodytypes=json"), "oss.callback.expectedbodytypes is not");
         assertStartUpFails(List.of("oss.callback.jetty.header-cache=false"), "oss.callback.jetty is not");
+        assertStartUpFails(List.of("oss.callback.confirm-with-oss=true"), "oss.callback.confirm-with-oss is not an"
+                + " oss-callback property (did you mean oss.callback.confirm-with-oss-buckets?)");
     }
 
     @Test

@@ -34,13 +34,17 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * A stand-in for OSS on 127.0.0.1, for testing a whole upload-and-callback flow with the official
  * SDKs: it takes PutObject, PostObject and multipart uploads (Initiate, UploadPart,
- * CompleteMultipartUpload), stores the objects in memory, and for an upload with a callback does
+ * CompleteMultipartUpload), stores the objects in memory and answers GetObject and HeadObject (a
+ * test can hold or fail those: {@link #holdObjectReads()}, {@link #failObjectReads(int)}), and for an upload with a callback does
  * what OSS does: renders the body from the template, signs it with its own key (served at
  * {@link #keyUrl()}), POSTs it to the callback URLs in order, and relays the result to the
  * uploader, 200 with the callback's JSON reply, or 203 with error code {@code CallbackFailed}
@@ -85,6 +89,10 @@ public final class OssStandIn implements AutoCloseable {
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
     private final List<CallbackAttempt> callbacks = new CopyOnWriteArrayList<>();
     private final List<String> requestLog = new CopyOnWriteArrayList<>();
+    /** Set by a test to hold object reads; null when they are answered at once. */
+    private volatile Hold hold;
+    /** Set by a test to fail object reads with this status; 0 when they are answered. */
+    private volatile int failReads;
 
     private OssStandIn(Builder builder, HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -95,7 +103,8 @@ public final class OssStandIn implements AutoCloseable {
         this.signer = builder.signer;
         this.accessKeyId = builder.accessKeyId;
         this.accessKeySecret = builder.accessKeySecret;
-        this.authentication = accessKeyId == null ? null : new RequestAuthentication(accessKeyId, accessKeySecret);
+        this.authentication = accessKeyId == null ? null
+                : new RequestAuthentication(accessKeyId, accessKeySecret, builder.securityToken);
     }
 
     /** Starts a stand-in with these buckets, a fresh key, the system clock and OSS's 5 s timeout. */
@@ -148,6 +157,90 @@ public final class OssStandIn implements AutoCloseable {
         return List.copyOf(callbacks);
     }
 
+    /**
+     * Stores an object as a PutObject without a callback would (its ETag the hex MD5 of the bytes),
+     * for tests that need an object without uploading it through an SDK.
+     */
+    public StoredObject putObject(String bucket, String key, byte[] content, String contentType) {
+        if (!buckets.contains(bucket)) {
+            throw new IllegalArgumentException("the stand-in has no bucket " + bucket);
+        }
+        return store(bucket, Objects.requireNonNull(key, "key"), content, Objects.requireNonNull(contentType,
+                "contentType"), md5Hex(content), Map.of(), "PutObject");
+    }
+
+    /**
+     * Holds every HeadObject and GetObject (after its signature is checked) until the returned
+     * hold is released or closed, for tests of a slow OSS: a client's timeout then decides the
+     * outcome, and the test releases the hold only after the client gave up, so no race decides it.
+     *
+     * @throws IllegalStateException if a hold is already in place
+     */
+    public synchronized Hold holdObjectReads() {
+        if (hold != null) {
+            throw new IllegalStateException("object reads are already held");
+        }
+        Hold newHold = new Hold();
+        hold = newHold;
+        return newHold;
+    }
+
+    /**
+     * Answers every HeadObject and GetObject (after its signature is checked) with this 5xx
+     * status and OSS's error code for it, until called with 0.
+     */
+    public void failObjectReads(int status) {
+        if (status != 0 && (status < 500 || status > 599)) {
+            throw new IllegalArgumentException("a 5xx status or 0, got " + status);
+        }
+        failReads = status;
+    }
+
+    /** A hold on object reads from {@link #holdObjectReads()}; closing it releases them. */
+    public final class Hold implements AutoCloseable {
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final AtomicInteger arrived = new AtomicInteger();
+        private final CountDownLatch first = new CountDownLatch(1);
+
+        private Hold() {
+        }
+
+        void holdUntilReleased() {
+            arrived.incrementAndGet();
+            first.countDown();
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the stand-in is closing
+            }
+        }
+
+        /** Waits until at least one read is being held; false if none arrived within the timeout. */
+        public boolean awaitHeld(Duration timeout) throws InterruptedException {
+            return first.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** How many reads arrived at the hold so far. */
+        public int held() {
+            return arrived.get();
+        }
+
+        /** Lets the held reads and later ones through; reads are no longer held. */
+        public void release() {
+            synchronized (OssStandIn.this) {
+                if (hold == this) {
+                    hold = null;
+                }
+            }
+            released.countDown();
+        }
+
+        @Override
+        public void close() {
+            release();
+        }
+    }
+
     /** Every request received, as {@code METHOD /raw/path?query}, in order (the key fetches included). */
     public List<String> requests() {
         return List.copyOf(requestLog);
@@ -172,6 +265,7 @@ public final class OssStandIn implements AutoCloseable {
         private OssCallbackSigner signer;
         private String accessKeyId;
         private String accessKeySecret;
+        private String securityToken;
         private final Set<String> set = new HashSet<>();
 
         private Builder() {
@@ -230,10 +324,24 @@ public final class OssStandIn implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Requires, with {@link #accessKey}, that requests also carry this STS security token in
+         * {@code x-oss-security-token} (covered by their signature), as OSS does for temporary
+         * credentials: a request without it, or with another, is refused (403 InvalidSecurityToken).
+         */
+        public Builder securityToken(String token) {
+            once("securityToken");
+            this.securityToken = Objects.requireNonNull(token, "token");
+            return this;
+        }
+
         /** Starts the stand-in on a free loopback port. */
         public OssStandIn start() throws IOException {
             if (buckets == null) {
                 throw new IllegalStateException("name at least one bucket");
+            }
+            if (securityToken != null && accessKeyId == null) {
+                throw new IllegalStateException("securityToken needs accessKey");
             }
             if (signer == null) {
                 signer = OssCallbackSigner.generate();
@@ -456,13 +564,28 @@ public final class OssStandIn implements AutoCloseable {
         return reply(call, object, callback, base64Md5(call.body), headers, new Answer(200, null, new byte[0]));
     }
 
+    /**
+     * GetObject and HeadObject (the same answer; a HEAD is sent without its body): the object's
+     * bytes, Content-Type, Content-Length, quoted ETag, Last-Modified and metadata, or 404 NoSuchKey.
+     * A test's {@link #holdObjectReads()} or {@link #failObjectReads(int)} comes first.
+     */
     private Answer getObject(Call call) throws OssRefusal {
+        Hold hold = this.hold;
+        if (hold != null) {
+            hold.holdUntilReleased();
+        }
+        int failure = failReads;
+        if (failure != 0) {
+            throw new OssRefusal(failure, failure == 503 ? "ServiceUnavailable" : "InternalError",
+                    "The stand-in was told to fail object reads.");
+        }
         StoredObject object = objects.get(call.bucket + "/" + call.key);
         if (object == null) {
             throw new OssRefusal(404, "NoSuchKey", "The specified key does not exist.");
         }
         Answer answer = new Answer(200, object.contentType(), object.content());
         answer.headers.putAll(objectHeaders(object));
+        answer.headers.put("Last-Modified", HTTP_DATE.format(object.lastModified()));
         object.metadata().forEach((name, value) -> answer.headers.put("x-oss-meta-" + name, value));
         return answer;
     }
@@ -709,7 +832,7 @@ public final class OssStandIn implements AutoCloseable {
     private StoredObject store(String bucket, String key, byte[] content, String contentType, String etag,
                                Map<String, String> metadata, String operation) {
         StoredObject object = new StoredObject(bucket, key, content, contentType, etag, Crc64.decimal(content),
-                metadata, operation);
+                metadata, operation, clock.instant());
         objects.put(bucket + "/" + key, object);
         return object;
     }

@@ -29,10 +29,13 @@ final class RequestAuthentication {
 
     private final String accessKeyId;
     private final String accessKeySecret;
+    /** The STS token requests must carry, or null for a long-term AccessKey. */
+    private final String securityToken;
 
-    RequestAuthentication(String accessKeyId, String accessKeySecret) {
+    RequestAuthentication(String accessKeyId, String accessKeySecret, String securityToken) {
         this.accessKeyId = accessKeyId;
         this.accessKeySecret = accessKeySecret;
+        this.securityToken = securityToken;
     }
 
     /**
@@ -42,6 +45,14 @@ final class RequestAuthentication {
     String[] check(String method, Map<String, String> headers, String bucket, String key, Map<String, String> query,
                    Instant now) {
         String authorization = headers.get("authorization");
+        if (securityToken != null) {
+            // In a header for signed requests, in the query for presigned URLs; either way signed with the rest.
+            String token = headers.getOrDefault("x-oss-security-token", query.get("security-token"));
+            if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                    securityToken.getBytes(StandardCharsets.UTF_8))) {
+                return new String[] {"InvalidSecurityToken", "The security token you provided is invalid."};
+            }
+        }
         if (authorization == null && query.containsKey("OSSAccessKeyId")) {
             return checkPresignedV1(method, headers, bucket, key, query, now);
         }

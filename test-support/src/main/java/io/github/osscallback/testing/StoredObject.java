@@ -1,10 +1,11 @@
 package io.github.osscallback.testing;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
  * An object the {@link OssStandIn} stored, as a test reads it back: its bytes, content type,
- * ETag and CRC-64 as OSS reports them, its user metadata and the operation that stored it.
+ * ETag and CRC-64 as OSS reports them, when it was stored, its user metadata and the operation that stored it.
  */
 public final class StoredObject {
 
@@ -16,9 +17,10 @@ public final class StoredObject {
     private final String crc64;
     private final Map<String, String> metadata;
     private final String operation;
+    private final Instant lastModified;
 
     StoredObject(String bucket, String key, byte[] content, String contentType, String etag, String crc64,
-                 Map<String, String> metadata, String operation) {
+                 Map<String, String> metadata, String operation, Instant lastModified) {
         this.bucket = bucket;
         this.key = key;
         this.content = content.clone();
@@ -27,6 +29,7 @@ public final class StoredObject {
         this.crc64 = crc64;
         this.metadata = Map.copyOf(metadata);
         this.operation = operation;
+        this.lastModified = lastModified;
     }
 
     /** The bucket. */
@@ -72,6 +75,11 @@ public final class StoredObject {
     /** The operation that stored it: {@code PutObject}, {@code PostObject} or {@code CompleteMultipartUpload}. */
     public String operation() {
         return operation;
+    }
+
+    /** When it was stored, by the stand-in's clock; HeadObject and GetObject send it as Last-Modified. */
+    public Instant lastModified() {
+        return lastModified;
     }
 
     @Override

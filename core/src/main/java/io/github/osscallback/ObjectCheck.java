@@ -1,0 +1,353 @@
+package io.github.osscallback;
+
+import static io.github.osscallback.CallbackRejectedException.Reason.BUCKET_NOT_ALLOWED;
+import static io.github.osscallback.CallbackRejectedException.Reason.OBJECT_NOT_CONFIRMED;
+import static io.github.osscallback.CallbackRejectedException.Reason.OSS_UNAVAILABLE;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The verifier's side of {@link ObjectConfirmation}: one signed {@code HeadObject} per callback,
+ * on the request thread, bounded in time and in number. The HTTP client and its threads are made
+ * with the verifier, not at the first check as {@link RemoteKeySource} does for keys: every
+ * callback uses them, and making the client (the JDK's TLS set-up) takes about a second on a cold
+ * JVM, which the first callback should not pay out of OSS's 5 s. {@link #close()} ends them.
+ */
+final class ObjectCheck implements AutoCloseable {
+
+    /** Prefix of the names of the threads this class starts. */
+    static final String THREAD_NAME_PREFIX = "oss-callback-confirm-";
+    /** OSS refuses longer keys (1023 bytes of UTF-8), so a callback naming one names no object. */
+    static final int MAX_KEY_BYTES = 1023;
+    private static final long CLOSE_WAIT_MILLIS = 5_000;
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
+
+    private final ObjectConfirmation config;
+    private final Clock clock;
+    private final Semaphore permits;
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    /** Checks in flight: close ends them, so no request thread waits for a client that is gone. */
+    private final Set<CompletableFuture<HttpResponse<Void>>> inFlight = ConcurrentHashMap.newKeySet();
+    private HttpClient client; // guarded by this
+    private ExecutorService executor; // guarded by this
+    private boolean closed; // guarded by this
+
+    ObjectCheck(ObjectConfirmation config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.permits = new Semaphore(config.maxConcurrentRequests());
+        synchronized (this) {
+            client();
+        }
+    }
+
+    /**
+     * Confirms the callback's object with OSS, or refuses the callback. Messages name no bucket,
+     * object or header value: those come from the body, which the uploader wrote.
+     */
+    void confirm(OssCallback callback) throws CallbackRejectedException {
+        String bucket = callback.bucket().orElseThrow(() -> new CallbackRejectedException(OBJECT_NOT_CONFIRMED,
+                "callback names no bucket, so there is no object to confirm with OSS"));
+        if (!config.buckets().contains(bucket)) {
+            // Never asked: an attacker's own public-read bucket would confirm anything.
+            throw new CallbackRejectedException(BUCKET_NOT_ALLOWED, "callback bucket is not one of the "
+                    + config.buckets().size() + " buckets configured for confirming with OSS " + config.buckets());
+        }
+        String key = callback.object().orElseThrow(() -> new CallbackRejectedException(OBJECT_NOT_CONFIRMED,
+                "callback names no object to confirm with OSS"));
+        refuseUnaskableKey(key);
+        HttpResponse<Void> answer = head(bucket, key);
+        int status = answer.statusCode();
+        if (status == 200) {
+            compare(callback, answer.headers());
+            return;
+        }
+        if (status >= 500 || status == 429) {
+            throw new CallbackRejectedException(OSS_UNAVAILABLE, "OSS answered HeadObject with " + status
+                    + requestId(answer));
+        }
+        // 404: no such object. 403: OSS would not say, which for the check is the same: a wrong or
+        // revoked credential, a policy without oss:GetObject, or (as S3 does for a caller who may not
+        // list) a missing object. None of these gets better on a retry the way an outage does, and
+        // none is a confirmation, so the callback is refused as unconfirmed rather than as a 503,
+        // and the status in the message tells the operator which one to look at.
+        throw new CallbackRejectedException(OBJECT_NOT_CONFIRMED, "OSS answered HeadObject with " + status
+                + (status == 404 ? " (no such object)" : status == 403 ? " (access denied: check the credentials"
+                        + " and that they may read the bucket)" : "") + requestId(answer));
+    }
+
+    /**
+     * Keys that no HeadObject could be trusted for: not real UTF-8 text, too long, or with
+     * {@code .}/{@code ..} segments, which HTTP stacks between here and OSS may collapse into
+     * another object's path.
+     */
+    private static void refuseUnaskableKey(String key) throws CallbackRejectedException {
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(key)) {
+            throw new CallbackRejectedException(OBJECT_NOT_CONFIRMED, "callback object is not valid Unicode text;"
+                    + " no OSS object has such a key");
+        }
+        if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw new CallbackRejectedException(OBJECT_NOT_CONFIRMED, "callback object is longer than OSS's "
+                    + MAX_KEY_BYTES + " bytes");
+        }
+        if (key.startsWith("/") || key.startsWith("\\")) {
+            throw new CallbackRejectedException(OBJECT_NOT_CONFIRMED, "callback object starts with a slash;"
+                    + " OSS keys do not");
+        }
+        for (String segment : key.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new CallbackRejectedException(OBJECT_NOT_CONFIRMED, "callback object has a '.' or '..'"
+                        + " segment, which a path may be normalised through; not asked");
+            }
+        }
+    }
+
+    private HttpResponse<Void> head(String bucket, String key) throws CallbackRejectedException {
+        if (!permits.tryAcquire()) {
+            throw new CallbackRejectedException(OSS_UNAVAILABLE, config.maxConcurrentRequests()
+                    + " checks with OSS are already running (maxConcurrentRequests); not queued");
+        }
+        boolean handedOver = false;
+        try {
+            HttpClient client;
+            synchronized (this) {
+                client = client();
+            }
+            if (client == null) {
+                throw new CallbackRejectedException(OSS_UNAVAILABLE, "the verifier is closed; OSS was not asked");
+            }
+            HttpRequest request = signedRequest(bucket, key);
+            long deadline = System.nanoTime() + config.timeout().toNanos();
+            CompletableFuture<HttpResponse<Void>> response;
+            try {
+                response = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+            } catch (RuntimeException e) {
+                throw new CallbackRejectedException(OSS_UNAVAILABLE, "HeadObject could not be sent: "
+                        + e.getClass().getSimpleName(), e);
+            }
+            inFlight.add(response);
+            // The permit is held until the exchange ends or is cancelled (a check given up on is),
+            // so the bound counts exchanges, not only the threads waiting for them.
+            response.whenComplete((answer, error) -> {
+                inFlight.remove(response);
+                permits.release();
+            });
+            handedOver = true;
+            synchronized (this) {
+                if (closed) {
+                    response.completeExceptionally(new CancellationException());
+                }
+            }
+            return await(response, deadline);
+        } finally {
+            if (!handedOver) {
+                permits.release();
+            }
+        }
+    }
+
+    private HttpRequest signedRequest(String bucket, String key) throws CallbackRejectedException {
+        OssCredentials credentials;
+        try {
+            credentials = config.credentials().get();
+        } catch (RuntimeException e) {
+            // The provider's message could hold anything it was given; its type is enough to start with.
+            throw new CallbackRejectedException(OSS_UNAVAILABLE, "the credentials provider failed: "
+                    + e.getClass().getName());
+        }
+        if (credentials == null) {
+            throw new CallbackRejectedException(OSS_UNAVAILABLE, "the credentials provider returned none");
+        }
+        V4RequestSignature signature = V4RequestSignature.sign("HEAD", bucket, key, Map.of(), Map.of(), Set.of(),
+                credentials, config.region(), clock.instant());
+        URI uri = config.objectUri(bucket, key);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(config.timeout())
+                .method("HEAD", HttpRequest.BodyPublishers.noBody());
+        signature.headers().forEach(request::header);
+        return request.build();
+    }
+
+    private HttpResponse<Void> await(CompletableFuture<HttpResponse<Void>> response, long deadline)
+            throws CallbackRejectedException {
+        try {
+            return response.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            response.cancel(true);
+            throw timedOut(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response.cancel(true);
+            throw new CallbackRejectedException(OSS_UNAVAILABLE, "interrupted while waiting for OSS", e);
+        } catch (CancellationException e) {
+            throw new CallbackRejectedException(OSS_UNAVAILABLE, "the verifier was closed during the check with OSS");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                throw timedOut(cause);
+            }
+            if (cause instanceof CancellationException) {
+                throw new CallbackRejectedException(OSS_UNAVAILABLE, "the verifier was closed during the check with OSS");
+            }
+            throw new CallbackRejectedException(OSS_UNAVAILABLE, "HeadObject failed: "
+                    + (cause == null ? "unknown" : cause.getClass().getSimpleName()), cause);
+        }
+    }
+
+    private CallbackRejectedException timedOut(Throwable cause) {
+        return new CallbackRejectedException(OSS_UNAVAILABLE, "OSS did not answer HeadObject within "
+                + config.timeout().toMillis() + " ms", cause);
+    }
+
+    /** Size, ETag and content type, each compared when the callback carries it. */
+    private static void compare(OssCallback callback, HttpHeaders headers) throws CallbackRejectedException {
+        if (callback.get(SystemVariable.SIZE).isPresent()) {
+            OptionalLong claimed = callback.size();
+            OptionalLong actual = headers.firstValueAsLong("content-length");
+            if (claimed.isEmpty() || actual.isEmpty() || claimed.getAsLong() != actual.getAsLong()) {
+                throw new CallbackRejectedException(OBJECT_NOT_CONFIRMED, "the object's size at OSS is not the"
+                        + " callback's size");
+            }
+        }
+        if (callback.get(SystemVariable.ETAG).isPresent()) {
+            String claimed = unquoted(callback.get(SystemVariable.ETAG).get());
+            String actual = headers.firstValue("etag").map(ObjectCheck::unquoted).orElse(null);
+            // OSS sends the ETag quoted in the header and bare in ${etag}; hex digits in either case.
+            if (actual == null || !claimed.equalsIgnoreCase(actual)) {
+                throw new CallbackRejectedException(OBJECT_NOT_CONFIRMED, "the object's ETag at OSS is not the"
+                        + " callback's etag");
+            }
+        }
+        if (callback.get(SystemVariable.MIME_TYPE).isPresent()) {
+            String claimed = callback.get(SystemVariable.MIME_TYPE).get().trim();
+            String actual = headers.firstValue("content-type").map(String::trim).orElse(null);
+            if (actual == null || !claimed.toLowerCase(Locale.ROOT).equals(actual.toLowerCase(Locale.ROOT))) {
+                throw new CallbackRejectedException(OBJECT_NOT_CONFIRMED, "the object's content type at OSS is not"
+                        + " the callback's mimeType");
+            }
+        }
+    }
+
+    private static String unquoted(String etag) {
+        String s = etag.trim();
+        if (s.startsWith("W/")) {
+            s = s.substring(2);
+        }
+        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    }
+
+    /** OSS's request id, which its support asks for; not a secret and not from the callback. */
+    private static String requestId(HttpResponse<?> answer) {
+        return answer.headers().firstValue("x-oss-request-id")
+                .map(id -> " (x-oss-request-id " + LogSafe.text(id) + ")").orElse("");
+    }
+
+    /** The client, made with the check; null once closed. */
+    private HttpClient client() {
+        assert Thread.holdsLock(this);
+        if (closed) {
+            return null;
+        }
+        if (client == null) {
+            int id = CLIENTS.incrementAndGet();
+            AtomicInteger count = new AtomicInteger();
+            executor = Executors.newCachedThreadPool(task -> {
+                Thread t = new Thread(task, THREAD_NAME_PREFIX + id + "-" + count.incrementAndGet());
+                t.setDaemon(true);
+                t.setContextClassLoader(null); // as RemoteKeySource: keep no web application's loader alive
+                threads.removeIf(old -> !old.isAlive());
+                threads.add(t);
+                return t;
+            });
+            Thread current = Thread.currentThread();
+            ClassLoader callerLoader = current.getContextClassLoader();
+            current.setContextClassLoader(null); // the client's selector thread inherits it
+            try {
+                client = HttpClient.newBuilder()
+                        .connectTimeout(config.connectTimeout())
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .executor(executor)
+                        .build();
+            } finally {
+                current.setContextClassLoader(callerLoader);
+            }
+        }
+        return client;
+    }
+
+    /**
+     * Refuses further checks, ends those in flight (their callbacks get 503 {@code oss_unavailable})
+     * and stops the threads this check started, waiting a bounded time for them. Idempotent.
+     */
+    @Override
+    public void close() {
+        HttpClient closing;
+        ExecutorService stopping;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closing = client;
+            stopping = executor;
+            client = null;
+            executor = null;
+        }
+        inFlight.forEach(check -> check.completeExceptionally(new CancellationException()));
+        if (closing == null) {
+            return;
+        }
+        RemoteKeySource.shutDownClient(closing);
+        stopping.shutdownNow();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+        for (Thread t : threads) {
+            long left = deadline - System.nanoTime();
+            if (t == Thread.currentThread() || left <= 0) {
+                continue;
+            }
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        threads.removeIf(t -> !t.isAlive());
+    }
+
+    ObjectConfirmation config() {
+        return config;
+    }
+
+    /** The threads started for checks and not yet seen to end (for tests). */
+    Set<Thread> threads() {
+        return Set.copyOf(threads);
+    }
+
+    @Override
+    public String toString() {
+        return "ObjectCheck[" + config + "]";
+    }
+}
