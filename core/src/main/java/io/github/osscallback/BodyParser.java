@@ -13,11 +13,9 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Turns a verified body into named fields: form bodies (UTF-8, {@code +} as space) and JSON
@@ -495,7 +493,7 @@ final class BodyParser {
                 return formStyle;
             }
             return Parsed.unreadable(notJson(e));
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             return Parsed.unreadable("body is not valid JSON");
         }
         if (tree == null || !tree.isObject()) {
@@ -572,7 +570,8 @@ final class BodyParser {
                 return null;
             }
             return fields.build();
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
+            // Jackson before 2.16 reports a symbol table flooded with colliding names as an IllegalStateException.
             return null;
         }
     }
@@ -592,7 +591,8 @@ final class BodyParser {
      * leave no entry of their own, are remembered per object.
      */
     private static boolean readFlat(JsonParser parser, String prefix, FieldMap.Builder into) throws IOException {
-        Set<String> withoutEntry = null;
+        // The field index, not a HashSet: these names are the uploader's and may share a String.hashCode.
+        FieldMap.Builder withoutEntry = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String own = parser.currentName();
             String name = prefix.isEmpty() ? own : prefix + own;
@@ -601,13 +601,12 @@ final class BodyParser {
             switch (value) {
                 case START_OBJECT:
                 case VALUE_NULL:
-                    if (into.contains(name) || (withoutEntry != null && withoutEntry.contains(own))) {
+                    if (withoutEntry == null) {
+                        withoutEntry = FieldMap.builder(4);
+                    }
+                    if (into.contains(name) || !withoutEntry.add(own, null)) {
                         return false;
                     }
-                    if (withoutEntry == null) {
-                        withoutEntry = new HashSet<>();
-                    }
-                    withoutEntry.add(own);
                     if (value == JsonToken.START_OBJECT && !readFlat(parser, name + ".", into)) {
                         return false;
                     }

@@ -63,6 +63,8 @@ final class JsonCodec {
      * (2.15+ only) or our parser wrapper; tests build both on a current Jackson to show they agree.
      */
     static ObjectMapper mapper(boolean jacksonLimits) {
+        // Field names are not interned: String.intern files every name of every body in the
+        // JVM's string table by String.hashCode, which a body's sender makes collide at will.
         JsonFactory factory = jacksonLimits ? ConstrainedFactory.create() : new LimitedJsonFactory();
         return JsonMapper.builder(factory)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -82,6 +84,7 @@ final class JsonCodec {
     private static final class ConstrainedFactory {
         static JsonFactory create() {
             return JsonFactory.builder()
+                    .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
                     .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
                             .maxNestingDepth(MAX_NESTING_DEPTH)
                             .maxNumberLength(MAX_NUMBER_LENGTH)
@@ -98,6 +101,7 @@ final class JsonCodec {
         private static final long serialVersionUID = 1L;
 
         LimitedJsonFactory() {
+            disable(JsonFactory.Feature.INTERN_FIELD_NAMES);
         }
 
         private LimitedJsonFactory(LimitedJsonFactory source, ObjectCodec codec) {

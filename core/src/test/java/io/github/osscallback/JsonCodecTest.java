@@ -1,6 +1,7 @@
 package io.github.osscallback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -133,6 +134,19 @@ class JsonCodecTest {
                     continue;
                 }
             });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("mappers")
+    void fieldNamesAreNotInterned(ObjectMapper mapper) throws Exception {
+        // String.intern files a name under String.hashCode, which a body's sender makes collide.
+        // The literal "bucket" is interned, so an interned field name would be the same instance.
+        try (JsonParser parser = mapper.createParser("{\"bucket\":1}".getBytes(StandardCharsets.UTF_8))) {
+            assertEquals(JsonToken.START_OBJECT, parser.nextToken());
+            assertEquals(JsonToken.FIELD_NAME, parser.nextToken());
+            assertEquals("bucket", parser.currentName());
+            assertNotSame("bucket", parser.currentName());
         }
     }
 

@@ -16,7 +16,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs every benchmark and prints each figure as a ratio between measurements of the same run,
- * with the machine they came from. {@code --quick} shortens warm-up and measurement.
+ * with the machine they came from. {@code --quick} shortens warm-up and measurement;
+ * {@code --colliding-names} runs and reports only {@link CollidingNamesBenchmark}.
  * Any other arguments are handed to JMH's own command line instead (e.g. {@code VerifyBenchmark -prof gc}).
  */
 public final class BenchmarkReport {
@@ -26,7 +27,8 @@ public final class BenchmarkReport {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        if (args.length > 0 && !quick) {
+        boolean collidingOnly = List.of(args).contains("--colliding-names");
+        if (args.length > (quick ? 1 : 0) + (collidingOnly ? 1 : 0)) {
             org.openjdk.jmh.Main.main(args);
             return;
         }
@@ -36,9 +38,15 @@ public final class BenchmarkReport {
         System.out.printf("machine: %d cores, %s %s, %s %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.arch"));
+        if (collidingOnly) {
+            Collection<RunResult> colliding = run(base(iterations, time).include(CollidingNamesBenchmark.class.getName()));
+            System.out.println(new StringBuilder("\n== oss-callback benchmark report ==\n").append(collidingNames(colliding)));
+            return;
+        }
 
         Collection<RunResult> verify = run(base(iterations, time).include(VerifyBenchmark.class.getName())
                 .addProfiler(GCProfiler.class));
+        Collection<RunResult> colliding = run(base(iterations, time).include(CollidingNamesBenchmark.class.getName()));
         Collection<RunResult> keys = run(base(iterations, time).include(KeyFetchBenchmark.class.getName()));
         // Jetty and the HTTP client take some 20 s to reach a steady state on two cores.
         int e2eWarmup = quick ? 8 : 15;
@@ -67,6 +75,7 @@ public final class BenchmarkReport {
                     score(lib) / score(bare), alloc(lib), alloc(bare), score(reading) / score(bare)));
         }
         report.append("(last column: verify, then read every field's value, against the same bare verify)\n");
+        report.append(collidingNames(colliding));
         double cached = score(find(keys, "libraryCached", null));
         double first = score(find(keys, "libraryFirstRequest", null));
         double hundred = score(find(keys, "libraryHundredConcurrentFirstRequests", null));
@@ -114,6 +123,31 @@ public final class BenchmarkReport {
         System.out.println(report);
     }
 
+    /** Each 64 KiB body shape with colliding names against the same shape with distinct ones, by CPU time. */
+    private static String collidingNames(Collection<RunResult> results) {
+        StringBuilder section = new StringBuilder("\n64 KiB bodies whose field names share one String.hashCode vs distinct names\n");
+        section.append(String.format("%-13s %14s %15s %8s%n", "body", "distinct us", "colliding us", "ratio"));
+        for (String body : List.of("form", "json", "json-jackson", "json-null", "json-refused")) {
+            RunResult r = find(results, "verifyBoth", body);
+            double pairs = secondary(r, "pairs");
+            double distinct = secondary(r, "distinctNanos") / pairs / 1000;
+            double colliding = secondary(r, "collidingNanos") / pairs / 1000;
+            section.append(String.format("%-13s %14.1f %15.1f %7.2fx%n", body, distinct, colliding, colliding / distinct));
+        }
+        section.append("(thread CPU time per verify, the two kinds interleaved; json: plain values, read without a parser; "
+                + "json-jackson: escaped values, read by Jackson; json-null: null values; json-refused: a repeated name "
+                + "at the end, read by every JSON path, then refused)\n");
+        return section.toString();
+    }
+
+    private static double secondary(RunResult r, String counter) {
+        Result result = r.getSecondaryResults().get(counter);
+        if (result == null) {
+            throw new IllegalStateException("no counter " + counter + " in " + r.getSecondaryResults().keySet());
+        }
+        return result.getScore();
+    }
+
     private static ChainedOptionsBuilder base(int iterations, TimeValue time) {
         return new OptionsBuilder().forks(1).warmupIterations(iterations).warmupTime(time)
                 .measurementIterations(iterations).measurementTime(time).shouldFailOnError(true);
@@ -130,7 +164,8 @@ public final class BenchmarkReport {
     private static RunResult find(Collection<RunResult> results, String method, String shape, Mode mode) {
         for (RunResult r : results) {
             boolean sameMethod = r.getParams().getBenchmark().endsWith("." + method);
-            boolean sameShape = shape == null || shape.equals(r.getParams().getParam("shape"));
+            String param = r.getParams().getParam("shape") != null ? r.getParams().getParam("shape") : r.getParams().getParam("body");
+            boolean sameShape = shape == null || shape.equals(param);
             boolean sameMode = mode == null || r.getParams().getMode() == mode;
             if (sameMethod && sameShape && sameMode) {
                 return r;
