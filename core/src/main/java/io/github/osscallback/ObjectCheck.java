@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -40,13 +41,13 @@ final class ObjectCheck implements AutoCloseable {
     static final String THREAD_NAME_PREFIX = "oss-callback-confirm-";
     /** OSS refuses longer keys (1023 bytes of UTF-8), so a callback naming one names no object. */
     static final int MAX_KEY_BYTES = 1023;
-    private static final long CLOSE_WAIT_MILLIS = 5_000;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     private final ObjectConfirmation config;
     private final Clock clock;
     private final Semaphore permits;
-    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private OutboundThreads threads; // guarded by this
     /** Checks in flight: close ends them, so no request thread waits for a client that is gone. */
     private final Set<CompletableFuture<HttpResponse<Void>>> inFlight = ConcurrentHashMap.newKeySet();
     private HttpClient client; // guarded by this
@@ -270,29 +271,9 @@ final class ObjectCheck implements AutoCloseable {
             return null;
         }
         if (client == null) {
-            int id = CLIENTS.incrementAndGet();
-            AtomicInteger count = new AtomicInteger();
-            executor = Executors.newCachedThreadPool(task -> {
-                Thread t = new Thread(task, THREAD_NAME_PREFIX + id + "-" + count.incrementAndGet());
-                t.setDaemon(true);
-                t.setContextClassLoader(null); // as RemoteKeySource: keep no web application's loader alive
-                threads.removeIf(old -> !old.isAlive());
-                threads.add(t);
-                return t;
-            });
-            Thread current = Thread.currentThread();
-            ClassLoader callerLoader = current.getContextClassLoader();
-            current.setContextClassLoader(null); // the client's selector thread inherits it
-            try {
-                client = HttpClient.newBuilder()
-                        .connectTimeout(config.connectTimeout())
-                        .followRedirects(HttpClient.Redirect.NEVER)
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .executor(executor)
-                        .build();
-            } finally {
-                current.setContextClassLoader(callerLoader);
-            }
+            threads = new OutboundThreads(THREAD_NAME_PREFIX + CLIENTS.incrementAndGet() + "-");
+            executor = Executors.newCachedThreadPool(threads.factory());
+            client = OutboundThreads.client(config.connectTimeout(), executor);
         }
         return client;
     }
@@ -305,6 +286,7 @@ final class ObjectCheck implements AutoCloseable {
     public void close() {
         HttpClient closing;
         ExecutorService stopping;
+        OutboundThreads stoppingThreads;
         synchronized (this) {
             if (closed) {
                 return;
@@ -312,6 +294,7 @@ final class ObjectCheck implements AutoCloseable {
             closed = true;
             closing = client;
             stopping = executor;
+            stoppingThreads = threads;
             client = null;
             executor = null;
         }
@@ -319,22 +302,9 @@ final class ObjectCheck implements AutoCloseable {
         if (closing == null) {
             return;
         }
-        RemoteKeySource.shutDownClient(closing);
+        OutboundThreads.shutDown(closing);
         stopping.shutdownNow();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
-        for (Thread t : threads) {
-            long left = deadline - System.nanoTime();
-            if (t == Thread.currentThread() || left <= 0) {
-                continue;
-            }
-            try {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        threads.removeIf(t -> !t.isAlive());
+        stoppingThreads.awaitEnd(CLOSE_WAIT);
     }
 
     ObjectConfirmation config() {
@@ -342,8 +312,8 @@ final class ObjectCheck implements AutoCloseable {
     }
 
     /** The threads started for checks and not yet seen to end (for tests). */
-    Set<Thread> threads() {
-        return Set.copyOf(threads);
+    synchronized Set<Thread> threads() {
+        return threads == null ? Set.of() : threads.snapshot();
     }
 
     @Override

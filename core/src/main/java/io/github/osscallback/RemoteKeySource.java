@@ -57,7 +57,7 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
 
     private final Duration connectTimeout;
     private final Duration fetchTimeout;
-    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private OutboundThreads threads; // guarded by this
     private HttpClient client; // guarded by this
     private ExecutorService executor; // guarded by this
     private ScheduledExecutorService deadlines; // guarded by this
@@ -135,36 +135,15 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
             return null;
         }
         if (client == null) {
-            int id = CLIENTS.incrementAndGet();
-            AtomicInteger threadCount = new AtomicInteger();
-            ThreadFactory threadFactory = task -> {
-                Thread t = new Thread(task, THREAD_NAME_PREFIX + id + "-" + threadCount.incrementAndGet());
-                t.setDaemon(true);
-                t.setContextClassLoader(null); // no web application's loader kept alive by a pooled thread
-                threads.removeIf(old -> !old.isAlive()); // the pools retire idle threads; forget them
-                threads.add(t);
-                return t;
-            };
+            threads = new OutboundThreads(THREAD_NAME_PREFIX + CLIENTS.incrementAndGet() + "-");
+            ThreadFactory threadFactory = threads.factory();
             executor = Executors.newCachedThreadPool(threadFactory);
             ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threadFactory);
             timer.setRemoveOnCancelPolicy(true);
             timer.setKeepAliveTime(1, TimeUnit.MINUTES);
             timer.allowCoreThreadTimeOut(true);
             deadlines = timer;
-            // The client starts its selector thread here, inheriting this thread's context loader.
-            Thread current = Thread.currentThread();
-            ClassLoader callerLoader = current.getContextClassLoader();
-            current.setContextClassLoader(null);
-            try {
-                client = HttpClient.newBuilder()
-                        .connectTimeout(connectTimeout)
-                        .followRedirects(HttpClient.Redirect.NEVER)
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .executor(executor)
-                        .build();
-            } finally {
-                current.setContextClassLoader(callerLoader);
-            }
+            client = OutboundThreads.client(connectTimeout, executor);
         }
         return client;
     }
@@ -178,6 +157,7 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
         HttpClient closing;
         ExecutorService stopping;
         ScheduledExecutorService stoppingDeadlines;
+        OutboundThreads stoppingThreads;
         synchronized (this) {
             if (closed) {
                 return;
@@ -186,6 +166,7 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
             closing = client;
             stopping = executor;
             stoppingDeadlines = deadlines;
+            stoppingThreads = threads;
             client = null;
             executor = null;
             deadlines = null;
@@ -193,7 +174,7 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
         if (closing == null) {
             return;
         }
-        shutDownClient(closing);
+        OutboundThreads.shutDown(closing);
         stopping.shutdownNow();
         stoppingDeadlines.shutdownNow();
         // Their deadlines are gone: no request may wait for a fetch that nothing ends. A fetch
@@ -201,38 +182,12 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
         inFlight.forEach((fetch, uri) -> fetch.completeExceptionally(new KeyFetchFailure(
                 KeyFetchFailure.Kind.NOT_ATTEMPTED, new CallbackRejectedException(KEY_UNAVAILABLE,
                         "the verifier was closed during the key fetch from " + uri))));
-        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-        for (Thread t : threads) {
-            if (t == Thread.currentThread()) {
-                continue;
-            }
-            long left = deadline - System.nanoTime();
-            try {
-                if (left > 0) {
-                    t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        threads.removeIf(t -> !t.isAlive());
-    }
-
-    /** Java 21 added {@code HttpClient.shutdownNow()}; this library runs on Java 11, so it is called only where it exists. */
-    static void shutDownClient(HttpClient client) {
-        try {
-            HttpClient.class.getMethod("shutdownNow").invoke(client);
-        } catch (NoSuchMethodException e) {
-            // Before Java 21: the selector thread ends by itself once the client is unreachable.
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // Closing must not fail a shutdown; the threads of ours are stopped below regardless.
-        }
+        stoppingThreads.awaitEnd(CLOSE_WAIT);
     }
 
     /** The threads started for fetches and not yet seen to end (for tests). */
-    Set<Thread> threads() {
-        return Set.copyOf(threads);
+    synchronized Set<Thread> threads() {
+        return threads == null ? Set.of() : threads.snapshot();
     }
 
     private HttpResponse.BodySubscriber<byte[]> boundedBody(HttpResponse.ResponseInfo info) {
