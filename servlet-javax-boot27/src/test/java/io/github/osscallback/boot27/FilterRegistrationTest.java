@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.osscallback.fixtures.RawHttp;
+import io.github.osscallback.fixtures.ReadingCase;
+import io.github.osscallback.fixtures.ReadingViews;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
 import java.io.IOException;
@@ -14,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,5 +172,25 @@ class FilterRegistrationTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The differential corpus against Spring MVC's {@code @RequestParam} views on Boot 2.7 and its
+     * Tomcat 9: the verifier's reading (query, then body) or nothing.
+     */
+    @Test
+    void everyRequestParamGivesTheVerifiersReadingOrNothing() throws Exception {
+        List<String> failures = new ArrayList<>();
+        String path = "/oss/callback/views";
+        for (ReadingCase c : ReadingCase.corpus()) {
+            RawHttp.Response response = RawHttp.post(port, path + (c.query() == null ? "" : "?" + c.query()),
+                    SIGNER.headers(keyServer.url("/oss/key.pem"), path, c.query(), FORM, c.body()), c.body());
+            String problem = response.body().contains("\"inconsistent\"") ? "views disagree: " + response.body()
+                    : ReadingViews.problem(c, response.status(), response.body());
+            if (problem != null) {
+                failures.add(c + ": " + problem);
+            }
+        }
+        assertEquals(List.of(), failures);
     }
 }

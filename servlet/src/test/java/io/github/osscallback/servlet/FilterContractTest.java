@@ -11,6 +11,7 @@ import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.OssCallback;
 import io.github.osscallback.fixtures.RawHttp;
 import io.github.osscallback.fixtures.ReadingCase;
+import io.github.osscallback.fixtures.ReadingViews;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
 import jakarta.servlet.http.HttpServlet;
@@ -473,19 +474,24 @@ abstract class FilterContractTest {
         protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             servletCalls.incrementAndGet();
             OssCallback callback = OssCallbacks.from(req);
-            Map<String, Object> probes = new LinkedHashMap<>();
-            for (String name : ReadingCase.PROBES) {
-                probes.put(name, req.getParameter(name));
-                probes.put(name + "[]", req.getParameterValues(name) == null ? null : List.of(req.getParameterValues(name)));
-            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("fields", callback.fields());
             out.put("query", callback.queryParameters());
-            Map<String, List<String>> parameters = new LinkedHashMap<>();
-            req.getParameterMap().forEach((name, values) -> parameters.put(name, List.of(values)));
-            out.put("parameters", parameters);
-            out.put("names", java.util.Collections.list(req.getParameterNames()));
-            out.put("probes", probes);
+            Map<String, List<String>> merged = new LinkedHashMap<>();
+            req.getParameterMap().forEach((name, values) -> merged.put(name, List.of(values)));
+            out.put("merged", merged);
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (String name : ReadingCase.PROBES) {
+                String[] all = req.getParameterValues(name);
+                values.put(name, all == null ? null : List.of(all));
+                if (!java.util.Objects.equals(req.getParameter(name), all == null ? null : all[0])) {
+                    out.put("inconsistent", "getParameter(" + name + ")");
+                }
+            }
+            out.put("values", values);
+            if (!java.util.Collections.list(req.getParameterNames()).equals(new ArrayList<>(merged.keySet()))) {
+                out.put("inconsistent", "getParameterNames");
+            }
             OssCallbacks.reply(resp, CallbackReply.json(out));
         }
     };
@@ -501,57 +507,14 @@ abstract class FilterContractTest {
         List<String> failures = new ArrayList<>();
         for (ReadingCase c : ReadingCase.corpus()) {
             String target = "/cb/views" + (c.query() == null ? "" : "?" + c.query());
-            Map<String, String> headers = new LinkedHashMap<>(signer.headers(keyUrl, "/cb/views", c.query(), FORM, c.body()));
-            RawHttp.Response response = RawHttp.post(port, target, headers, c.body());
-            String problem = viewsProblem(c, response);
+            RawHttp.Response response = RawHttp.post(port, target,
+                    signer.headers(keyUrl, "/cb/views", c.query(), FORM, c.body()), c.body());
+            String problem = response.body().contains("\"inconsistent\"") ? "views disagree: " + response.body()
+                    : ReadingViews.problem(c, response.status(), response.body());
             if (problem != null) {
                 failures.add(c.label() + ": " + problem);
             }
         }
         assertEquals(List.of(), failures);
-    }
-
-    private static String viewsProblem(ReadingCase c, RawHttp.Response response) throws IOException {
-        if (c.refusedBeforeAnyView(response.status(), response.body())) {
-            return null; // the container or runtime refused the target itself; nothing reached a view
-        }
-        if (c.refusal() != null) {
-            return response.status() == 400 && response.body().contains("\"" + c.refusal() + "\"")
-                    ? null : "expected " + c.refusal() + ", got " + response.status() + " " + response.body();
-        }
-        if (response.status() != 200) {
-            return "expected 200, got " + response.status() + " " + response.body();
-        }
-        JsonNode out = JSON.readTree(response.body());
-        Map<String, List<String>> expected = new LinkedHashMap<>();
-        out.get("query").fields().forEachRemaining(q -> q.getValue().forEach(v ->
-                expected.computeIfAbsent(q.getKey(), n -> new ArrayList<>()).add(v.asText())));
-        out.get("fields").fields().forEachRemaining(f ->
-                expected.computeIfAbsent(f.getKey(), n -> new ArrayList<>()).add(f.getValue().asText()));
-        if (out.get("fields").isEmpty() == c.readable()) {
-            return "the verifier read " + out.get("fields") + " but the corpus says readable=" + c.readable();
-        }
-        if (response.body().contains(ReadingCase.PLANTED)) {
-            return "a view shows the planted value: " + response.body();
-        }
-        Map<String, List<String>> parameters = JSON.convertValue(out.get("parameters"),
-                new com.fasterxml.jackson.core.type.TypeReference<Map<String, List<String>>>() { });
-        if (!parameters.equals(expected)) {
-            return "getParameterMap " + parameters + " is not the verifier's reading " + expected;
-        }
-        if (!JSON.convertValue(out.get("names"), List.class).equals(new ArrayList<>(expected.keySet()))) {
-            return "getParameterNames " + out.get("names") + " is not " + expected.keySet();
-        }
-        for (String name : ReadingCase.PROBES) {
-            List<String> values = expected.get(name);
-            JsonNode one = out.get("probes").get(name);
-            JsonNode all = out.get("probes").get(name + "[]");
-            String first = values == null ? null : values.get(0);
-            if (!java.util.Objects.equals(first, one.isNull() ? null : one.asText())
-                    || !java.util.Objects.equals(values, all.isNull() ? null : JSON.convertValue(all, List.class))) {
-                return "getParameter(" + name + ") gave " + one + " / " + all + ", the verifier read " + values;
-            }
-        }
-        return null;
     }
 }

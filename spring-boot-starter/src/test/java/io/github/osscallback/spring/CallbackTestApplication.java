@@ -5,7 +5,6 @@ import io.github.osscallback.CallbackReply;
 import io.github.osscallback.OssCallback;
 import jakarta.servlet.Filter;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -116,26 +115,26 @@ public class CallbackTestApplication {
 
         /** Every request-parameter view Spring MVC offers, beside the verifier's own reading. */
         @PostMapping("/oss/callback/views")
-        Map<String, Object> views(OssCallback callback,
-                                  @RequestParam(name = "object", required = false) List<String> object,
-                                  @RequestParam(name = "bucket", required = false) String bucket,
-                                  @RequestParam(name = "x:role", required = false) String role,
-                                  @RequestParam(name = "obj ect", required = false) String spaced,
-                                  @RequestParam(name = "objec", required = false) String objec,
-                                  @RequestParam(name = "size", required = false) String size,
+        Map<String, Object> views(OssCallback callback, jakarta.servlet.http.HttpServletRequest request,
+                                  @RequestParam(name = "object", required = false) String objectJoined,
+                                  @RequestParam(name = "bucket", required = false) String bucketJoined,
                                   @RequestParam MultiValueMap<String, String> all) {
-            Map<String, Object> probes = new LinkedHashMap<>();
-            probes.put("object", object);
-            probes.put("bucket", bucket);
-            probes.put("x:role", role);
-            probes.put("obj ect", spaced);
-            probes.put("objec", objec);
-            probes.put("size", size);
+            // The request's own values: Spring converts one empty value into an empty list or array.
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (String name : io.github.osscallback.fixtures.ReadingCase.PROBES) {
+                values.put(name, request.getParameterValues(name));
+            }
+            String[] object = request.getParameterValues("object");
+            String[] bucket = request.getParameterValues("bucket");
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("fields", callback.fields());
             out.put("query", callback.queryParameters());
-            out.put("probes", probes);
-            out.put("all", all);
+            out.put("merged", all);
+            out.put("values", values);
+            if (!java.util.Objects.equals(objectJoined, object == null ? null : String.join(",", object))
+                    || !java.util.Objects.equals(bucketJoined, bucket == null ? null : String.join(",", bucket))) {
+                out.put("inconsistent", "@RequestParam String");
+            }
             return out;
         }
 
