@@ -20,9 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Plays OSS against both endpoints on loopback: a stand-in for OSS's key host, genuine form and
@@ -34,6 +37,14 @@ import java.util.Map;
 final class Demo {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The containers the demo starts. Jersey logs a client that closes its connection while a reply is committed
+     * as a SEVERE stack trace (the JDK client does so in about half the runs); the demo's output is its table.
+     * Held here because java.util.logging keeps loggers only weakly, and a collected logger loses its level.
+     * {@code org.glassfish.jersey} is named too: a level set on it (as {@code Main} does) overrides its parent's.
+     */
+    private static final List<Logger> CONTAINER_LOGS = List.of(Logger.getLogger("org.glassfish"),
+            Logger.getLogger("org.glassfish.jersey"), Logger.getLogger("org.eclipse.jetty"));
 
     private record Case(String name, String endpoint, int expectedStatus, String expected, int status, String got,
                         boolean ok) {
@@ -44,6 +55,21 @@ final class Demo {
 
     /** Runs the demo, prints a table, and says whether every case behaved as it should. */
     static boolean run(PrintStream out) throws Exception {
+        List<Level> levels = new ArrayList<>();
+        for (Logger log : CONTAINER_LOGS) {
+            levels.add(log.getLevel());
+            log.setLevel(Level.OFF);
+        }
+        try {
+            return runSilenced(out);
+        } finally {
+            for (int i = 0; i < CONTAINER_LOGS.size(); i++) {
+                CONTAINER_LOGS.get(i).setLevel(levels.get(i));
+            }
+        }
+    }
+
+    private static boolean runSilenced(PrintStream out) throws Exception {
         OssCallbackSigner oss = OssCallbackSigner.generate();
         OssCallbackSigner attacker = OssCallbackSigner.generate();
         List<Case> cases = new ArrayList<>();
@@ -170,15 +196,66 @@ final class Demo {
     }
 
     private static void print(PrintStream out, List<Case> cases) {
-        String format = "%-42s %-8s %-6s %-6s %-28s %s%n";
-        out.printf(format, "request", "endpoint", "want", "got", "object / reason", "result");
-        out.println("-".repeat(100));
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("request", "endpoint", "want", "got", "object / reason", "result"));
         for (Case c : cases) {
-            out.printf(format, c.name(), c.endpoint(), c.expectedStatus(), c.status(), c.got(), c.ok() ? "ok" : "FAILED");
+            rows.add(List.of(c.name(), c.endpoint(), String.valueOf(c.expectedStatus()), String.valueOf(c.status()),
+                    c.got(), c.ok() ? "ok" : "FAILED"));
+        }
+        int[] widths = new int[rows.get(0).size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = Math.max(widths[i], displayWidth(row.get(i)));
+            }
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < widths.length; i++) {
+                String cell = rows.get(r).get(i);
+                line.append(cell);
+                if (i < widths.length - 1) {
+                    line.append(" ".repeat(widths[i] - displayWidth(cell) + 2));
+                }
+            }
+            out.println(line);
+            if (r == 0) {
+                out.println("-".repeat(Arrays.stream(widths).sum() + 2 * (widths.length - 1)));
+            }
         }
         long failed = cases.stream().filter(c -> !c.ok()).count();
         out.println();
         out.println(failed == 0 ? "All " + cases.size() + " cases behaved as they should."
                 : failed + " of " + cases.size() + " cases FAILED.");
+    }
+
+    /** Columns a terminal gives {@code text}: East Asian wide and fullwidth characters take two, marks none. */
+    static int displayWidth(String text) {
+        return text.codePoints().map(Demo::displayWidth).sum();
+    }
+
+    static int displayWidth(int codePoint) {
+        int type = Character.getType(codePoint);
+        if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.FORMAT) {
+            return 0;
+        }
+        return isWide(codePoint) ? 2 : 1;
+    }
+
+    /** The East Asian Wide (W) and Fullwidth (F) blocks of Unicode's EastAsianWidth.txt, coarsely. */
+    private static boolean isWide(int c) {
+        return (c >= 0x1100 && c <= 0x115F)            // Hangul Jamo initials
+                || (c >= 0x2E80 && c <= 0x303E)        // CJK radicals, Kangxi, CJK symbols and punctuation
+                || (c >= 0x3041 && c <= 0x33FF)        // kana, Bopomofo, Hangul compatibility, CJK compatibility
+                || (c >= 0x3400 && c <= 0x4DBF)        // CJK extension A
+                || (c >= 0x4E00 && c <= 0x9FFF)        // CJK unified ideographs
+                || (c >= 0xA000 && c <= 0xA4CF)        // Yi
+                || (c >= 0xAC00 && c <= 0xD7A3)        // Hangul syllables
+                || (c >= 0xF900 && c <= 0xFAFF)        // CJK compatibility ideographs
+                || (c >= 0xFE30 && c <= 0xFE4F)        // CJK compatibility forms
+                || (c >= 0xFF00 && c <= 0xFF60)        // fullwidth forms
+                || (c >= 0xFFE0 && c <= 0xFFE6)        // fullwidth signs
+                || (c >= 0x1F300 && c <= 0x1F64F)      // pictographs and emoticons
+                || (c >= 0x1F900 && c <= 0x1F9FF)      // supplemental pictographs
+                || (c >= 0x20000 && c <= 0x3FFFD);     // CJK extensions B and later
     }
 }
