@@ -32,8 +32,9 @@ import java.util.Map;
  * <p>A form body is read only under a strict grammar, so that every decoder an application may put
  * in front of it (ours, {@code java.net.URLDecoder} under JAX-RS runtimes, a container's) reads the
  * same fields or none: every {@code %} starts an escape of two ASCII hex digits, the raw bytes are
- * UTF-8, each name and value is UTF-8 once decoded, and names are not empty and hold no control
- * character. {@code URLDecoder} reads {@code %２Ｅ} (fullwidth digits) as {@code .} and
+ * UTF-8, each name and value is UTF-8 once decoded, names are not empty and hold no control
+ * character, and there is no raw {@code ;} (a pair separator to Apache HttpClient and older Python).
+ * {@code URLDecoder} reads {@code %２Ｅ} (fullwidth digits) as {@code .} and
  * {@code %+0} as a NUL; a body that leaves any such room has no fields. Duplicate names, invalid
  * JSON and text that is not UTF-8 leave none either. Problems name fields but never quote values,
  * since they end up in logs.
@@ -222,6 +223,8 @@ final class BodyParser {
                         }
                         if (b == '=' && nameEnd < 0) {
                             nameEnd = end;
+                        } else if (b == ';') {
+                            throw rawSemicolon(pairIndex, end);
                         } else if (b == '%' || b == '+' || b < 0) {
                             if (b == '%' && !PercentDecoder.startsEscape(body, end, body.length)) {
                                 throw strayPercent(pairIndex, end);
@@ -267,6 +270,11 @@ final class BodyParser {
         private static Unreadable strayPercent(int pairIndex, int at) {
             return new Unreadable("form pair " + pairIndex + " has a '%' that starts no escape of two ASCII hex digits"
                     + " (byte " + at + "), which decoders read differently (write %25 in the template for a literal '%')");
+        }
+
+        static Unreadable rawSemicolon(int pairIndex, int at) {
+            return new Unreadable("form pair " + pairIndex + " has a raw ';' (byte " + at + "), which some decoders"
+                    + " (Apache HttpClient, older Python) read as a pair separator (write %3B in the template)");
         }
 
         /** Names every decoder agrees on: not empty (some drop such a pair), no control character. */
@@ -427,6 +435,9 @@ final class BodyParser {
                 byte b = body[i];
                 if (b == '%' && !PercentDecoder.startsEscape(body, i, to)) {
                     throw Pairs.strayPercent(pairIndex, i);
+                }
+                if (b == ';') {
+                    throw Pairs.rawSemicolon(pairIndex, i);
                 }
                 plain &= b != '%' && b != '+' && b >= 0;
             }

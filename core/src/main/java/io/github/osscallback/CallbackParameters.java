@@ -421,11 +421,18 @@ public final class CallbackParameters {
             }
         }
 
-        /** {@code %} not followed by two hex digits, as {@code %25}; everything else as written. */
+        /**
+         * {@code %} not followed by two hex digits as {@code %25}, and {@code ;} (a pair separator to
+         * some decoders) as {@code %3B}: the verifier reads neither raw; everything else as written.
+         */
         private static String escapeStrayPercents(String template) {
             StringBuilder out = new StringBuilder(template.length());
             for (int i = 0; i < template.length(); i++) {
                 char c = template.charAt(i);
+                if (c == ';') {
+                    out.append("%3B");
+                    continue;
+                }
                 out.append(c);
                 if (c == '%' && !(i + 2 < template.length() && isHex(template.charAt(i + 1)) && isHex(template.charAt(i + 2)))) {
                     out.append("25");

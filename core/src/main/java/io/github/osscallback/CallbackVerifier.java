@@ -160,11 +160,23 @@ public final class CallbackVerifier implements AutoCloseable {
         QueryNames.refuseOverlap(request.query(), callback.fields().keySet());
         UploadTokens.Checked token = checkUploadToken(callback, signed);
         callback = token == null ? callback : callback.withUploadSubject(token.subject);
-        rejectReplay(signature);
-        if (objectCheck != null) {
-            objectCheck.confirm(callback);
+        String replayKey = rejectReplay(signature);
+        try {
+            if (objectCheck != null) {
+                objectCheck.confirm(callback);
+            }
+            useUploadToken(token);
+        } catch (CallbackRejectedException e) {
+            // Not accepted after all: an identical genuine callback later must not be taken for its replay.
+            if (replayKey != null) {
+                try {
+                    replayStore.forget(replayKey);
+                } catch (RuntimeException ignored) {
+                    // A store that cannot forget keeps the key until its window ends; the refusal stands.
+                }
+            }
+            throw e;
         }
-        useUploadToken(token);
         return callback;
     }
 
@@ -244,10 +256,12 @@ public final class CallbackVerifier implements AutoCloseable {
      * Refuses a callback seen before, when replay protection is on. Keyed by the signature: it
      * covers path, query and body, so OSS's fallback delivery to another callback URL (another
      * path) is a different key, while a replay of the same request is not.
+     *
+     * @return the key recorded, or null without replay protection
      */
-    private void rejectReplay(byte[] signature) throws CallbackRejectedException {
+    private String rejectReplay(byte[] signature) throws CallbackRejectedException {
         if (replayStore == null) {
-            return;
+            return null;
         }
         String key = Base64.getEncoder().encodeToString(signature);
         boolean first;
@@ -262,6 +276,7 @@ public final class CallbackVerifier implements AutoCloseable {
                     "this callback (same signature, path, query and body) was already accepted within the last "
                             + replayWindow);
         }
+        return key;
     }
 
     /**
@@ -565,7 +580,8 @@ public final class CallbackVerifier implements AutoCloseable {
          * (400 {@code malformed_body}) instead of delivered with {@link OssCallback#bodyProblem()};
          * default false. OSS does not retry, so a refusal loses the callback: turn this on only
          * when your templates are known good and a template mistake should fail loudly. With
-         * {@link #uploadTokens} a body that left no readable fields is always refused, strict or not.
+         * {@link #uploadTokens} or {@link #confirmWithOss} a body that left no readable fields is
+         * always refused, strict or not.
          */
         public Builder strictBodyParsing(boolean strict) {
             once.mark("strictBodyParsing");

@@ -138,8 +138,9 @@ final class ObjectCheck implements AutoCloseable {
             if (client == null) {
                 throw new CallbackRejectedException(OSS_UNAVAILABLE, "the verifier is closed; OSS was not asked");
             }
-            HttpRequest request = signedRequest(bucket, key);
+            // The bound counts from here: time the credentials provider takes comes out of it, not on top.
             long deadline = System.nanoTime() + config.timeout().toNanos();
+            HttpRequest request = signedRequest(bucket, key);
             CompletableFuture<HttpResponse<Void>> response;
             try {
                 response = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());

@@ -162,8 +162,9 @@ public final class ObjectConfirmation {
 
         /**
          * Credentials asked for at every check, so STS credentials can rotate: return the current
-         * ones (cached by you; this is on the request thread). A provider that throws or returns
-         * null fails the check with 503 {@code oss_unavailable}.
+         * ones (cached by you, refreshed in the background: this runs on the request thread, and its
+         * time counts against {@link #timeout}). A provider that throws or returns null fails the
+         * check with 503 {@code oss_unavailable}.
          */
         public Builder credentials(Supplier<OssCredentials> provider) {
             return credentials(Objects.requireNonNull(provider, "provider"), "from a provider");

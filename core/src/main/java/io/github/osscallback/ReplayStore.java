@@ -32,6 +32,15 @@ public interface ReplayStore {
     boolean firstSeen(String key, Duration window);
 
     /**
+     * Forgets a key that {@link #firstSeen} just recorded for a callback a later check then refused
+     * (OSS unreachable, a token already used), so that an identical genuine callback after it is not
+     * taken for a replay of one that was never accepted. Best effort: a store that cannot forget
+     * keeps the key until its window ends; it must never throw. The default forgets nothing.
+     */
+    default void forget(String key) {
+    }
+
+    /**
      * An in-memory store holding at most {@code maxEntries} keys, each until the window it was
      * recorded with ends. When all {@code maxEntries} are within their window, a new key is refused
      * with an exception (the callback gets 503) rather than an unexpired key being forgotten; size it
@@ -94,16 +103,24 @@ final class InMemoryReplayStore implements ReplayStore {
         }
     }
 
+    @Override
+    public synchronized void forget(String key) {
+        // Its heap entry stays until its time; reclaimExpired skips entries no longer in the map.
+        expiresAt.remove(key);
+    }
+
     /** Number of keys held, expired or not; for tests. */
     synchronized int size() {
         return expiresAt.size();
     }
 
     private void reclaimExpired(long now) {
-        // Every held key has exactly one heap entry, so the heap's head is the next key to expire.
+        // Every held key has one heap entry with its own end (a forgotten key's entry waits for its
+        // end too), so the heap's head is the next entry to expire.
         for (Recorded head = byExpiry.peek(); head != null && head.until <= now; head = byExpiry.peek()) {
             byExpiry.poll();
-            expiresAt.remove(head.key);
+            // A key forgotten and recorded again has a later entry of its own; only its own ends it.
+            expiresAt.remove(head.key, head.until);
         }
     }
 

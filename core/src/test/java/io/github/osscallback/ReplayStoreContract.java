@@ -63,6 +63,30 @@ public abstract class ReplayStoreContract {
     }
 
     @Test
+    public void aForgottenKeyIsFirstSeenAgainAndOthersStay() {
+        ReplayStore store = newStore(10, clock);
+        assertTrue(store.firstSeen("a", WINDOW));
+        assertTrue(store.firstSeen("b", WINDOW));
+        store.forget("a");
+        store.forget("never-recorded");
+        assertTrue(store.firstSeen("a", WINDOW));
+        assertFalse(store.firstSeen("a", WINDOW));
+        assertFalse(store.firstSeen("b", WINDOW));
+    }
+
+    @Test
+    public void aKeyRecordedAgainAfterBeingForgottenKeepsItsNewWindow() {
+        ReplayStore store = newStore(10, clock);
+        assertTrue(store.firstSeen("a", WINDOW));
+        elapse(WINDOW.dividedBy(2));
+        store.forget("a");
+        assertTrue(store.firstSeen("a", WINDOW));
+        elapse(WINDOW.dividedBy(2).plus(timeResolution()));
+        // The first recording's end has passed; the second's has not.
+        assertFalse(store.firstSeen("a", WINDOW));
+    }
+
+    @Test
     public void firstSightIsFirstAndSecondIsAReplay() {
         ReplayStore store = newStore(10, clock);
         assertTrue(store.firstSeen("a", WINDOW));

@@ -191,6 +191,20 @@ class UploadTokenSingleUseTest {
         assertEquals(UPLOAD_TOKEN_USED, rejection(v, callback("users/42/cat.jpg", "1", token)).reason());
     }
 
+    @Test
+    void aCallbackRefusedAfterTheReplayCheckIsNotTakenForAReplayWhenItComesAgain() throws Exception {
+        RecordingStore usedTokens = new RecordingStore(clock);
+        usedTokens.down = true;
+        CallbackVerifier v = builder().uploadTokens(tokens, usedTokens).replayProtection(Duration.ofMinutes(10)).build();
+        String token = tokens.issueForObject("photos", "users/42/cat.jpg", null, Duration.ofMinutes(15));
+        CallbackRequest genuine = callback("users/42/cat.jpg", "2048", token);
+        // Refused after its signature was recorded: the record is forgotten, so the same bytes are not a "replay".
+        assertEquals(REPLAY_STORE_UNAVAILABLE, rejection(v, genuine).reason());
+        usedTokens.down = false;
+        v.verify(genuine);
+        assertEquals(CallbackRejectedException.Reason.REPLAYED, rejection(v, genuine).reason());
+    }
+
     /** A real in-memory store that notes every key and window it is asked to record, and can be made to fail. */
     private static final class RecordingStore implements ReplayStore {
         final List<String> keys = new ArrayList<>();
@@ -210,6 +224,11 @@ class UploadTokenSingleUseTest {
             keys.add(key);
             windows.put(key, window);
             return inner.firstSeen(key, window);
+        }
+
+        @Override
+        public void forget(String key) {
+            inner.forget(key);
         }
     }
 }

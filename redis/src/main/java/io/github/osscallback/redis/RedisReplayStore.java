@@ -108,6 +108,24 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
         throw new IllegalStateException("Redis answered SET NX with '" + answer + "', expected OK or nil");
     }
 
+    /**
+     * Deletes the key ({@code GETDEL}, Redis 6.2 or later), waiting at most the command timeout; on an
+     * older Redis, or any failure, the key only stays until its window ends.
+     */
+    @Override
+    public void forget(String key) {
+        Objects.requireNonNull(key, "key");
+        RedisFuture<String> reply = commands.getdel(keyPrefix + sha256Hex(key));
+        try {
+            reply.get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            reply.cancel(true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reply.cancel(true);
+        }
+    }
+
     private IllegalStateException unanswered(Throwable cause) {
         return new IllegalStateException("Redis did not answer SET NX within " + commandTimeout.toMillis() + " ms", cause);
     }
