@@ -2,9 +2,10 @@ package io.github.osscallback.servlet;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
+import java.util.List;
 import java.util.Map;
 
-/** Starts a real servlet container on loopback with one filter and one servlet. */
+/** Starts a real servlet container on loopback with our filter (and any others) before one servlet. */
 interface ContainerFixture extends AutoCloseable {
 
     /**
@@ -16,6 +17,14 @@ interface ContainerFixture extends AutoCloseable {
      */
     String start(String contextPath, String mapping, Filter filter, Map<String, String> initParams,
                  HttpServlet servlet) throws Exception;
+
+    /**
+     * Starts the container at the root context with filter instances, first to last, before the
+     * servlet, every one of them and the servlet registered async-capable.
+     *
+     * @return the base URL
+     */
+    String startAsyncCapable(String mapping, List<Filter> filters, HttpServlet servlet) throws Exception;
 
     @Override
     void close() throws Exception;
