@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * request is refused at once (503 {@code key_unavailable}) instead of holding a Jetty thread for
  * the fetch timeout, so a genuine callback with a pinned or cached key is answered at once.
  */
+@Tag("jetty")
 class KeyFetchFloodTest {
 
     private static final int CAP = CallbackVerifier.DEFAULT_MAX_CONCURRENT_KEY_FETCHES;

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * threads stay free and a genuine callback with a pinned key is answered at once. Without the
  * cap, every request would hold a Jetty thread for the whole fetch timeout.
  */
+@Tag("jetty")
 class KeyFetchWaitersFloodTest {
 
     private static final int WAITERS = CallbackVerifier.DEFAULT_MAX_KEY_FETCH_WAITERS;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * while the host is down or flapping, requests fail closed (503) when no key can be had, and the
  * server recovers by itself. Time moves by an injected clock.
  */
+@Tag("jetty")
 class KeyHostFaultsTest {
 
     private static final String BODY = "bucket=b&object=o";
