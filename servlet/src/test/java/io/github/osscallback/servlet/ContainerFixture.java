@@ -1,7 +1,11 @@
 package io.github.osscallback.servlet;
 
+import io.github.osscallback.CallbackReply;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.OssCallback;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +29,23 @@ interface ContainerFixture extends AutoCloseable {
      * @return the base URL
      */
     String startAsyncCapable(String mapping, List<Filter> filters, HttpServlet servlet) throws Exception;
+
+    /**
+     * Starts the container at the root context with the filter on {@code /cb/*} before a servlet
+     * that answers every verified callback with OK: the set-up of the tests about the key host.
+     *
+     * @return the base URL
+     */
+    default String startAnsweringOk(CallbackVerifier verifier) throws Exception {
+        return start("", "/cb/*", new OssCallbackFilter(verifier), Map.of(), new OssCallbackServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected CallbackReply handle(OssCallback callback, HttpServletRequest request) {
+                return CallbackReply.ok();
+            }
+        });
+    }
 
     @Override
     void close() throws Exception;

@@ -3,13 +3,11 @@ package io.github.osscallback.servlet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
-import io.github.osscallback.OssCallback;
+import io.github.osscallback.fixtures.HangingKeyHost;
 import io.github.osscallback.fixtures.LogCapture;
 import io.github.osscallback.testing.OssCallbackSigner;
-import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -67,14 +64,7 @@ class KeyFetchWaitersFloodTest {
                 .keyFetchTimeout(Duration.ofSeconds(60))
                 .build();
         jetty = new JettyFixture();
-        base = jetty.start("", "/cb/*", new OssCallbackFilter(verifier), Map.of(), new OssCallbackServlet() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected CallbackReply handle(OssCallback callback, HttpServletRequest request) {
-                return CallbackReply.ok();
-            }
-        });
+        base = jetty.startAnsweringOk(verifier);
     }
 
     @AfterEach
