@@ -2,13 +2,14 @@ package io.github.osscallback.jaxrs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.fixtures.RawHttp;
 import io.github.osscallback.fixtures.RawTargetCase;
+import io.github.osscallback.fixtures.RawTargetTally;
+import io.github.osscallback.fixtures.RawTargetTally.Seen;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
 import jakarta.ws.rs.POST;
@@ -17,16 +18,11 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import java.io.IOException;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +30,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
-import org.opentest4j.TestAbortedException;
 
 /**
  * Genuine callbacks whose URL holds any printable ASCII character, percent escape (valid,
@@ -48,13 +43,12 @@ import org.opentest4j.TestAbortedException;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RawTargetMatrix {
 
-    static final String CASE_HEADER = "x-matrix-case";
+    static final String CASE_HEADER = RawTargetTally.CASE_HEADER;
     private static final byte[] BODY = "bucket=b&object=o.jpg".getBytes(StandardCharsets.UTF_8);
     /** Case ids whose request reached JAX-RS (the pre-matching marker filter). */
     private static final Set<String> REACHED = ConcurrentHashMap.newKeySet();
     /** Case ids whose request passed the servlet container (for runtimes served by one). */
     private static final Set<String> PASSED_CONTAINER = ConcurrentHashMap.newKeySet();
-    private static final AtomicLong IDS = new AtomicLong();
 
     static void markPassedContainer(String id) {
         if (id != null) {
@@ -86,10 +80,7 @@ abstract class RawTargetMatrix {
     }
 
     private final OssCallbackSigner signer = OssCallbackSigner.generate();
-    private final List<String> passed = new ArrayList<>();
-    private final List<String> refusedByCore = new ArrayList<>();
-    private final Map<String, String> refusedByContainer = new LinkedHashMap<>();
-    private final Map<String, String> failed = new LinkedHashMap<>();
+    private RawTargetTally tally;
     private LoopbackKeyServer keyServer;
     private String keyUrl;
     private int port;
@@ -112,6 +103,7 @@ abstract class RawTargetMatrix {
 
     @BeforeAll
     void startServers() throws Exception {
+        tally = new RawTargetTally(runtime());
         keyServer = LoopbackKeyServer.start();
         keyServer.serve("/oss/key.pem", signer.publicKeyPem());
         keyUrl = keyServer.url("/oss/key.pem");
@@ -126,60 +118,20 @@ abstract class RawTargetMatrix {
             stop();
         } finally {
             keyServer.close();
-            writeSummary();
+            tally.writeSummary();
         }
     }
 
     @TestFactory
     Stream<DynamicTest> genuineCallbacksVerifyWhateverTheTargetHolds() {
-        return RawTargetCase.all().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> check(c)));
+        return RawTargetCase.all().stream().map(c -> DynamicTest.dynamicTest(c.toString(),
+                () -> tally.check(c, callbackPrefix(), this::send, RawTargetMatrix::seen)));
     }
 
-    private void check(RawTargetCase c) throws IOException {
-        String path = c.path(callbackPrefix());
-        String query = c.query();
-        String target = query == null ? path : path + "?" + query;
-        String id = Long.toString(IDS.incrementAndGet());
-        String name = c.toString();
-        RawHttp.Response response;
-        try {
-            response = send(path, query, target, id);
-        } catch (SocketException reset) {
-            // A container that refuses a request line closes without reading the body, and the
-            // unread body makes the close a reset that may overtake its 400.
-            if (!REACHED.remove(id) && !PASSED_CONTAINER.remove(id)) {
-                refusedByContainer.put(name, "connection reset");
-                throw new TestAbortedException(runtime() + " reset the connection for " + target);
-            }
-            throw reset;
-        }
+    private static Seen seen(String id) {
         boolean reached = REACHED.remove(id);
         boolean passedContainer = PASSED_CONTAINER.remove(id);
-        if (response.status() == 200 && response.body().contains("\"verified\":true")) {
-            passed.add(name);
-            return;
-        }
-        if (response.body().contains("\"status\":\"REJECTED\"")) {
-            if (c.breaksRequestLine() && response.body().contains("\"signature_mismatch\"")) {
-                refusedByContainer.put(name, response.status() + " (the container cut the target at the space)");
-                throw new TestAbortedException(runtime() + " passed on only part of " + target);
-            }
-            if (response.status() == 400 && c.mayBeRefusedByUs()) {
-                refusedByCore.add(name);
-                return;
-            }
-            failed.put(name, response.status() + " " + response.body());
-            fail(runtime() + " rejected a genuine callback to " + target + ": " + response.status() + " "
-                    + response.body());
-        }
-        if (!reached) {
-            // On a servlet container, say whether the servlet container or the JAX-RS runtime's servlet refused it.
-            refusedByContainer.put(name, response.status() + (passedContainer ? " by the JAX-RS runtime" : ""));
-            throw new TestAbortedException(runtime() + " refused " + target + " with " + response.status()
-                    + " before the application saw it");
-        }
-        failed.put(name, response.status() + " " + response.body());
-        fail(runtime() + " answered " + target + " with " + response.status() + " " + response.body());
+        return reached ? Seen.ADAPTER : passedContainer ? Seen.PAST_THE_CONTAINER : Seen.NOWHERE;
     }
 
     /** Sends a callback signed for one path and query to a target, marked with a case id. */
@@ -196,25 +148,5 @@ abstract class RawTargetMatrix {
         RawHttp.Response response = send(callbackPrefix() + "/q", "k=a!z", callbackPrefix() + "/q?k=a%21z", "none");
         assertEquals(403, response.status(), response.body());
         assertTrue(response.body().contains("\"signature_mismatch\""), response.body());
-    }
-
-    private void writeSummary() throws IOException {
-        if (passed.isEmpty() && refusedByCore.isEmpty() && refusedByContainer.isEmpty() && failed.isEmpty()) {
-            return; // the runtime was not started here
-        }
-        StringBuilder out = new StringBuilder(runtime()).append(": ")
-                .append(passed.size() + refusedByCore.size()).append(" verified as required (")
-                .append(refusedByCore.size()).append(" of them 400 by the malformed-path rule), ")
-                .append(refusedByContainer.size()).append(" refused by the container or runtime, ")
-                .append(failed.size()).append(" failed\n");
-        refusedByContainer.forEach((name, status) -> out.append("  refused ").append(status).append(": ")
-                .append(name).append('\n'));
-        refusedByCore.forEach(name -> out.append("  400 by core: ").append(name).append('\n'));
-        failed.forEach((name, answer) -> out.append("  FAILED: ").append(name).append(" -> ").append(answer)
-                .append('\n'));
-        System.out.print(out);
-        java.nio.file.Path dir = java.nio.file.Path.of("target", "raw-target-matrix");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(runtime().replaceAll("[^A-Za-z0-9]+", "-") + ".txt"), out);
     }
 }

@@ -2,6 +2,7 @@ package io.github.osscallback.servlet;
 
 import java.lang.reflect.Method;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import javax.servlet.DispatcherType;
 import javax.servlet.Filter;
@@ -36,6 +37,31 @@ final class JettyFixture implements ContainerFixture {
     @Override
     public String start(String contextPath, String mapping, Filter filter, Map<String, String> initParams,
                         HttpServlet servlet) throws Exception {
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
+        FilterHolder holder = filter != null ? new FilterHolder(filter) : new FilterHolder(OssCallbackFilter.class);
+        holder.setInitParameters(initParams);
+        context.addFilter(holder, mapping, EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(servlet), mapping);
+        return startWith(context) + contextPath;
+    }
+
+    @Override
+    public String startAsyncCapable(String mapping, List<Filter> filters, HttpServlet servlet) throws Exception {
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        for (Filter filter : filters) {
+            FilterHolder holder = new FilterHolder(filter);
+            holder.setAsyncSupported(true);
+            context.addFilter(holder, mapping, EnumSet.of(DispatcherType.REQUEST));
+        }
+        ServletHolder holder = new ServletHolder(servlet);
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, mapping);
+        return startWith(context);
+    }
+
+    private String startWith(ServletContextHandler context) throws Exception {
         server = new Server();
         HttpConfiguration httpConfig = new HttpConfiguration();
         setHeaderCacheCaseSensitive(httpConfig, headerCacheCaseSensitive);
@@ -45,15 +71,9 @@ final class JettyFixture implements ContainerFixture {
         // Longer than any run: a server closing an idle pooled connection races the client reusing it.
         connector.setIdleTimeout(600_000);
         server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
-        FilterHolder holder = filter != null ? new FilterHolder(filter) : new FilterHolder(OssCallbackFilter.class);
-        holder.setInitParameters(initParams);
-        context.addFilter(holder, mapping, EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder(servlet), mapping);
         server.setHandler(context);
         server.start();
-        return "http://127.0.0.1:" + connector.getLocalPort() + contextPath;
+        return "http://127.0.0.1:" + connector.getLocalPort();
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.eclipse.jetty.util.Jetty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
  * Servlet 3.1 API that Jetty 9.4 brings (servlet-javax/pom.xml); each run names the Jetty version and
  * the Servlet API it puts on the class path, and this checks that they are what actually runs.
  */
+@Tag("jetty")
 class JettyVersionTest {
 
     @Test

@@ -5,20 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
-import io.github.osscallback.fixtures.Jetty;
 import io.github.osscallback.fixtures.LogCapture;
 import io.github.osscallback.fixtures.RawHttp;
 import io.github.osscallback.testing.OssCallbackSigner;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -26,11 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,18 +36,21 @@ import org.junit.jupiter.api.Test;
 /**
  * A reply made asynchronously cannot be held until the handler returns: it is passed on whole as
  * it is written (none of it lost in the filter's writer), and the filter says once that its
- * framing is the container's. On Jetty 12, with the filter and servlet registered async-capable.
+ * framing is the container's. Run on embedded Jetty and Tomcat by the subclasses, with the filters
+ * and the servlet registered async-capable.
  */
-class AsyncReplyTest {
+abstract class AsyncReplyTest {
 
     private static final String KEY_URL = "https://keys.test/oss/key.pem";
     private static final byte[] BODY = "bucket=b&object=o".getBytes(StandardCharsets.UTF_8);
     private static final String OK = "{\"Status\":\"OK\"}";
     private static final String RETURNED = "test.filtersReturned";
 
+    abstract ContainerFixture newContainer();
+
     private final OssCallbackSigner signer = OssCallbackSigner.generate();
     private final ExecutorService replies = Executors.newSingleThreadExecutor();
-    private Server server;
+    private ContainerFixture container;
     private int port;
     private LogCapture.Recorder log;
 
@@ -85,11 +86,33 @@ class AsyncReplyTest {
                 });
             }
         };
-        server = new Server();
-        ServerConnector connector = Jetty.addConnector(server, "127.0.0.1", 0, true);
-        ServletContextHandler context = new ServletContextHandler("/");
-        // Outermost: tells the handler when the filter chain, OssCallbackFilter included, has returned.
-        FilterHolder outer = new FilterHolder((Filter) (request, response, chain) -> {
+        container = newContainer();
+        List<Filter> filters = List.of(new SaysWhenFiltersReturned(), new OssCallbackFilter(verifier));
+        String base = container.startAsyncCapable("/cb/*", filters, servlet);
+        port = URI.create(base).getPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        container.close();
+        replies.shutdownNow();
+        log.close();
+        java.util.logging.Logger.getLogger(OssCallbackFilter.class.getName()).setUseParentHandlers(true);
+    }
+
+    /**
+     * Outermost: tells the handler when the filter chain, OssCallbackFilter included, has returned.
+     * A class with init and destroy, not a lambda: Servlet 3.1's Filter (Jetty 9.4 in the javax
+     * build) has no default methods.
+     */
+    private static final class SaysWhenFiltersReturned implements Filter {
+        @Override
+        public void init(FilterConfig config) {
+        }
+
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
             CountDownLatch returned = new CountDownLatch(1);
             request.setAttribute(RETURNED, returned);
             try {
@@ -97,26 +120,11 @@ class AsyncReplyTest {
             } finally {
                 returned.countDown();
             }
-        });
-        outer.setAsyncSupported(true);
-        context.addFilter(outer, "/cb/*", EnumSet.of(DispatcherType.REQUEST));
-        FilterHolder filter = new FilterHolder(new OssCallbackFilter(verifier));
-        filter.setAsyncSupported(true);
-        context.addFilter(filter, "/cb/*", EnumSet.of(DispatcherType.REQUEST));
-        ServletHolder holder = new ServletHolder(servlet);
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, "/cb/*");
-        server.setHandler(context);
-        server.start();
-        port = connector.getLocalPort();
-    }
+        }
 
-    @AfterEach
-    void stop() throws Exception {
-        server.stop();
-        replies.shutdownNow();
-        log.close();
-        java.util.logging.Logger.getLogger(OssCallbackFilter.class.getName()).setUseParentHandlers(true);
+        @Override
+        public void destroy() {
+        }
     }
 
     private RawHttp.Response callback() throws IOException {

@@ -2,13 +2,14 @@ package io.github.osscallback.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.fixtures.RawHttp;
 import io.github.osscallback.fixtures.RawTargetCase;
+import io.github.osscallback.fixtures.RawTargetTally;
+import io.github.osscallback.fixtures.RawTargetTally.Seen;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
 import jakarta.servlet.Filter;
@@ -21,17 +22,11 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +35,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
-import org.opentest4j.TestAbortedException;
 
 /**
  * Genuine callbacks whose URL holds any printable ASCII character, percent escape or raw UTF-8,
@@ -51,11 +45,9 @@ import org.opentest4j.TestAbortedException;
  */
 class FilterRawTargetTest {
 
-    private static final String CASE_HEADER = "x-matrix-case";
     private static final byte[] BODY = "bucket=b&object=o.jpg".getBytes(StandardCharsets.UTF_8);
     /** Case ids whose request reached the filter. */
     private static final Set<String> REACHED = ConcurrentHashMap.newKeySet();
-    private static final AtomicLong IDS = new AtomicLong();
 
     @Nested
     class OnJetty extends Matrix {
@@ -86,10 +78,7 @@ class FilterRawTargetTest {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     abstract static class Matrix {
         private final OssCallbackSigner signer = OssCallbackSigner.generate();
-        private final List<String> passed = new ArrayList<>();
-        private final List<String> refusedByCore = new ArrayList<>();
-        private final Map<String, String> refusedByContainer = new LinkedHashMap<>();
-        private final Map<String, String> failed = new LinkedHashMap<>();
+        private RawTargetTally tally;
         private LoopbackKeyServer keyServer;
         private ContainerFixture container;
         private String keyUrl;
@@ -101,6 +90,7 @@ class FilterRawTargetTest {
 
         @BeforeAll
         void startServers() throws Exception {
+            tally = new RawTargetTally(runtime());
             keyServer = LoopbackKeyServer.start();
             keyServer.serve("/oss/key.pem", signer.publicKeyPem());
             keyUrl = keyServer.url("/oss/key.pem");
@@ -125,58 +115,14 @@ class FilterRawTargetTest {
                 container.close();
             } finally {
                 keyServer.close();
-                writeSummary();
+                tally.writeSummary();
             }
         }
 
         @TestFactory
         Stream<DynamicTest> genuineCallbacksVerifyWhateverTheTargetHolds() {
-            return RawTargetCase.all().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> check(c)));
-        }
-
-        private void check(RawTargetCase c) throws IOException {
-            String path = c.path("/app/cb");
-            String query = c.query();
-            String target = query == null ? path : path + "?" + query;
-            String id = Long.toString(IDS.incrementAndGet());
-            String name = c.toString();
-            RawHttp.Response response;
-            try {
-                response = send(path, query, target, id);
-            } catch (SocketException reset) {
-                // A container that refuses a request line closes without reading the body, and the
-                // unread body makes the close a reset that may overtake its 400.
-                if (!REACHED.remove(id)) {
-                    refusedByContainer.put(name, "connection reset");
-                    throw new TestAbortedException(runtime() + " reset the connection for " + target);
-                }
-                throw reset;
-            }
-            boolean reached = REACHED.remove(id);
-            if (response.status() == 200 && response.body().contains("\"verified\":true")) {
-                passed.add(name);
-                return;
-            }
-            if (response.body().contains("\"status\":\"REJECTED\"")) {
-                if (c.breaksRequestLine() && response.body().contains("\"signature_mismatch\"")) {
-                    refusedByContainer.put(name, response.status() + " (the container cut the target at the space)");
-                    throw new TestAbortedException(runtime() + " passed on only part of " + target);
-                }
-                if (response.status() == 400 && c.mayBeRefusedByUs()) {
-                    refusedByCore.add(name);
-                    return;
-                }
-                failed.put(name, response.status() + " " + response.body());
-                fail(runtime() + " rejected a genuine callback to " + target + ": " + response.status() + " "
-                        + response.body());
-            }
-            if (!reached) {
-                refusedByContainer.put(name, Integer.toString(response.status()));
-                throw new TestAbortedException(runtime() + " refused " + target + " with " + response.status()
-                        + " before the filter saw it");
-            }
-            failed.put(name, response.status() + " " + response.body());
-            fail(runtime() + " answered " + target + " with " + response.status() + " " + response.body());
+            return RawTargetCase.all().stream().map(c -> DynamicTest.dynamicTest(c.toString(),
+                    () -> tally.check(c, "/app/cb", this::send, FilterRawTargetTest::seen)));
         }
 
         /** Sends a callback signed for one path and query to a target, marked with a case id. */
@@ -184,7 +130,7 @@ class FilterRawTargetTest {
                 throws IOException {
             Map<String, String> headers = new LinkedHashMap<>(
                     signer.headers(keyUrl, signedPath, signedQuery, "application/x-www-form-urlencoded", BODY));
-            headers.put(CASE_HEADER, id);
+            headers.put(RawTargetTally.CASE_HEADER, id);
             return RawHttp.post(port, target, headers, BODY);
         }
 
@@ -195,23 +141,10 @@ class FilterRawTargetTest {
             assertEquals(403, response.status(), response.body());
             assertTrue(response.body().contains("\"signature_mismatch\""), response.body());
         }
+    }
 
-        private void writeSummary() throws IOException {
-            StringBuilder out = new StringBuilder(runtime()).append(": ")
-                    .append(passed.size() + refusedByCore.size()).append(" verified as required (")
-                    .append(refusedByCore.size()).append(" of them 400 by the malformed-path rule), ")
-                    .append(refusedByContainer.size()).append(" refused by the container, ")
-                    .append(failed.size()).append(" failed\n");
-            refusedByContainer.forEach((name, status) -> out.append("  refused ").append(status).append(": ")
-                    .append(name).append('\n'));
-            refusedByCore.forEach(name -> out.append("  400 by core: ").append(name).append('\n'));
-            failed.forEach((name, answer) -> out.append("  FAILED: ").append(name).append(" -> ").append(answer)
-                    .append('\n'));
-            System.out.print(out);
-            Path dir = Path.of("target", "raw-target-matrix");
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve(runtime().replaceAll("[^A-Za-z0-9]+", "-") + ".txt"), out);
-        }
+    private static Seen seen(String id) {
+        return REACHED.remove(id) ? Seen.ADAPTER : Seen.NOWHERE;
     }
 
     /** The filter, marking each request that reaches it. */
@@ -225,7 +158,7 @@ class FilterRawTargetTest {
             @Override
             public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
                     throws IOException, ServletException {
-                String id = ((HttpServletRequest) req).getHeader(CASE_HEADER);
+                String id = ((HttpServletRequest) req).getHeader(RawTargetTally.CASE_HEADER);
                 if (id != null) {
                     REACHED.add(id);
                 }

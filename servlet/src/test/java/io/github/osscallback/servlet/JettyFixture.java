@@ -5,6 +5,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -29,16 +30,34 @@ final class JettyFixture implements ContainerFixture {
     @Override
     public String start(String contextPath, String mapping, Filter filter, Map<String, String> initParams,
                         HttpServlet servlet) throws Exception {
-        server = new Server();
-        ServerConnector connector = Jetty.addConnector(server, "127.0.0.1", 0, headerCacheCaseSensitive);
         ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
         FilterHolder holder = filter != null ? new FilterHolder(filter) : new FilterHolder(OssCallbackFilter.class);
         holder.setInitParameters(initParams);
         context.addFilter(holder, mapping, EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(servlet), mapping);
+        return startWith(context) + contextPath;
+    }
+
+    @Override
+    public String startAsyncCapable(String mapping, List<Filter> filters, HttpServlet servlet) throws Exception {
+        ServletContextHandler context = new ServletContextHandler("/");
+        for (Filter filter : filters) {
+            FilterHolder holder = new FilterHolder(filter);
+            holder.setAsyncSupported(true);
+            context.addFilter(holder, mapping, EnumSet.of(DispatcherType.REQUEST));
+        }
+        ServletHolder holder = new ServletHolder(servlet);
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, mapping);
+        return startWith(context);
+    }
+
+    private String startWith(ServletContextHandler context) throws Exception {
+        server = new Server();
+        ServerConnector connector = Jetty.addConnector(server, "127.0.0.1", 0, headerCacheCaseSensitive);
         server.setHandler(context);
         server.start();
-        return "http://127.0.0.1:" + connector.getLocalPort() + contextPath;
+        return "http://127.0.0.1:" + connector.getLocalPort();
     }
 
     @Override

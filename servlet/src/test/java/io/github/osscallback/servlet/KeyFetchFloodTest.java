@@ -3,14 +3,12 @@ package io.github.osscallback.servlet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
-import io.github.osscallback.OssCallback;
+import io.github.osscallback.fixtures.HangingKeyHost;
 import io.github.osscallback.fixtures.LogCapture;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
-import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * request is refused at once (503 {@code key_unavailable}) instead of holding a Jetty thread for
  * the fetch timeout, so a genuine callback with a pinned or cached key is answered at once.
  */
+@Tag("jetty")
 class KeyFetchFloodTest {
 
     private static final int CAP = CallbackVerifier.DEFAULT_MAX_CONCURRENT_KEY_FETCHES;
@@ -72,14 +71,7 @@ class KeyFetchFloodTest {
                 .build();
         verifier.prefetchKey(goodKeys.url("/oss/k.pem"));
         jetty = new JettyFixture();
-        base = jetty.start("", "/cb/*", new OssCallbackFilter(verifier), Map.of(), new OssCallbackServlet() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected CallbackReply handle(OssCallback callback, HttpServletRequest request) {
-                return CallbackReply.ok();
-            }
-        });
+        base = jetty.startAnsweringOk(verifier);
     }
 
     @AfterEach

@@ -3,13 +3,11 @@ package io.github.osscallback.servlet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
-import io.github.osscallback.OssCallback;
+import io.github.osscallback.fixtures.HangingKeyHost;
 import io.github.osscallback.fixtures.LogCapture;
 import io.github.osscallback.testing.OssCallbackSigner;
-import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,13 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * threads stay free and a genuine callback with a pinned key is answered at once. Without the
  * cap, every request would hold a Jetty thread for the whole fetch timeout.
  */
+@Tag("jetty")
 class KeyFetchWaitersFloodTest {
 
     private static final int WAITERS = CallbackVerifier.DEFAULT_MAX_KEY_FETCH_WAITERS;
@@ -65,14 +64,7 @@ class KeyFetchWaitersFloodTest {
                 .keyFetchTimeout(Duration.ofSeconds(60))
                 .build();
         jetty = new JettyFixture();
-        base = jetty.start("", "/cb/*", new OssCallbackFilter(verifier), Map.of(), new OssCallbackServlet() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected CallbackReply handle(OssCallback callback, HttpServletRequest request) {
-                return CallbackReply.ok();
-            }
-        });
+        base = jetty.startAnsweringOk(verifier);
     }
 
     @AfterEach

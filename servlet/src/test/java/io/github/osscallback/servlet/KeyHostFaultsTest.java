@@ -3,14 +3,11 @@ package io.github.osscallback.servlet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
-import io.github.osscallback.OssCallback;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.ManualClock;
 import io.github.osscallback.testing.OssCallbackSigner;
-import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * while the host is down or flapping, requests fail closed (503) when no key can be had, and the
  * server recovers by itself. Time moves by an injected clock.
  */
+@Tag("jetty")
 class KeyHostFaultsTest {
 
     private static final String BODY = "bucket=b&object=o";
@@ -53,14 +52,7 @@ class KeyHostFaultsTest {
                 .keyRefreshExecutor(Runnable::run) // a refresh ends before the callback that started it is answered
                 .build();
         jetty = new JettyFixture();
-        base = jetty.start("", "/cb/*", new OssCallbackFilter(verifier), Map.of(), new OssCallbackServlet() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected CallbackReply handle(OssCallback callback, HttpServletRequest request) {
-                return CallbackReply.ok();
-            }
-        });
+        base = jetty.startAnsweringOk(verifier);
     }
 
     @AfterEach
