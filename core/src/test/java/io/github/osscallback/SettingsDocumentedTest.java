@@ -43,8 +43,8 @@ class SettingsDocumentedTest {
     private static final Path CONFIGURATION = PROJECT.resolve("docs/configuration.md");
     private static final Path METADATA = PROJECT
             .resolve("spring-boot-starter/src/main/resources/META-INF/spring-configuration-metadata.json");
-    private static final String TABLE_START = "<!-- settings table: rendered from VerifierSettings by"
-            + " SettingsDocumentedTest; edit the settings, not this table -->";
+    private static final String TABLE_START = "<!-- settings table: rendered from VerifierSettings;"
+            + " SettingsDocumentedTest fails when it differs and rewrites it with -Dsettings.regenerate=true -->";
     private static final String TABLE_END = "<!-- end of settings table -->";
     private static final String SOURCE_TYPE = "io.github.osscallback.spring.OssCallbackAutoConfiguration";
     private static final boolean REGENERATE = Boolean.getBoolean("settings.regenerate");
