@@ -51,7 +51,9 @@ public final class CallbackEndpoint {
 
     /**
      * A verifier configured from container settings (servlet init-params, JAX-RS properties):
-     * every name starting with {@code prefix} is a {@link VerifierSettings} name after it.
+     * every name starting with {@code prefix} is a {@link VerifierSettings} name after it, and one
+     * that is not is refused with the nearest setting suggested (a misspelt name would otherwise
+     * leave its defence off without a word).
      *
      * @param adapter the adapter and where its settings come from, for the error message
      * @param value a setting's value by its full name; values are turned into strings
@@ -60,18 +62,27 @@ public final class CallbackEndpoint {
      */
     public static CallbackVerifier configure(String adapter, String prefix, Iterable<String> names,
                                              Function<String, ?> value) {
+        String where = prefix.isEmpty() ? "" : " (settings are named " + prefix + "<setting>)";
         Map<String, String> settings = new HashMap<>();
         for (String fullName : names) {
-            Object v = fullName.startsWith(prefix) ? value.apply(fullName) : null;
+            if (!fullName.startsWith(prefix)) {
+                continue;
+            }
+            String name = fullName.substring(prefix.length());
+            // Refused even without a value: a misspelt name would otherwise leave its defence off silently.
+            if (!VerifierSettings.NAMES.contains(name)) {
+                throw new IllegalStateException(adapter + " is misconfigured" + where + ": "
+                        + VerifierSettings.unknown(prefix, fullName));
+            }
+            Object v = value.apply(fullName);
             if (v != null) {
-                settings.put(fullName.substring(prefix.length()), v.toString());
+                settings.put(name, v.toString());
             }
         }
         try {
             return CallbackVerifier.builder().settings(settings).build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             // The verifier's messages name the setting and never quote a secret.
-            String where = prefix.isEmpty() ? "" : " (settings are named " + prefix + "<setting>)";
             throw new IllegalStateException(adapter + " is misconfigured" + where + ": " + e.getMessage(), e);
         }
     }

@@ -26,8 +26,10 @@ final class KeySources {
     Duration retryBackoff = CallbackVerifier.DEFAULT_KEY_RETRY_BACKOFF;
     int maxConcurrentFetches = CallbackVerifier.DEFAULT_MAX_CONCURRENT_KEY_FETCHES;
     int maxFetchWaiters = CallbackVerifier.DEFAULT_MAX_KEY_FETCH_WAITERS;
-    boolean pinnedOssKey = true;
-    boolean remoteFetching = true;
+    static final boolean DEFAULT_PINNED_OSS_KEY = true;
+    static final boolean DEFAULT_REMOTE_FETCHING = true;
+    boolean pinnedOssKey = DEFAULT_PINNED_OSS_KEY;
+    boolean remoteFetching = DEFAULT_REMOTE_FETCHING;
     /** Where background refreshes complete; null means the HTTP client's threads. */
     Executor refreshExecutor;
     /** Tests replace the HTTP fetch; null means {@link RemoteKeySource}. */

@@ -3,29 +3,54 @@ package io.github.osscallback;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * The string settings shared by every adapter (servlet init-params, JAX-RS configuration
- * properties), in the spirit of Caffeine's {@code CaffeineSpec}. The names are {@link #NAMES};
- * what each takes and which {@link CallbackVerifier.Builder} option it sets are in the
- * configuration table of the project's documentation (README, Configuration). Inside, one table
- * ({@code Setting}) drives parsing, the error messages and {@link #NAMES}, and a test holds the
- * documentation's table to it. Errors about {@code uploadTokenKeys} never quote its value.
+ * The string settings shared by every adapter (servlet init-params, JAX-RS application
+ * properties, Spring Boot properties), in the spirit of Caffeine's {@code CaffeineSpec}. The names
+ * are {@link #NAMES}. Inside, one table ({@code Setting}) holds each setting's type, default and
+ * description and drives parsing and the error messages; docs/configuration.md and the starter's
+ * configuration metadata are tested whole against it. Errors about {@code uploadTokenKeys} never
+ * quote its value.
  */
 public final class VerifierSettings {
 
-    /** One setting: its name, the value it takes, and how it configures the builder. */
+    /** What a setting's value is, as a Spring property type and as the documentation names it. */
+    enum Type {
+        LIST("java.util.List<java.lang.String>", "list"),
+        INTEGER("java.lang.Integer", "integer"),
+        LONG("java.lang.Long", "integer"),
+        BOOLEAN("java.lang.Boolean", "boolean"),
+        STRING("java.lang.String", "string");
+
+        final String javaType;
+        final String documented;
+
+        Type(String javaType, String documented) {
+            this.javaType = javaType;
+            this.documented = documented;
+        }
+    }
+
+    /**
+     * One setting: its name, type, default (null when unset means off or none), description, the
+     * value it takes (for error messages), and how it configures the builder. Descriptions name
+     * other settings by their setting names; each entry point's documentation spells them its way.
+     */
     enum Setting {
-        KEY_URL_PREFIXES("keyUrlPrefixes", "allowed key URL prefixes, separated by commas or spaces"
-                + " (replaces the OSS default; each prefix is taken in exactly its scheme)", (value, builder) -> {
+        KEY_URL_PREFIXES("keyUrlPrefixes", Type.LIST, null,
+                "Allowed public key URL prefixes (replaces the OSS default, OSS's own key files only; each prefix is"
+                + " taken in exactly its scheme).",
+                "allowed key URL prefixes, separated by commas or spaces", (value, builder) -> {
                     List<String> prefixes = split(value);
                     if (prefixes.isEmpty()) {
                         throw new IllegalArgumentException("at least one prefix is required");
@@ -40,74 +65,135 @@ public final class VerifierSettings {
                     }
                     builder.keyUrlPolicy(policy.build());
                 }),
-        MAX_BODY_BYTES("maxBodyBytes", "the body limit in bytes",
+        MAX_BODY_BYTES("maxBodyBytes", Type.INTEGER, String.valueOf(CallbackVerifier.DEFAULT_MAX_BODY_BYTES),
+                "The body limit in bytes; larger callbacks are refused with 413.", "the body limit in bytes",
                 (value, builder) -> builder.maxBodyBytes(Math.toIntExact(number(value)))),
-        KEY_FETCH_CONNECT_TIMEOUT("keyFetchConnectTimeoutMillis", "a whole number of milliseconds",
+        KEY_FETCH_CONNECT_TIMEOUT("keyFetchConnectTimeoutMillis", Type.LONG,
+                millis(CallbackVerifier.DEFAULT_KEY_CONNECT_TIMEOUT), "Connect timeout of a key fetch, in milliseconds.",
+                "a whole number of milliseconds",
                 (value, builder) -> builder.keyFetchConnectTimeout(Duration.ofMillis(number(value)))),
-        KEY_FETCH_TIMEOUT("keyFetchTimeoutMillis", "a whole number of milliseconds",
+        KEY_FETCH_TIMEOUT("keyFetchTimeoutMillis", Type.LONG, millis(CallbackVerifier.DEFAULT_KEY_FETCH_TIMEOUT),
+                "Timeout of a whole key fetch, in milliseconds (OSS waits 5 s for the whole callback).",
+                "a whole number of milliseconds",
                 (value, builder) -> builder.keyFetchTimeout(Duration.ofMillis(number(value)))),
-        KEY_REFRESH_INTERVAL("keyRefreshIntervalSeconds", "a whole number of seconds",
+        KEY_REFRESH_INTERVAL("keyRefreshIntervalSeconds", Type.LONG,
+                seconds(CallbackVerifier.DEFAULT_KEY_REFRESH_INTERVAL),
+                "Keys older than this are refreshed in the background while still served, in seconds.",
+                "a whole number of seconds",
                 (value, builder) -> builder.keyRefreshInterval(Duration.ofSeconds(number(value)))),
-        MAX_KEY_AGE("maxKeyAgeSeconds", "a whole number of seconds",
+        MAX_KEY_AGE("maxKeyAgeSeconds", Type.LONG, seconds(CallbackVerifier.DEFAULT_MAX_KEY_AGE),
+                "While refreshes fail, a key is served until this age, then callbacks fail closed (503), in seconds.",
+                "a whole number of seconds",
                 (value, builder) -> builder.maxKeyAge(Duration.ofSeconds(number(value)))),
-        KEY_RETRY_BACKOFF("keyRetryBackoffMillis", "a whole number of milliseconds",
+        KEY_RETRY_BACKOFF("keyRetryBackoffMillis", Type.LONG, millis(CallbackVerifier.DEFAULT_KEY_RETRY_BACKOFF),
+                "A failed key fetch is not retried sooner, nor a key host that timed out, was unreachable or"
+                + " answered 5xx contacted again, in milliseconds.", "a whole number of milliseconds",
                 (value, builder) -> builder.keyRetryBackoff(Duration.ofMillis(number(value)))),
-        MAX_CONCURRENT_KEY_FETCHES("maxConcurrentKeyFetches", "key fetches running at once",
+        MAX_CONCURRENT_KEY_FETCHES("maxConcurrentKeyFetches", Type.INTEGER,
+                String.valueOf(CallbackVerifier.DEFAULT_MAX_CONCURRENT_KEY_FETCHES),
+                "Key fetches running at once; beyond that a callback needing a fetch is refused at once (503).",
+                "key fetches running at once",
                 (value, builder) -> builder.maxConcurrentKeyFetches(Math.toIntExact(number(value)))),
-        MAX_KEY_FETCH_WAITERS("maxKeyFetchWaiters", "requests waiting at once for key fetches others started",
+        MAX_KEY_FETCH_WAITERS("maxKeyFetchWaiters", Type.INTEGER,
+                String.valueOf(CallbackVerifier.DEFAULT_MAX_KEY_FETCH_WAITERS),
+                "Requests waiting at once for key fetches others started; beyond that a callback that would wait is"
+                + " refused at once (503).", "requests waiting at once for key fetches others started",
                 (value, builder) -> builder.maxKeyFetchWaiters(Math.toIntExact(number(value)))),
-        PINNED_OSS_KEY("pinnedOssKey", "true or false", (value, builder) -> builder.pinnedOssKey(bool(value))),
-        REMOTE_KEY_FETCHING("remoteKeyFetching", "true or false",
+        PINNED_OSS_KEY("pinnedOssKey", Type.BOOLEAN, String.valueOf(KeySources.DEFAULT_PINNED_OSS_KEY),
+                "Use the OSS public key shipped in the library for OSS's own key URL.", "true or false",
+                (value, builder) -> builder.pinnedOssKey(bool(value))),
+        REMOTE_KEY_FETCHING("remoteKeyFetching", Type.BOOLEAN, String.valueOf(KeySources.DEFAULT_REMOTE_FETCHING),
+                "Fetch keys from allowed URLs that are not pinned.", "true or false",
                 (value, builder) -> builder.remoteKeyFetching(bool(value))),
-        BODY_FIELDS("bodyFields", "variable=field pairs, e.g. object=filename,size=length", (value, builder) -> {
-            for (String pair : split(value)) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0 || eq == pair.length() - 1) {
-                    throw new IllegalArgumentException("'" + pair + "' is not variable=field");
-                }
-                builder.bodyField(variable(pair.substring(0, eq)), pair.substring(eq + 1));
-            }
-        }),
-        SIGNED_PATH_PREFIX("signedPathPrefix", "a path prefix a reverse proxy strips, e.g. /api",
-                (value, builder) -> builder.signedPathPrefix(value)),
+        BODY_FIELDS("bodyFields", Type.LIST, null, "variable=field pairs naming the body fields of OSS system"
+                + " variables, e.g. object=filename,size=length; unset, each variable's own name.",
+                "variable=field pairs, e.g. object=filename,size=length", (value, builder) -> {
+                    for (String pair : split(value)) {
+                        int eq = pair.indexOf('=');
+                        if (eq <= 0 || eq == pair.length() - 1) {
+                            throw new IllegalArgumentException("'" + pair + "' is not variable=field");
+                        }
+                        builder.bodyField(variable(pair.substring(0, eq)), pair.substring(eq + 1));
+                    }
+                }),
+        SIGNED_PATH_PREFIX("signedPathPrefix", Type.STRING, null,
+                "A path prefix a reverse proxy strips before the request reaches the application, e.g. /api.",
+                "a path prefix a reverse proxy strips, e.g. /api", (value, builder) -> builder.signedPathPrefix(value)),
         /**
          * Applied by {@link #uploadTokens}, together with {@link #EXPECTED_BUCKETS}; errors name a
          * bad pair by its position and never quote it, since any part of it may be secret.
          */
-        UPLOAD_TOKEN_KEYS("uploadTokenKeys", "keyId=base64secret pairs turning on UploadTokens; the first key"
-                + " signs, the others are still accepted", null),
-        EXPECTED_BUCKETS("expectedBuckets", "with uploadTokenKeys, the buckets callbacks may name", null),
-        REPLAY_WINDOW("replayWindowSeconds", "turns on in-memory replay protection for this window, in seconds",
-                (value, builder) -> builder.replayProtection(Duration.ofSeconds(number(value)))),
-        EXPECTED_BODY_TYPE("expectedBodyType", "form or json, refusing bodies of the other type",
-                (value, builder) -> builder.expectedBodyType(bodyType(value))),
-        STRICT_BODY_PARSING("strictBodyParsing", "true refuses bodies that do not parse cleanly",
-                (value, builder) -> builder.strictBodyParsing(bool(value))),
+        UPLOAD_TOKEN_KEYS("uploadTokenKeys", Type.LIST, null, "keyId=base64secret pairs turning on upload tokens;"
+                + " the first key signs, the others are still accepted. A secret: set it from the environment, not"
+                + " in a committed file.", "keyId=base64secret pairs; the first key signs, the others are still accepted",
+                null),
+        EXPECTED_BUCKETS("expectedBuckets", Type.LIST, null, "With uploadTokenKeys, the buckets callbacks may name.",
+                "with uploadTokenKeys, the buckets callbacks may name", null),
+        REPLAY_WINDOW("replayWindowSeconds", Type.LONG, null,
+                "Turns on in-memory replay protection for this window, in seconds.",
+                "a whole number of seconds", (value, builder) -> builder.replayProtection(Duration.ofSeconds(number(value)))),
+        EXPECTED_BODY_TYPE("expectedBodyType", Type.STRING, null,
+                "form or json: refuse bodies of the other type. Set it to your callbackBodyType.",
+                "form or json", (value, builder) -> builder.expectedBodyType(bodyType(value)), "form", "json"),
+        STRICT_BODY_PARSING("strictBodyParsing", Type.BOOLEAN, "false",
+                "Refuse bodies that do not parse cleanly (instead of delivering them with bodyProblem()).",
+                "true or false", (value, builder) -> builder.strictBodyParsing(bool(value))),
         /**
          * The {@code confirmWithOss*} settings are applied together by {@link #objectConfirmation},
          * with credentials from the environment: never from a setting, whose value may be logged.
          */
-        CONFIRM_WITH_OSS_BUCKETS("confirmWithOssBuckets", "the buckets whose objects are confirmed with a HeadObject"
-                + " (turns the check on; credentials from OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN)",
+        CONFIRM_WITH_OSS_BUCKETS("confirmWithOssBuckets", Type.LIST, null, "Turns on confirming each callback with"
+                + " OSS: a signed HeadObject must find the callback's object in one of these buckets with its size,"
+                + " ETag and content type (403 object_not_confirmed otherwise, 503 oss_unavailable when OSS does not"
+                + " answer in time). Credentials come from the environment variables OSS_ACCESS_KEY_ID,"
+                + " OSS_ACCESS_KEY_SECRET and OSS_SESSION_TOKEN (STS), never from a setting.",
+                "the buckets whose objects are confirmed with a HeadObject", null),
+        CONFIRM_WITH_OSS_REGION("confirmWithOssRegion", Type.STRING, null,
+                "With confirmWithOssBuckets: the buckets' region, e.g. cn-hangzhou.",
+                "with confirmWithOssBuckets, the buckets' region, e.g. cn-hangzhou", null),
+        CONFIRM_WITH_OSS_ENDPOINT("confirmWithOssEndpoint", Type.STRING, "public", "With confirmWithOssBuckets: public"
+                + " (oss-{region}.aliyuncs.com), internal (oss-{region}-internal.aliyuncs.com) or an https://host"
+                + " endpoint.", "with confirmWithOssBuckets, public (default), internal or an https://host endpoint",
                 null),
-        CONFIRM_WITH_OSS_REGION("confirmWithOssRegion", "with confirmWithOssBuckets, the buckets' region, e.g."
-                + " cn-hangzhou", null),
-        CONFIRM_WITH_OSS_ENDPOINT("confirmWithOssEndpoint", "with confirmWithOssBuckets, public (default), internal"
-                + " or an https://host endpoint", null),
-        CONFIRM_WITH_OSS_TIMEOUT("confirmWithOssTimeoutMillis", "with confirmWithOssBuckets, a whole number of"
-                + " milliseconds", null),
-        CONFIRM_WITH_OSS_MAX_CONCURRENT("confirmWithOssMaxConcurrentRequests", "with confirmWithOssBuckets, checks"
-                + " running at once", null);
+        CONFIRM_WITH_OSS_TIMEOUT("confirmWithOssTimeoutMillis", Type.LONG, millis(ObjectConfirmation.DEFAULT_TIMEOUT),
+                "With confirmWithOssBuckets: the bound on one HeadObject, connect to answer, in milliseconds.",
+                "with confirmWithOssBuckets, a whole number of milliseconds", null),
+        CONFIRM_WITH_OSS_MAX_CONCURRENT("confirmWithOssMaxConcurrentRequests", Type.INTEGER,
+                String.valueOf(ObjectConfirmation.DEFAULT_MAX_CONCURRENT_REQUESTS), "With confirmWithOssBuckets:"
+                + " HeadObject requests running at once; one more is refused at once (503 oss_unavailable).",
+                "with confirmWithOssBuckets, checks running at once", null);
 
         final String settingName;
+        final Type type;
+        /** The value in effect when the setting is absent, as the setting would spell it; null for off or none. */
+        final String defaultValue;
+        /** One or more sentences, for the documentation and the starter's configuration metadata. */
+        final String description;
+        /** The value expected, for error messages. */
         final String takes;
+        /** The only values accepted, when there is a short list of them; otherwise empty. */
+        final List<String> values;
         /** Null for the upload-token settings, whose values may be secret and are applied apart. */
         private final BiConsumer<String, CallbackVerifier.Builder> apply;
 
-        Setting(String settingName, String takes, BiConsumer<String, CallbackVerifier.Builder> apply) {
+        Setting(String settingName, Type type, String defaultValue, String description, String takes,
+                BiConsumer<String, CallbackVerifier.Builder> apply, String... values) {
             this.settingName = settingName;
+            this.type = type;
+            this.defaultValue = defaultValue;
+            this.description = description;
             this.takes = takes;
             this.apply = apply;
+            this.values = List.of(values);
+        }
+
+        // Here, not in the outer class: calling into it would initialise it, and its NAMES need this enum's values.
+        private static String millis(Duration d) {
+            return String.valueOf(d.toMillis());
+        }
+
+        private static String seconds(Duration d) {
+            return String.valueOf(d.getSeconds());
         }
 
         static Setting named(String name) {
@@ -134,6 +220,75 @@ public final class VerifierSettings {
     private VerifierSettings() {
     }
 
+    /**
+     * The name among {@code known} that {@code given} most likely meant, for the error message
+     * about an unknown setting or property; empty when none is close. Case, dashes, underscores,
+     * dots and a leading {@code oss.callback} do not count, so a name written in another entry
+     * point's style ({@code max-body-bytes} in web.xml, {@code oss.callback.maxBodyBytes} as an
+     * init-param) finds its own; beyond that, the name fewest edits away (at most a quarter of its
+     * length, and at least two), else the first that starts with the other
+     * ({@code replay-window} for {@code replay-window-seconds}).
+     */
+    public static Optional<String> nearestName(String given, Collection<String> known) {
+        String g = comparable(given);
+        String nearest = null;
+        int fewest = Integer.MAX_VALUE;
+        String startsAlike = null;
+        for (String name : known) {
+            String k = comparable(name);
+            int edits = edits(g, k);
+            if (edits <= Math.max(2, Math.min(g.length(), k.length()) / 4) && edits < fewest) {
+                nearest = name;
+                fewest = edits;
+            }
+            if (startsAlike == null && Math.min(g.length(), k.length()) >= 4 && (k.startsWith(g) || g.startsWith(k))) {
+                startsAlike = name;
+            }
+        }
+        return Optional.ofNullable(nearest != null ? nearest : startsAlike);
+    }
+
+    /**
+     * The message refusing a name that is no setting, in the spelling of an entry point whose
+     * names are {@code prefix} and a setting name: the name as given (log-safe), the nearest
+     * setting, and all of them.
+     */
+    static String unknown(String prefix, String fullName) {
+        List<String> known = new ArrayList<>();
+        for (String name : NAMES) {
+            known.add(prefix + name);
+        }
+        return "unknown setting '" + LogSafe.text(fullName) + "'"
+                + nearestName(fullName, known).map(name -> " (did you mean " + name + "?)").orElse("")
+                + "; known settings are " + NAMES;
+    }
+
+    private static String comparable(String name) {
+        String letters = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        return letters.startsWith("osscallback") ? letters.substring("osscallback".length()) : letters;
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions. */
+    private static int edits(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+
     static void apply(Map<String, String> settings, CallbackVerifier.Builder builder) {
         apply(settings, builder, System.getenv());
     }
@@ -149,7 +304,7 @@ public final class VerifierSettings {
             String value = e.getValue() == null ? "" : e.getValue().trim();
             Setting setting = Setting.named(name);
             if (setting == null) {
-                throw new IllegalArgumentException("unknown setting '" + name + "'; known settings are " + NAMES);
+                throw new IllegalArgumentException(unknown("", name));
             }
             if (setting.apply == null) {
                 continue; // applied below, with messages that never echo the value

@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The container-neutral settings parser and the JSON replies OSS expects. */
@@ -43,6 +45,35 @@ class SettingsAndReplyTest {
         assertThrows(IllegalArgumentException.class, () -> CallbackVerifier.builder().settings(Map.of("pinnedOssKey", "yes")));
         assertThrows(IllegalArgumentException.class, () -> CallbackVerifier.builder().settings(Map.of("bodyFields", "objekt=f")));
         assertThrows(IllegalArgumentException.class, () -> CallbackVerifier.builder().settings(Map.of("keyUrlPrefixes", " ")));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "maxBodyByte, maxBodyBytes",             // a letter short
+        "maxbodybytes, maxBodyBytes",            // case does not count
+        "max-body-bytes, maxBodyBytes",          // the starter's spelling
+        "oss.callback.maxBodyBytes, maxBodyBytes", // the JAX-RS spelling as an init-param
+        "replayWindow, replayWindowSeconds",     // the unit left off
+        "confirmWithOss, confirmWithOssBuckets", // the first that starts alike
+        "expectedBodyTyp, expectedBodyType",
+        "keyUrlPrefix, keyUrlPrefixes",
+    })
+    void anUnknownNameFindsTheNearestSetting(String given, String nearest) {
+        assertEquals(Optional.of(nearest), VerifierSettings.nearestName(given, VerifierSettings.NAMES));
+    }
+
+    @Test
+    void aNameFarFromEverySettingFindsNone() {
+        assertEquals(Optional.empty(), VerifierSettings.nearestName("timeout", VerifierSettings.NAMES));
+        assertEquals(Optional.empty(), VerifierSettings.nearestName("x", VerifierSettings.NAMES));
+    }
+
+    @Test
+    void anUnknownSettingIsRefusedWithTheNearestSuggested() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CallbackVerifier.builder().settings(Map.of("replayWindow", "600")));
+        assertTrue(e.getMessage().startsWith("unknown setting 'replayWindow' (did you mean replayWindowSeconds?)"),
+                e.getMessage());
     }
 
     /** 32 random bytes each, in base64 with '+', '/' and one '=' pad. */

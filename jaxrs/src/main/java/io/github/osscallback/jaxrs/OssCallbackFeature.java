@@ -17,8 +17,9 @@ import java.util.Objects;
  *
  * <p>Registered by class instead, it configures itself from application properties named
  * {@value #PROPERTY_PREFIX} followed by a {@link io.github.osscallback.VerifierSettings} name
- * (e.g. {@code oss.callback.keyUrlPrefixes}); a bad setting fails {@link #configure} with an
- * {@link IllegalStateException} naming it.
+ * (e.g. {@code oss.callback.keyUrlPrefixes}); a bad setting, or a property under
+ * {@value #PROPERTY_PREFIX} that is no setting, fails {@link #configure} with an
+ * {@link IllegalStateException} naming it (and the setting an unknown name most likely meant).
  *
  * <p>OSS signs the path and query exactly as it sent them, which the JAX-RS API does not expose:
  * runtimes rebuild {@code UriInfo.getRequestUri()}, re-encoding characters. So the feature reads

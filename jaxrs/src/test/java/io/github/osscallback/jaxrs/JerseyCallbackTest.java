@@ -374,6 +374,44 @@ class JerseyCallbackTest {
         assertTrue(LogCapture.message(off.get(0)).contains("setHeaderCacheCaseSensitive(true)"), LogCapture.message(off.get(0)));
     }
 
+    /** A misspelt property would leave its defence off without a word; Jersey refuses to start instead. */
+    @Test
+    void anUnknownOssCallbackPropertyFailsWithTheNearestSetting() {
+        Map<String, String> expected = Map.of(
+                "oss.callback.replay-window-seconds", "(did you mean oss.callback.replayWindowSeconds?)",
+                "oss.callback.replayWindow", "(did you mean oss.callback.replayWindowSeconds?)",
+                "oss.callback.maxBodyByte", "(did you mean oss.callback.maxBodyBytes?)");
+        for (Map.Entry<String, String> unknown : expected.entrySet()) {
+            ResourceConfig config = new ResourceConfig(CallbackResource.class)
+                    .property("oss.callback.keyUrlPrefixes", "http://127.0.0.1:1/oss/")
+                    .property(unknown.getKey(), "600")
+                    .register(OssCallbackFeature.class);
+            String message = misconfiguration(config).getMessage();
+            assertTrue(message.startsWith("OssCallbackFeature (application properties) is misconfigured"), message);
+            assertTrue(message.contains("unknown setting '" + unknown.getKey() + "' " + unknown.getValue()), message);
+        }
+    }
+
+    /** Only the oss.callback. namespace is the feature's: the application's other properties are left alone. */
+    @Test
+    void propertiesOutsideTheNamespaceAreTheApplications() throws Exception {
+        startJersey(new ResourceConfig(CallbackResource.class)
+                .property("oss.callback.keyUrlPrefixes", keyServer.baseUrl() + "/oss/")
+                .property("maxBodyBytes", "1")
+                .property("ossCallback.replayWindow", "600")
+                .register(OssCallbackFeature.class));
+        assertEquals(200, post("/app/api/cb/typed", FORM, "bucket=b", Map.of()).statusCode());
+    }
+
+    private static IllegalStateException misconfiguration(ResourceConfig config) {
+        Throwable thrown = assertThrows(RuntimeException.class, () -> new ApplicationHandler(config));
+        while (!(thrown instanceof IllegalStateException) && thrown.getCause() != null) {
+            thrown = thrown.getCause();
+        }
+        assertTrue(thrown instanceof IllegalStateException, String.valueOf(thrown));
+        return (IllegalStateException) thrown;
+    }
+
     @Test
     void misconfigurationNamesTheFeatureAndTheSettingButNotTheSecret() {
         String secret = "c2VjcmV0LXRoYXQtaXMtbm90LWxvbmc=";

@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the chain.
  *
  * <p>Configure it in code with {@link #OssCallbackFilter(CallbackVerifier)}, or declare it in
- * {@code web.xml} with init-params named as in {@link io.github.osscallback.VerifierSettings}.
+ * {@code web.xml} with init-params named as in {@link io.github.osscallback.VerifierSettings}
+ * ({@code maxBodyBytes}); an init-param that is no setting fails {@link #init}, naming the
+ * setting it most likely meant.
  * Behind a reverse proxy that strips a path prefix, set the verifier's {@code signedPathPrefix}.
  *
  * <p>What the rest of the chain writes is held (up to OSS's 1 MB limit) and sent with an exact

@@ -27,10 +27,10 @@ class FilterInitTest {
     }
 
     @Test
-    void unknownInitParamIsNamed() {
+    void unknownInitParamIsNamedWithTheNearestSetting() {
         ServletException e = assertThrows(ServletException.class,
                 () -> new OssCallbackFilter().init(config(Map.of("maxBodyByte", "100"))));
-        assertTrue(e.getMessage().contains("'maxBodyByte'"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown setting 'maxBodyByte' (did you mean maxBodyBytes?)"), e.getMessage());
     }
 
     @Test

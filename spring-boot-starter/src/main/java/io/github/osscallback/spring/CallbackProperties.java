@@ -118,8 +118,9 @@ final class CallbackProperties {
             if (known.containsKey(key) && (!key.equals("jetty") || jettyOption)) {
                 continue;
             }
-            String guess = known.entrySet().stream().filter(k -> k.getKey().startsWith(key) || key.startsWith(k.getKey()))
-                    .map(Map.Entry::getValue).findFirst().map(name -> " (did you mean " + name + "?)").orElse("");
+            // The same nearest-name rule as for init-params and JAX-RS properties.
+            String guess = VerifierSettings.nearestName(PREFIX + "." + entry.getKey(), known.values())
+                    .map(name -> " (did you mean " + name + "?)").orElse("");
             throw new InvalidCallbackPropertiesException(PREFIX + "." + entry.getKey()
                     + " is not an oss-callback property" + guess + "; the properties are " + String.join(", ", known.values())
                     + ", each also as an environment variable without dashes (OSS_CALLBACK_MAXBODYBYTES)", null);

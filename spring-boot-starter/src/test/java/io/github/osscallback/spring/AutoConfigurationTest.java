@@ -84,7 +84,10 @@ class AutoConfigurationTest {
     void anUnknownPropertyFailsStartUpNamingItAndTheNearestKnownOne() {
         assertStartUpFails(List.of("oss.callback.replay-window=600"),
                 "oss.callback.replay-window is not an oss-callback property (did you mean oss.callback.replay-window-seconds?)");
-        assertStartUpFails(List.of("oss.callback.expectedbodytypes=json"), "oss.callback.expectedbodytypes is not");
+        assertStartUpFails(List.of("oss.callback.expectedbodytypes=json"), "oss.callback.expectedbodytypes is not an"
+                + " oss-callback property (did you mean oss.callback.expected-body-type?)");
+        assertStartUpFails(List.of("oss.callback.replay-windw-seconds=600"), "oss.callback.replay-windw-seconds is not"
+                + " an oss-callback property (did you mean oss.callback.replay-window-seconds?)");
         assertStartUpFails(List.of("oss.callback.jetty.header-cache=false"), "oss.callback.jetty is not");
         assertStartUpFails(List.of("oss.callback.confirm-with-oss=true"), "oss.callback.confirm-with-oss is not an"
                 + " oss-callback property (did you mean oss.callback.confirm-with-oss-buckets?)");
