@@ -51,7 +51,8 @@ public class OssCallbackAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     CallbackVerifier ossCallbackVerifier(Environment environment, ObjectProvider<CallbackListener> listeners) {
-        return CallbackProperties.verifier(environment, CallbackListeners.of(listeners.orderedStream().toList()));
+        List<CallbackListener> heard = listeners.orderedStream().toList();
+        return CallbackProperties.verifier(environment, heard.isEmpty() ? null : CallbackListener.all(heard));
     }
 
     /**
