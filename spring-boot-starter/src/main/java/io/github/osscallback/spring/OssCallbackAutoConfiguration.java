@@ -20,6 +20,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.MethodMetadata;
@@ -69,9 +70,11 @@ public class OssCallbackAutoConfiguration {
     /**
      * Fails start-up when the application defines its own verifier and sets verifier properties,
      * which its verifier never reads. Checked on the bean definitions, not by a condition, so the
-     * verifier beans of every source (configuration classes, scanned components) are seen.
+     * verifier beans of every source (configuration classes, scanned components) are seen. Never
+     * lazy, so {@code spring.main.lazy-initialization} does not skip the check.
      */
     @Bean
+    @Lazy(false)
     InitializingBean ossCallbackPropertiesApplied(Environment environment, ConfigurableListableBeanFactory beans) {
         return () -> {
             List<String> own = new ArrayList<>();

@@ -130,10 +130,15 @@ class AutoConfigurationTest {
                 });
     }
 
-    /** A new user's replay window and body type silently stopped applying next to a verifier bean; a replay got 200. */
+    /**
+     * A new user's replay window and body type silently stopped applying next to a verifier bean; a
+     * replay got 200. Checked with every bean lazy, as spring.main.lazy-initialization makes them.
+     */
     @Test
     void anApplicationsOwnVerifierWithVerifierPropertiesFailsStartUpNamingThemAndTheCustomizer() {
         runner.withUserConfiguration(OwnVerifier.class)
+                .withInitializer(context -> context.addBeanFactoryPostProcessor(
+                        new org.springframework.boot.LazyInitializationBeanFactoryPostProcessor()))
                 .withPropertyValues("oss.callback.replay-window-seconds=600", "oss.callback.expected-body-type=json")
                 .run(context -> {
                     Throwable failure = context.getStartupFailure();
