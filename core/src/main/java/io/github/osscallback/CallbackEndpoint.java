@@ -12,8 +12,8 @@ import java.util.function.Function;
 /**
  * What every server adapter does around a {@link CallbackVerifier}, written once: configuring it
  * from container settings, reading the body of a {@code POST} within the limit, verifying, logging
- * a rejection in one format, and checking the container once for settings that break genuine
- * callbacks. An adapter (the servlet filter, the JAX-RS filter) only translates its container's
+ * a rejection in one format, checking the application's reply as OSS will take it, and checking
+ * the container once for settings that break genuine callbacks. An adapter (the servlet filter, the JAX-RS filter) only translates its container's
  * request into an {@link Incoming} and writes the reply; applications use the adapters, or
  * {@link CallbackVerifier} directly.
  */
@@ -142,6 +142,28 @@ public final class CallbackEndpoint {
             logRejection(log, name, e, method, request.remoteAddress());
             throw e;
         }
+    }
+
+    /**
+     * Checks the application's reply to a verified callback as OSS takes it: a JSON body (media
+     * type {@code application/json} or {@code application/*+json}, one JSON value) of at most
+     * {@link CallbackReply#MAX_BODY_BYTES}. OSS answers the uploader 203 {@code CallbackFailed}
+     * for any other, which the adapter cannot fix; so a reply OSS would refuse is logged here as
+     * an error, in one format for every adapter, and the adapter sends it unchanged.
+     *
+     * @param contentType the reply's Content-Type, or null when it has none
+     * @param body the reply's bytes as they will be sent
+     * @return whether OSS will take it
+     */
+    public boolean checkReply(String contentType, byte[] body) {
+        String problem = ReplyCheck.problem(contentType, body);
+        if (problem == null) {
+            return true;
+        }
+        log.log(System.Logger.Level.ERROR, "{0}: the application''s reply {1}, so OSS will answer the uploader 203"
+                + " CallbackFailed; OSS expects a JSON body of at most {2} bytes", name, problem,
+                String.valueOf(CallbackReply.MAX_BODY_BYTES));
+        return false;
     }
 
     /**

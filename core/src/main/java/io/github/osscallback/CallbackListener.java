@@ -1,6 +1,8 @@
 package io.github.osscallback;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Hears what a {@link CallbackVerifier} decides and fetches, for metrics and health checks
@@ -9,9 +11,24 @@ import java.time.Duration;
  *
  * <p>Methods run on the thread that verifies or fetches, inside the callback's 5-second budget, so
  * they must be cheap and must not block. A listener that throws does not change any outcome: the
- * exception is caught and logged (once per method and verifier).
+ * exception is caught and logged (once per method and verifier). A verifier takes one listener;
+ * {@link #all} makes one of several.
  */
 public interface CallbackListener {
+
+    /**
+     * One listener telling each of these, in order, of every event. Each is guarded on its own:
+     * one that throws is logged (once per method) and does not keep the ones after it from
+     * hearing the event; the combined listener never throws.
+     */
+    static CallbackListener all(CallbackListener... listeners) {
+        return all(Arrays.asList(listeners));
+    }
+
+    /** {@link #all(CallbackListener...)} for a list (e.g. a framework's listener beans, in their order); may be empty. */
+    static CallbackListener all(List<? extends CallbackListener> listeners) {
+        return new AllListeners(listeners);
+    }
 
     /** A callback was verified and is handed to the application. */
     default void accepted(OssCallback callback) {

@@ -73,6 +73,8 @@ public final class CallbackVerifier implements AutoCloseable {
     private final boolean strictBodyParsing;
     private final CallbackListener listener;
     private final ObjectCheck objectCheck;
+    private final Clock clock;
+    private volatile boolean closed;
 
     private CallbackVerifier(Builder b, KeyUrls keyUrls, PublicKeySource keys, CallbackListener listener) {
         this.keyUrls = keyUrls;
@@ -92,6 +94,7 @@ public final class CallbackVerifier implements AutoCloseable {
         this.strictBodyParsing = b.strictBodyParsing;
         this.listener = listener;
         this.objectCheck = b.objectConfirmation == null ? null : new ObjectCheck(b.objectConfirmation, b.clock);
+        this.clock = b.clock;
     }
 
     /** Starts a configuration; every option has a safe default. */
@@ -289,10 +292,11 @@ public final class CallbackVerifier implements AutoCloseable {
 
     /**
      * Where the keys stand: pinned key URLs, fetched keys with their fetch times, whether remote
-     * fetching is on, the last failed fetch. For health checks; cheap, a snapshot.
+     * fetching is on, the last failed fetch, and their {@link KeyStatus#health() health}, by this
+     * verifier's clock. For health checks; cheap, a snapshot.
      */
     public KeyStatus keyStatus() {
-        return keys.status();
+        return keys.status().taken(clock.instant(), closed);
     }
 
     /**
@@ -306,6 +310,7 @@ public final class CallbackVerifier implements AutoCloseable {
      */
     @Override
     public void close() {
+        closed = true;
         keys.close();
         if (objectCheck != null) {
             objectCheck.close();
@@ -615,7 +620,7 @@ public final class CallbackVerifier implements AutoCloseable {
 
         /**
          * Hears every accepted and rejected callback and every key fetch, for metrics and health
-         * checks; see {@link CallbackListener}. To use several, combine them in one listener.
+         * checks; see {@link CallbackListener}. To use several, pass {@link CallbackListener#all}.
          * Default: none.
          */
         public Builder listener(CallbackListener listener) {

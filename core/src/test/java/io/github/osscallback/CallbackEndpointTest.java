@@ -200,4 +200,35 @@ class CallbackEndpointTest {
         assertEquals(JettyHeaderCache.NOT_JETTY, JettyHeaderCache.of(null));
         assertEquals(JettyHeaderCache.NOT_JETTY, JettyHeaderCache.of(new Object()));
     }
+
+    @Test
+    void aReplyOssTakesIsAcceptedWithoutALogLine() {
+        Lines log = new Lines();
+        CallbackEndpoint endpoint = CallbackEndpoint.of("Adapter", CallbackVerifier.builder().build(), log);
+        assertTrue(endpoint.checkReply("application/json; charset=UTF-8", "{\"ok\":true}".getBytes()));
+        assertTrue(endpoint.checkReply("application/problem+json", "[1]".getBytes()));
+        assertEquals(List.of(), log.lines);
+    }
+
+    @Test
+    void aReplyOssRefusesIsLoggedOnceAsAnErrorSayingWhyWithoutQuotingIt() {
+        Lines log = new Lines();
+        CallbackEndpoint endpoint = CallbackEndpoint.of("Adapter", CallbackVerifier.builder().build(), log);
+        assertFalse(endpoint.checkReply("text/plain", "secret-name.png".getBytes()));
+        assertFalse(endpoint.checkReply("application/json", "{\"a\":1} {}".getBytes()));
+        assertFalse(endpoint.checkReply("application/json", new byte[0]));
+        assertFalse(endpoint.checkReply("application/json", new byte[CallbackReply.MAX_BODY_BYTES + 1]));
+        assertEquals(List.of(
+                "ERROR Adapter: the application's reply has Content-Type 'text/plain', not application/json, so OSS will"
+                        + " answer the uploader 203 CallbackFailed; OSS expects a JSON body of at most "
+                        + CallbackReply.MAX_BODY_BYTES + " bytes",
+                "ERROR Adapter: the application's reply is not JSON (more than one value), so OSS will answer the"
+                        + " uploader 203 CallbackFailed; OSS expects a JSON body of at most "
+                        + CallbackReply.MAX_BODY_BYTES + " bytes",
+                "ERROR Adapter: the application's reply is empty, so OSS will answer the uploader 203 CallbackFailed;"
+                        + " OSS expects a JSON body of at most " + CallbackReply.MAX_BODY_BYTES + " bytes",
+                "ERROR Adapter: the application's reply is " + (CallbackReply.MAX_BODY_BYTES + 1) + " bytes, over OSS's"
+                        + " limit, so OSS will answer the uploader 203 CallbackFailed; OSS expects a JSON body of at most "
+                        + CallbackReply.MAX_BODY_BYTES + " bytes"), log.lines);
+    }
 }

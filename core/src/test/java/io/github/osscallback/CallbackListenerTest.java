@@ -243,6 +243,44 @@ class CallbackListenerTest {
     }
 
     @Test
+    void allTellsEveryListenerInOrderEvenWhenAnEarlierOneThrows() throws Exception {
+        Recording second = new Recording();
+        CallbackListener throwing = new CallbackListener() {
+            @Override
+            public void accepted(OssCallback callback) {
+                throw new IllegalStateException("metrics down");
+            }
+
+            @Override
+            public void rejected(CallbackRejectedException.Reason reason) {
+                throw new LinkageError("metrics missing");
+            }
+        };
+        Logger logger = Logger.getLogger(CallbackVerifier.class.getName());
+        logger.setUseParentHandlers(false); // the expected errors, kept off the console
+        try {
+            CallbackVerifier v = CallbackVerifier.builder()
+                    .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(KEYS).build())
+                    .pinKey(PINNED, signer.publicKeyPem())
+                    .clock(clock)
+                    .listener(CallbackListener.all(heard, throwing, second))
+                    .build();
+            v.verify(signed(PINNED));
+            CallbackRequest forged = OssCallbackSigner.generate().request(PINNED, "/cb", null, null, BODY).build();
+            assertThrows(CallbackRejectedException.class, () -> v.verify(forged));
+        } finally {
+            logger.setUseParentHandlers(true);
+        }
+        assertEquals(List.of("accepted b", "rejected signature_mismatch"), heard.events);
+        assertEquals(heard.events, second.events);
+    }
+
+    @Test
+    void allRefusesANullListener() {
+        assertThrows(NullPointerException.class, () -> CallbackListener.all(heard, null));
+    }
+
+    @Test
     void aSecondListenerIsRefused() {
         CallbackVerifier.Builder b = CallbackVerifier.builder().listener(new Recording());
         assertThrows(IllegalStateException.class, () -> b.listener(new Recording()));

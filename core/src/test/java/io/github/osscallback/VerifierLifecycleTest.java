@@ -136,6 +136,38 @@ class VerifierLifecycleTest {
     }
 
     @Test
+    void healthIsUpUntilAFetchFailsWithNoKeyAtHandThenDegradedAndUpAgainOnceAKeyIsFetched() throws Exception {
+        boolean[] failing = {true};
+        CallbackVerifier v = withTestFetcher(uri -> failing[0]
+                ? CompletableFuture.failedFuture(new IOException("refused"))
+                : CompletableFuture.completedFuture(signer.publicKey())).build();
+        assertEquals(KeyStatus.Health.UP, v.keyStatus().health(), "fetched on demand, nothing failed yet");
+
+        assertThrows(CallbackRejectedException.class, () -> v.verify(signed(KEYS + "a.pem")));
+        assertEquals(KeyStatus.Health.DEGRADED, v.keyStatus().health());
+
+        failing[0] = false;
+        clock.advance(Duration.ofMinutes(5)); // past the back-off
+        Instant fetchedAt = clock.instant();
+        v.verify(signed(KEYS + "a.pem"));
+        clock.advance(Duration.ofSeconds(90));
+        KeyStatus status = v.keyStatus();
+        assertEquals(KeyStatus.Health.UP, status.health(), status.toString());
+        assertEquals(fetchedAt.plus(Duration.ofSeconds(90)), status.at(), "taken by the verifier's clock");
+        assertTrue(status.lastFailure().isPresent(), "the failure is still reported");
+    }
+
+    @Test
+    void healthIsClosedOnceTheVerifierIsClosedEvenWithPinnedKeys() {
+        CallbackVerifier pinnedOnly = CallbackVerifier.builder().remoteKeyFetching(false).build();
+        assertEquals(KeyStatus.Health.UP, pinnedOnly.keyStatus().health());
+        assertFalse(pinnedOnly.keyStatus().closed());
+        pinnedOnly.close();
+        assertTrue(pinnedOnly.keyStatus().closed());
+        assertEquals(KeyStatus.Health.CLOSED, pinnedOnly.keyStatus().health());
+    }
+
+    @Test
     void closeStopsTheFetchThreadsItStartedAndKeepsCachedKeysWorking() throws Exception {
         keyServer.serve("/oss/k.pem", signer.publicKeyPem());
         keyServer.serve("/oss/new.pem", signer.publicKeyPem());

@@ -30,6 +30,11 @@ import java.util.Objects;
  * RESTEasy on Netty or Vert.x) it falls back to {@code UriInfo.getRequestUri()}, and a genuine
  * callback whose URL has characters that runtime re-encodes fails with {@code signature_mismatch}.
  *
+ * <p>What a callback method answers is checked as OSS will take it: a reply that is not JSON, is
+ * empty or is over 1 MB is logged as an error (OSS answers the uploader 203
+ * {@code CallbackFailed}) and sent unchanged. Return a {@link io.github.osscallback.CallbackReply}
+ * to be sure.
+ *
  * <p>On Jetty, set {@code HttpConfiguration.setHeaderCacheCaseSensitive(true)}: Jetty's default
  * header cache may hand the filter a signature whose letters changed case, which then fails.
  * Where the servlet request underneath can be reached, the feature reads that setting at its first
@@ -72,8 +77,10 @@ public final class OssCallbackFeature implements Feature {
         for (ContainerRequestFilter source : RawTargetSources.available()) {
             context.register(source, Priorities.AUTHENTICATION - 1);
         }
-        context.register(new OssCallbackRequestFilter(CallbackEndpoint.of("OssCallbackFeature", v, LOG)),
-                Priorities.AUTHENTICATION);
+        CallbackEndpoint endpoint = CallbackEndpoint.of("OssCallbackFeature", v, LOG);
+        context.register(new OssCallbackRequestFilter(endpoint), Priorities.AUTHENTICATION);
+        // Inside any entity encoder (ENTITY_CODER), so it reads the bytes the method produced.
+        context.register(new ReplyCheckInterceptor(endpoint), Priorities.USER + 1000);
         context.register(new OssCallbackEntityInterceptor(), Priorities.ENTITY_CODER);
         context.register(new OssCallbackEntityReader());
         context.register(new CallbackReplyWriter());

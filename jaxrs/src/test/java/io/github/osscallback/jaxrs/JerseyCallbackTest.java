@@ -21,6 +21,7 @@ import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.net.URI;
@@ -103,6 +104,34 @@ class JerseyCallbackTest {
         public CallbackReply bind(OssCallback callback) throws CallbackRejectedException {
             RESOURCE_CALLS.incrementAndGet();
             return CallbackReply.json(Map.of("count", callback.bind(Counted.class).count()));
+        }
+
+        /** A reply OSS refuses: it is not JSON. */
+        @POST
+        @Path("text")
+        @OssCallbackVerified
+        @Produces(MediaType.TEXT_PLAIN)
+        public String text(OssCallback callback) {
+            RESOURCE_CALLS.incrementAndGet();
+            return "stored " + callback.object().orElse("?");
+        }
+
+        /** A reply OSS takes, though not a CallbackReply. */
+        @POST
+        @Path("json-string")
+        @OssCallbackVerified
+        @Produces(MediaType.APPLICATION_JSON)
+        public String jsonString(OssCallback callback) {
+            RESOURCE_CALLS.incrementAndGet();
+            return "{\"stored\":true}";
+        }
+
+        /** A reply OSS refuses: it is empty. */
+        @POST
+        @Path("empty")
+        @OssCallbackVerified
+        public void empty(OssCallback callback) {
+            RESOURCE_CALLS.incrementAndGet();
         }
 
         @POST
@@ -355,6 +384,43 @@ class JerseyCallbackTest {
         assertTrue(line.startsWith("OSS callback rejected by OssCallbackFeature: signature_mismatch (403), POST from 127.0.0.1: "),
                 line);
         assertFalse(line.contains(other) || line.contains("s3cr3t") || line.contains("\n"), line);
+    }
+
+    /** As the servlet filter does: OSS would answer the uploader 203, which only the application can fix. */
+    @Test
+    void aReplyOssWouldRefuseIsLoggedOnceAsAnErrorAndPassedOnUnchanged() throws Exception {
+        HttpResponse<String>[] response = new HttpResponse[1];
+        List<LogRecord> logged = LogCapture.recordsOf(OssCallbackFeature.class, () ->
+                response[0] = post("/app/api/cb/text", FORM, "bucket=b&object=o.png", Map.of()));
+        assertEquals(200, response[0].statusCode());
+        assertEquals("stored o.png", response[0].body());
+        List<String> errors = logged.stream().filter(r -> r.getLevel() == Level.SEVERE).map(LogCapture::message)
+                .collect(Collectors.toList());
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("OssCallbackFeature: the application's reply has Content-Type 'text/plain"),
+                errors.get(0));
+        assertTrue(errors.get(0).contains("OSS will answer the uploader 203 CallbackFailed"), errors.get(0));
+        assertFalse(errors.get(0).contains("o.png"), "the reply is never quoted: " + errors.get(0));
+
+        List<LogRecord> empty = LogCapture.recordsOf(OssCallbackFeature.class, () ->
+                response[0] = post("/app/api/cb/empty", FORM, "bucket=b", Map.of()));
+        assertEquals(204, response[0].statusCode());
+        assertEquals(1, empty.size(), empty.toString());
+        assertTrue(LogCapture.message(empty.get(0)).contains("reply is empty"), LogCapture.message(empty.get(0)));
+    }
+
+    @Test
+    void aJsonReplyAndTheFiltersOwnRejectionsAreNotLogged() throws Exception {
+        HttpResponse<String>[] response = new HttpResponse[1];
+        List<LogRecord> logged = LogCapture.recordsOf(OssCallbackFeature.class, () ->
+                response[0] = post("/app/api/cb/json-string", FORM, "bucket=b", Map.of()));
+        assertEquals(200, response[0].statusCode());
+        assertEquals("{\"stored\":true}", response[0].body());
+        assertEquals(List.of(), logged);
+        List<LogRecord> rejected = LogCapture.recordsOf(OssCallbackFeature.class, () ->
+                post("/app/api/cb/text", FORM, "bucket=b", Map.of("authorization", "OSS x")));
+        assertEquals(1, rejected.size(), rejected.toString());
+        assertEquals(Level.INFO, rejected.get(0).getLevel(), "only the rejection line");
     }
 
     /** Jersey on Jetty: the servlet request underneath shows the header cache setting, read at the first request. */

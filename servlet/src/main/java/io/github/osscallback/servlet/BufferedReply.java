@@ -1,5 +1,6 @@
 package io.github.osscallback.servlet;
 
+import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackReply;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -33,6 +34,7 @@ final class BufferedReply extends HttpServletResponseWrapper {
 
     private static final System.Logger LOG = System.getLogger(OssCallbackFilter.class.getName());
 
+    private final CallbackEndpoint endpoint;
     private final String filterName;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
     private final Output output = new Output();
@@ -45,8 +47,9 @@ final class BufferedReply extends HttpServletResponseWrapper {
     /** sendError or sendRedirect: the container writes the reply. */
     private boolean handedToContainer;
 
-    BufferedReply(HttpServletResponse response, String filterName) {
+    BufferedReply(HttpServletResponse response, CallbackEndpoint endpoint, String filterName) {
         super(response);
+        this.endpoint = endpoint;
         this.filterName = filterName;
     }
 
@@ -215,12 +218,7 @@ final class BufferedReply extends HttpServletResponseWrapper {
             buffer.writeTo(super.getOutputStream());
             return;
         }
-        String problem = ReplyCheck.problem(getContentType(), buffer.toByteArray());
-        if (problem != null) {
-            LOG.log(System.Logger.Level.ERROR, "{0}: the application''s reply {1}, so OSS will answer the uploader 203"
-                    + " CallbackFailed; OSS expects a JSON body of at most {2} bytes", filterName, problem,
-                    String.valueOf(LIMIT));
-        }
+        endpoint.checkReply(getContentType(), buffer.toByteArray());
         super.setContentLength(buffer.size());
         buffer.writeTo(super.getOutputStream());
     }

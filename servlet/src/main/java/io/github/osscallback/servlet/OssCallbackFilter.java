@@ -101,7 +101,7 @@ public class OssCallbackFilter implements Filter {
         OssCallback callback = verified.callback();
         HttpServletRequest downstream = new VerifiedRequest(request, verified.body(), callback);
         downstream.setAttribute(OssCallbacks.ATTRIBUTE, callback);
-        BufferedReply reply = new BufferedReply(response, name);
+        BufferedReply reply = new BufferedReply(response, endpoint, name);
         try {
             chain.doFilter(downstream, reply);
         } catch (IOException | ServletException | RuntimeException | Error e) {

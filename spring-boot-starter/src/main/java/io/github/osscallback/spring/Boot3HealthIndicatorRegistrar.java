@@ -4,7 +4,6 @@ import io.github.osscallback.CallbackVerifier;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.time.Clock;
 import java.util.Map;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.BeanFactory;
@@ -53,7 +52,7 @@ final class Boot3HealthIndicatorRegistrar implements ImportBeanDefinitionRegistr
         Class<?> type = ClassUtils.resolveClassName(INDICATOR_TYPE, classLoader);
         RootBeanDefinition definition = new RootBeanDefinition(type);
         definition.setInstanceSupplier(() -> indicator(type,
-                new KeyHealth(beanFactory.getBean(CallbackVerifier.class), Clock.systemUTC())));
+                new KeyHealth(beanFactory.getBean(CallbackVerifier.class))));
         registry.registerBeanDefinition(OssCallbackHealthAutoConfiguration.INDICATOR_BEAN, definition);
     }
 

@@ -8,7 +8,6 @@ final class InvalidCallbackPropertiesFailureAnalyzer extends AbstractFailureAnal
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidCallbackPropertiesException cause) {
-        return new FailureAnalysis(cause.getMessage(), "Correct the oss.callback property named above (the oss-callback"
-                + " documentation, docs/spring.md, lists them), or define your own CallbackVerifier bean.", cause);
+        return new FailureAnalysis(cause.getMessage(), cause.action(), cause);
     }
 }

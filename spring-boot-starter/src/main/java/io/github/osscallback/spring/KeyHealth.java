@@ -2,37 +2,34 @@ package io.github.osscallback.spring;
 
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyStatus;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The health of a verifier's keys, for whichever Actuator health type the running Boot line has.
+ * The health of a verifier's keys, for whichever Actuator health type the running Boot line has:
+ * {@link KeyStatus#health()} in Boot's status codes.
  *
  * <ul>
- *   <li>{@code UP}: a callback can be verified now: a key is pinned or a fetched key is in use, or
- *       keys are fetched on demand and no fetch has failed yet.</li>
- *   <li>{@code UNKNOWN}: keys are fetched on demand, none is at hand, and a fetch has failed.
- *       Not {@code DOWN}: the verifier fetches again only when a callback arrives, so a
- *       {@code DOWN} that takes the instance out of a load balancer would outlast the key host's
- *       recovery, and callbacks would be lost because of the health check. Boot ranks
- *       {@code UNKNOWN} below {@code UP}, so it does not change the application's status; alert
- *       on the {@code oss.callback.key.fetch} failures instead.</li>
- *   <li>{@code OUT_OF_SERVICE}: the verifier was closed (keys are no longer fetched or refreshed).</li>
- *   <li>{@code DOWN}: no key is at hand and none can be fetched.</li>
+ *   <li>{@code UP}: {@link KeyStatus.Health#UP}: a callback can be verified now.</li>
+ *   <li>{@code UNKNOWN}: {@link KeyStatus.Health#DEGRADED}: keys are fetched on demand, none is at
+ *       hand, and a fetch has failed. Not {@code DOWN}: the verifier fetches again only when a
+ *       callback arrives, so a {@code DOWN} that takes the instance out of a load balancer would
+ *       outlast the key host's recovery. Boot ranks {@code UNKNOWN} below {@code UP}, so it does
+ *       not change the application's status; alert on the {@code oss.callback.key.fetch} failures
+ *       instead.</li>
+ *   <li>{@code OUT_OF_SERVICE}: {@link KeyStatus.Health#CLOSED}: the verifier was closed.</li>
  * </ul>
  *
  * Details: the pinned key URLs, the fetched keys with when each was fetched and its age, whether
- * keys are fetched, and the last failed fetch (key URL, when, what went wrong; never a secret).
+ * keys are fetched, and the last failed fetch (key URL, when, what went wrong; never a secret),
+ * every time by the verifier's clock.
  */
 final class KeyHealth {
 
     static final String UP = "UP";
-    static final String DOWN = "DOWN";
     static final String OUT_OF_SERVICE = "OUT_OF_SERVICE";
     static final String UNKNOWN = "UNKNOWN";
 
@@ -41,49 +38,37 @@ final class KeyHealth {
     }
 
     private final CallbackVerifier verifier;
-    private final Clock clock;
-    /**
-     * Whether the verifier fetched keys when this started. {@link KeyStatus#remoteFetching()} goes
-     * from true to false only when the verifier is closed, so this tells closing from a
-     * configuration without fetching.
-     */
-    private final boolean fetchingAtStart;
 
-    KeyHealth(CallbackVerifier verifier, Clock clock) {
+    KeyHealth(CallbackVerifier verifier) {
         this.verifier = verifier;
-        this.clock = clock;
-        this.fetchingAtStart = verifier.keyStatus().remoteFetching();
     }
 
     Report report() {
         KeyStatus keys = verifier.keyStatus();
-        return new Report(status(keys), details(keys));
+        return new Report(status(keys.health()), details(keys));
     }
 
-    private String status(KeyStatus keys) {
-        boolean keyAtHand = !keys.pinnedKeyUrls().isEmpty() || !keys.fetchedKeys().isEmpty();
-        if (fetchingAtStart && !keys.remoteFetching()) {
-            return OUT_OF_SERVICE;
+    private static String status(KeyStatus.Health health) {
+        switch (health) {
+            case UP:
+                return UP;
+            case DEGRADED:
+                return UNKNOWN;
+            case CLOSED:
+                return OUT_OF_SERVICE;
+            default:
+                throw new IllegalStateException("no Boot status for " + health);
         }
-        if (keyAtHand) {
-            return UP;
-        }
-        if (!keys.remoteFetching()) {
-            return DOWN;
-        }
-        // No key is at hand: every fetched one has expired or none was fetched yet.
-        return keys.lastFailure().isPresent() ? UNKNOWN : UP;
     }
 
-    private Map<String, Object> details(KeyStatus keys) {
+    private static Map<String, Object> details(KeyStatus keys) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("pinnedKeyUrls", List.copyOf(new TreeSet<>(keys.pinnedKeyUrls())));
         details.put("remoteFetching", keys.remoteFetching());
-        Instant now = clock.instant();
         Map<String, Object> fetched = new LinkedHashMap<>();
         keys.fetchedKeys().forEach((keyUrl, at) -> fetched.put(keyUrl, Map.of(
                 "fetchedAt", at.toString(),
-                "ageSeconds", Math.max(0, Duration.between(at, now).getSeconds()))));
+                "ageSeconds", Math.max(0, Duration.between(at, keys.at()).getSeconds()))));
         details.put("fetchedKeys", fetched);
         keys.lastFailure().ifPresent(failure -> {
             Map<String, Object> last = new LinkedHashMap<>();

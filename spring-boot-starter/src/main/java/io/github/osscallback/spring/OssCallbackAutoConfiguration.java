@@ -4,7 +4,12 @@ import io.github.osscallback.CallbackListener;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.servlet.OssCallbackFilter;
 import jakarta.servlet.DispatcherType;
+import java.util.ArrayList;
 import java.util.List;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,8 +20,10 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.core.type.MethodMetadata;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -24,9 +31,11 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * OSS callbacks in a Spring Boot servlet application: the verifying {@link OssCallbackFilter} on
  * {@code oss.callback.paths} (default {@code /oss/callback/*}) ahead of every other filter, so no
  * earlier filter can read the body away and Spring Security sees only verified callbacks; a
- * {@link CallbackVerifier} from the {@code oss.callback.*} properties unless the application
- * defines one; and, with Spring MVC, {@code OssCallback} and {@link OssCallbackBody} handler
- * arguments and {@code CallbackReply} return values. On embedded Jetty the header cache is made
+ * {@link CallbackVerifier} from the {@code oss.callback.*} properties and the application's
+ * {@link OssCallbackVerifierCustomizer} beans, unless the application defines its own verifier
+ * (then setting a verifier property fails start-up: it would be ignored); and, with Spring MVC,
+ * {@code OssCallback} and {@link OssCallbackBody} handler arguments and {@code CallbackReply}
+ * return values. On embedded Jetty the header cache is made
  * case-sensitive. Works on Spring Boot 4.0 and 3.5.
  */
 @AutoConfiguration
@@ -44,14 +53,50 @@ public class OssCallbackAutoConfiguration {
 
     /**
      * The verifier from the {@code oss.callback.*} properties; closed by Spring with the context.
-     * It reports to the application's {@link CallbackListener} beans (the starter's meters among them).
+     * It reports to the application's {@link CallbackListener} beans (the starter's meters among
+     * them), and the application's {@link OssCallbackVerifierCustomizer} beans set what the
+     * properties cannot say.
      *
      * @throws IllegalStateException naming the property when one is invalid, so start-up fails
      */
     @Bean
     @ConditionalOnMissingBean
-    CallbackVerifier ossCallbackVerifier(Environment environment, ObjectProvider<CallbackListener> listeners) {
-        return CallbackProperties.verifier(environment, CallbackListeners.of(listeners.orderedStream().toList()));
+    CallbackVerifier ossCallbackVerifier(Environment environment, ObjectProvider<CallbackListener> listeners,
+                                         ObjectProvider<OssCallbackVerifierCustomizer> customizers) {
+        return PropertiesVerifier.build(environment, listeners.orderedStream().toList(),
+                customizers.orderedStream().toList());
+    }
+
+    /**
+     * Fails start-up when the application defines its own verifier and sets verifier properties,
+     * which its verifier never reads. Checked on the bean definitions, not by a condition, so the
+     * verifier beans of every source (configuration classes, scanned components) are seen. Never
+     * lazy, so {@code spring.main.lazy-initialization} does not skip the check.
+     */
+    @Bean
+    @Lazy(false)
+    InitializingBean ossCallbackPropertiesApplied(Environment environment, ConfigurableListableBeanFactory beans) {
+        return () -> {
+            List<String> own = new ArrayList<>();
+            for (String name : beans.getBeanNamesForType(CallbackVerifier.class, true, false)) {
+                if (!builtByTheStarter(beans, name)) {
+                    own.add(name);
+                }
+            }
+            if (!own.isEmpty()) {
+                PropertiesVerifier.refuseUnread(environment, own);
+            }
+        };
+    }
+
+    private static boolean builtByTheStarter(ConfigurableListableBeanFactory beans, String name) {
+        if (!beans.containsBeanDefinition(name)) {
+            return false; // registered as an instance: the application's
+        }
+        BeanDefinition definition = beans.getBeanDefinition(name);
+        MethodMetadata factoryMethod = definition instanceof AnnotatedBeanDefinition
+                ? ((AnnotatedBeanDefinition) definition).getFactoryMethodMetadata() : null;
+        return factoryMethod != null && factoryMethod.getDeclaringClassName().equals(OssCallbackAutoConfiguration.class.getName());
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.github.osscallback.spring;
 
 import io.github.osscallback.CallbackVerifier;
-import java.time.Clock;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
@@ -48,7 +47,7 @@ public final class OssCallbackHealthAutoConfiguration {
 
             @Bean(INDICATOR_BEAN)
             HealthIndicator ossCallbackHealthIndicator(CallbackVerifier verifier) {
-                KeyHealth keys = new KeyHealth(verifier, Clock.systemUTC());
+                KeyHealth keys = new KeyHealth(verifier);
                 return () -> {
                     KeyHealth.Report report = keys.report();
                     return Health.status(report.status()).withDetails(report.details()).build();

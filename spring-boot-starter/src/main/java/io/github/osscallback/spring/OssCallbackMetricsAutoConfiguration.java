@@ -1,6 +1,7 @@
 package io.github.osscallback.spring;
 
 import io.github.osscallback.CallbackListener;
+import io.github.osscallback.micrometer.OssCallbackMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -12,9 +13,10 @@ import org.springframework.context.annotation.Bean;
  * {@code oss.callback.requests} (counter; tags {@code outcome} = {@code accepted} or
  * {@code rejected}, {@code reason} = the rejection's reason code or {@code none}) and
  * {@code oss.callback.key.fetch} (timer; tag {@code outcome} = {@code success} or
- * {@code failure}). They come from a {@link CallbackListener} bean named
- * {@value #LISTENER_BEAN}, which the verifier the starter builds hears; an application that
- * defines its own {@code CallbackVerifier} passes that bean to its builder.
+ * {@code failure}). They come from {@link OssCallbackMetrics} (module {@code oss-callback-micrometer},
+ * usable without Spring) as a {@link CallbackListener} bean named {@value #LISTENER_BEAN}, which
+ * the verifier the starter builds hears; an application that defines its own
+ * {@code CallbackVerifier} passes that bean to its builder.
  */
 @AutoConfiguration(afterName = {
         // Where the registry comes from, on Boot 4 and on Boot 3.5.
@@ -37,6 +39,6 @@ public final class OssCallbackMetricsAutoConfiguration {
 
     @Bean(LISTENER_BEAN)
     CallbackListener ossCallbackMetrics(MeterRegistry registry) {
-        return new CallbackMetrics(registry);
+        return OssCallbackMetrics.bind(registry);
     }
 }

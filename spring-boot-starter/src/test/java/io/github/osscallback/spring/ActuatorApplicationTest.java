@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.osscallback.CallbackRejectedException;
+import io.github.osscallback.micrometer.OssCallbackMetrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -71,11 +72,11 @@ class ActuatorApplicationTest {
     }
 
     double requests(String outcome, String reason) {
-        return meters.get(CallbackMetrics.REQUESTS).tags("outcome", outcome, "reason", reason).counter().count();
+        return meters.get(OssCallbackMetrics.REQUESTS).tags("outcome", outcome, "reason", reason).counter().count();
     }
 
     long fetches(String outcome) {
-        return meters.get(CallbackMetrics.KEY_FETCH).tags("outcome", outcome).timer().count();
+        return meters.get(OssCallbackMetrics.KEY_FETCH).tags("outcome", outcome).timer().count();
     }
 
     @Test
@@ -122,10 +123,10 @@ class ActuatorApplicationTest {
             for (Tag tag : meter.getId().getTags()) {
                 tags.put(tag.getKey(), tag.getValue());
             }
-            if (name.equals(CallbackMetrics.REQUESTS)) {
+            if (name.equals(OssCallbackMetrics.REQUESTS)) {
                 assertEquals(Set.of("outcome", "reason"), tags.keySet(), tags.toString());
                 requestSeries.add(tags.get("outcome") + "/" + tags.get("reason"));
-            } else if (name.equals(CallbackMetrics.KEY_FETCH)) {
+            } else if (name.equals(OssCallbackMetrics.KEY_FETCH)) {
                 assertEquals(Set.of("outcome"), tags.keySet(), tags.toString());
                 fetchSeries.add(tags.get("outcome"));
             } else {

@@ -10,6 +10,7 @@ import io.github.osscallback.CallbackListener;
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
+import io.github.osscallback.micrometer.OssCallbackMetrics;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.ManualClock;
 import io.github.osscallback.testing.OssCallbackSigner;
@@ -22,7 +23,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -125,7 +125,7 @@ class ActuatorAutoConfigurationTest {
     }
 
     private static double bodyTooLarge(MeterRegistry registry) {
-        return registry.get(CallbackMetrics.REQUESTS).tags("outcome", "rejected", "reason", "body_too_large").counter().count();
+        return registry.get(OssCallbackMetrics.REQUESTS).tags("outcome", "rejected", "reason", "body_too_large").counter().count();
     }
 
     /** The starter's verifier reports to the meters and to the application's own listener, even one that throws. */
@@ -150,20 +150,6 @@ class ActuatorAutoConfigurationTest {
             assertEquals(1, bodyTooLarge(context.getBean(MeterRegistry.class)));
             assertNotNull(context.getBean(OssCallbackHealthAutoConfiguration.INDICATOR_BEAN));
         });
-    }
-
-    @Test
-    void keyFetchLatencyIsRecordedAsHeard() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        CallbackMetrics metrics = new CallbackMetrics(registry);
-        metrics.keyFetched("https://keys.example/k.pem", Duration.ofMillis(250));
-        metrics.keyFetchFailed("https://keys.example/other.pem", Duration.ofMillis(3000), "key_unavailable: timed out");
-        metrics.keyFetchFailed("https://keys.example/third.pem", Duration.ofMillis(1000), "key_unavailable: 404");
-        assertEquals(250, registry.get(CallbackMetrics.KEY_FETCH).tags("outcome", "success").timer().totalTime(TimeUnit.MILLISECONDS));
-        assertEquals(2, registry.get(CallbackMetrics.KEY_FETCH).tags("outcome", "failure").timer().count());
-        assertEquals(4000, registry.get(CallbackMetrics.KEY_FETCH).tags("outcome", "failure").timer().totalTime(TimeUnit.MILLISECONDS));
-        // The key URLs are heard but never become series.
-        assertEquals(2, registry.find(CallbackMetrics.KEY_FETCH).timers().size());
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -214,7 +200,7 @@ class ActuatorAutoConfigurationTest {
         ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (LoopbackKeyServer keys = LoopbackKeyServer.start().serve("/k.pem", OSS.publicKeyPem());
              CallbackVerifier verifier = remoteOnly(keys, clock)) {
-            KeyHealth health = new KeyHealth(verifier, clock);
+            KeyHealth health = new KeyHealth(verifier);
             assertEquals(KeyHealth.UP, health.report().status());
 
             assertThrows(CallbackRejectedException.class, () -> verifier.prefetchKey(keys.url("/missing.pem")));
@@ -237,18 +223,18 @@ class ActuatorAutoConfigurationTest {
     }
 
     @Test
-    void aClosedVerifierIsOutOfServiceAndOneWithNoKeyAndNoFetchingIsDown() throws Exception {
+    void aClosedVerifierIsOutOfServiceWhetherItFetchesOrOnlyHasPinnedKeys() throws Exception {
         ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (LoopbackKeyServer keys = LoopbackKeyServer.start()) {
             CallbackVerifier verifier = remoteOnly(keys, clock);
-            KeyHealth health = new KeyHealth(verifier, clock);
+            KeyHealth health = new KeyHealth(verifier);
             verifier.close();
             assertEquals(KeyHealth.OUT_OF_SERVICE, health.report().status());
-            // Seen only after closing: no key at hand and none can be fetched.
-            assertEquals(KeyHealth.DOWN, new KeyHealth(verifier, clock).report().status());
+            // The verifier knows it was closed: an indicator made afterwards says so too.
+            assertEquals(KeyHealth.OUT_OF_SERVICE, new KeyHealth(verifier).report().status());
         }
         CallbackVerifier pinned = CallbackVerifier.builder().clock(clock).build();
-        KeyHealth health = new KeyHealth(pinned, clock);
+        KeyHealth health = new KeyHealth(pinned);
         pinned.close();
         assertEquals(KeyHealth.OUT_OF_SERVICE, health.report().status(), "closing stops refreshes and fetches");
     }

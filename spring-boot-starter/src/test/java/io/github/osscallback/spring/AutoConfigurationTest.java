@@ -3,6 +3,7 @@ package io.github.osscallback.spring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,11 +121,62 @@ class AutoConfigurationTest {
     }
 
     @Test
-    void anApplicationsOwnVerifierIsUsedAndItsPropertiesAreNotRead() {
-        runner.withUserConfiguration(OwnVerifier.class).withPropertyValues("oss.callback.max-body-bytes=lots").run(context -> {
-            assertSame(OwnVerifier.VERIFIER, context.getBean(CallbackVerifier.class));
-            assertNotNull(context.getBean(OssCallbackAutoConfiguration.FILTER_NAME));
-        });
+    void anApplicationsOwnVerifierIsUsedWithThePathsAndJettyProperties() {
+        runner.withUserConfiguration(OwnVerifier.class)
+                .withPropertyValues("oss.callback.paths=/hooks/*", "oss.callback.jetty.header-cache-case-sensitive=false")
+                .run(context -> {
+                    assertNull(context.getStartupFailure());
+                    assertSame(OwnVerifier.VERIFIER, context.getBean(CallbackVerifier.class));
+                    FilterRegistrationBean<?> registration = context.getBean(OssCallbackAutoConfiguration.FILTER_NAME,
+                            FilterRegistrationBean.class);
+                    assertEquals(Set.of("/hooks/*"), Set.copyOf(registration.getUrlPatterns()));
+                });
+    }
+
+    /**
+     * A new user's replay window and body type silently stopped applying next to a verifier bean; a
+     * replay got 200. Checked with every bean lazy, as spring.main.lazy-initialization makes them.
+     */
+    @Test
+    void anApplicationsOwnVerifierWithVerifierPropertiesFailsStartUpNamingThemAndTheCustomizer() {
+        runner.withUserConfiguration(OwnVerifier.class)
+                .withInitializer(context -> context.addBeanFactoryPostProcessor(
+                        new org.springframework.boot.LazyInitializationBeanFactoryPostProcessor()))
+                .withPropertyValues("oss.callback.replay-window-seconds=600", "oss.callback.expected-body-type=json")
+                .run(context -> {
+                    Throwable failure = context.getStartupFailure();
+                    assertNotNull(failure, "started although both properties would be ignored");
+                    org.springframework.boot.diagnostics.FailureAnalysis analysis =
+                            new InvalidCallbackPropertiesFailureAnalyzer().analyze(failure);
+                    assertNotNull(analysis, failure.toString());
+                    assertTrue(analysis.getDescription().contains("oss.callback.replay-window-seconds,"
+                            + " oss.callback.expected-body-type are set, but the application defines its own"
+                            + " CallbackVerifier bean [myVerifier]"), analysis.getDescription());
+                    assertTrue(analysis.getAction().contains("OssCallbackVerifierCustomizer"), analysis.getAction());
+                });
+    }
+
+    /** Properties first, then the customizers in their order, on one builder; an option set twice fails start-up. */
+    @Test
+    void customizersSetWhatPropertiesCannotAfterThePropertiesApplied() {
+        java.time.Clock fixed = java.time.Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+        runner.withPropertyValues("oss.callback.max-body-bytes=1234")
+                .withBean("clockCustomizer", OssCallbackVerifierCustomizer.class, () -> builder -> builder.clock(fixed))
+                .run(context -> {
+                    CallbackVerifier verifier = context.getBean(CallbackVerifier.class);
+                    assertEquals(1234, verifier.maxBodyBytes());
+                    assertEquals(fixed.instant(), verifier.keyStatus().at());
+                });
+        runner.withPropertyValues("oss.callback.max-body-bytes=1234")
+                .withBean("sizeCustomizer", OssCallbackVerifierCustomizer.class, () -> builder -> builder.maxBodyBytes(10))
+                .run(context -> {
+                    Throwable failure = context.getStartupFailure();
+                    assertNotNull(failure, "a customizer overrode a property");
+                    org.springframework.boot.diagnostics.FailureAnalysis analysis =
+                            new InvalidCallbackPropertiesFailureAnalyzer().analyze(failure);
+                    assertNotNull(analysis, failure.toString());
+                    assertTrue(analysis.getDescription().contains("maxBodyBytes was already set"), analysis.getDescription());
+                });
     }
 
     /** Two filters would verify each callback twice, and with replay protection refuse the genuine one. */

@@ -1,4 +1,4 @@
-package io.github.osscallback.servlet;
+package io.github.osscallback;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -9,8 +9,8 @@ import java.util.Locale;
 
 /**
  * Whether OSS would take a reply: it fails the callback when the body is not JSON (it names
- * "Response body is not valid json format") or is over 1 MB. Only the framing is the filter's
- * to fix; this says what it cannot fix, for a log line.
+ * "Response body is not valid json format") or is over 1 MB. Only the framing is an adapter's
+ * to fix; this says what it cannot fix, for a log line ({@link CallbackEndpoint#checkReply}).
  */
 final class ReplyCheck {
 
@@ -19,8 +19,11 @@ final class ReplyCheck {
     private ReplyCheck() {
     }
 
-    /** What is wrong with a reply of at most OSS's limit (a longer one is the buffer's to report), or null. */
+    /** What is wrong with a reply, or null. */
     static String problem(String contentType, byte[] body) {
+        if (body.length > CallbackReply.MAX_BODY_BYTES) {
+            return "is " + body.length + " bytes, over OSS's limit";
+        }
         if (body.length == 0) {
             return "is empty";
         }
