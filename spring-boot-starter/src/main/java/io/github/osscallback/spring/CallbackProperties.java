@@ -1,6 +1,5 @@
 package io.github.osscallback.spring;
 
-import io.github.osscallback.CallbackListener;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.VerifierSettings;
 import java.util.ArrayList;
@@ -44,33 +43,6 @@ final class CallbackProperties {
             from = upper.end();
         }
         return kebab.append(settingName, from, settingName.length()).toString();
-    }
-
-    /**
-     * A verifier from the environment's {@code oss.callback.*} properties, reporting to the listener if not null.
-     *
-     * @throws InvalidCallbackPropertiesException naming the property (and never an upload-token secret) when a
-     *     value is bad or contradicts another
-     */
-    static CallbackVerifier verifier(Environment environment, CallbackListener listener) {
-        refuseUnknown(environment);
-        Binder binder = Binder.get(environment);
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (String name : VerifierSettings.NAMES) {
-            // As a list, so YAML lists and comma-separated strings both work; single values are a list of one.
-            binder.bind(propertyName(name), Bindable.listOf(String.class))
-                    .ifBound(values -> settings.put(name, String.join(",", values)));
-        }
-        try {
-            CallbackVerifier.Builder builder = CallbackVerifier.builder().settings(settings);
-            if (listener != null) {
-                builder.listener(listener);
-            }
-            return builder.build();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            // The settings' messages name settings and never quote a secret; say the property names instead.
-            throw new InvalidCallbackPropertiesException(inPropertyNames(e.getMessage()), e);
-        }
     }
 
     /** The servlet URL patterns of {@link #PATHS}. */
@@ -134,13 +106,5 @@ final class CallbackProperties {
 
     static boolean jettyHeaderCacheCaseSensitive(Environment environment) {
         return Binder.get(environment).bind(JETTY_HEADER_CACHE, Boolean.class).orElse(Boolean.TRUE);
-    }
-
-    private static String inPropertyNames(String message) {
-        String out = message == null ? "" : message;
-        for (String name : VerifierSettings.NAMES) {
-            out = out.replaceAll("(?:setting )?\\b" + name + "\\b", Matcher.quoteReplacement(propertyName(name)));
-        }
-        return out;
     }
 }
