@@ -44,11 +44,6 @@ public final class OssCallbackFeature implements Feature {
 
     /** Prefix of the application properties read when no verifier is given. */
     public static final String PROPERTY_PREFIX = "oss.callback.";
-    /**
-     * The request property holding the reason code of a rejected request (on servlet-based
-     * runtimes also a request attribute), for access logs and metrics.
-     */
-    public static final String REJECTION_PROPERTY = CallbackEndpoint.REJECTION_ATTRIBUTE;
 
     /** Rejections and container warnings are logged here, as the servlet filter logs under its own name. */
     private static final System.Logger LOG = System.getLogger(OssCallbackFeature.class.getName());

@@ -94,7 +94,7 @@ public class OssCallbackFilter implements Filter {
         try {
             verified = endpoint.verify(new Incoming(request));
         } catch (CallbackRejectedException e) {
-            request.setAttribute(OssCallbacks.REJECTION_ATTRIBUTE, e.reason().code());
+            request.setAttribute(CallbackEndpoint.REJECTION_ATTRIBUTE, e.reason().code());
             OssCallbacks.reply(response, e.toReply());
             return;
         }
