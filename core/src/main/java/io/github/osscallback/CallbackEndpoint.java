@@ -17,7 +17,7 @@ import java.util.function.Function;
  * request into an {@link Incoming} and writes the reply; applications use the adapters, or
  * {@link CallbackVerifier} directly.
  */
-public final class CallbackEndpoint {
+public final class CallbackEndpoint implements AutoCloseable {
 
     /**
      * The request attribute (servlet) or property (JAX-RS) in which an adapter leaves the reason
@@ -30,23 +30,54 @@ public final class CallbackEndpoint {
     private final String name;
     private final CallbackVerifier verifier;
     private final System.Logger log;
+    /** Whether this endpoint built the verifier, and so closes it; a verifier passed in is its owner's. */
+    private final boolean ownsVerifier;
+    private final ContainerCheck containerCheck;
     private final AtomicBoolean containerChecked = new AtomicBoolean();
 
-    private CallbackEndpoint(String name, CallbackVerifier verifier, System.Logger log) {
+    private CallbackEndpoint(String name, CallbackVerifier verifier, System.Logger log, boolean ownsVerifier,
+                             ContainerCheck containerCheck) {
         this.name = Objects.requireNonNull(name, "name");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.log = Objects.requireNonNull(log, "log");
+        this.ownsVerifier = ownsVerifier;
+        this.containerCheck = containerCheck;
     }
 
     /**
-     * An endpoint verifying with the given verifier.
+     * An endpoint verifying with the given verifier, which stays its caller's: {@link #close()}
+     * leaves it open.
      *
      * @param name the adapter, as rejections and warnings name it (e.g. {@code OssCallbackFilter})
      * @param log where rejections and container warnings go: the adapter's own logger, so
      *     operators configure one logger per adapter
      */
     public static CallbackEndpoint of(String name, CallbackVerifier verifier, System.Logger log) {
-        return new CallbackEndpoint(name, verifier, log);
+        return new CallbackEndpoint(name, verifier, log, false, null);
+    }
+
+    /**
+     * An endpoint verifying with a verifier it builds from container settings (see
+     * {@link #configure}) and owns: {@link #close()} closes it, ending its key-fetch threads. The
+     * adapter calls {@code close()} when its container stops it.
+     *
+     * @param name the adapter, as rejections, warnings and configuration errors name it
+     * @param source where the settings come from, for the error message (e.g. {@code init-params})
+     * @throws IllegalStateException as {@link #configure} does
+     */
+    public static CallbackEndpoint configured(String name, String source, String prefix, Iterable<String> names,
+                                              Function<String, ?> value, System.Logger log) {
+        Objects.requireNonNull(log, "log");
+        CallbackVerifier built = configure(name + " (" + source + ")", prefix, names, value);
+        return new CallbackEndpoint(name, built, log, true, null);
+    }
+
+    /**
+     * This endpoint with a container check run once, at its first request (replacing any check
+     * it had). The verifier and who owns it are unchanged: close only one of the two endpoints.
+     */
+    public CallbackEndpoint withContainerCheck(ContainerCheck check) {
+        return new CallbackEndpoint(name, verifier, log, ownsVerifier, Objects.requireNonNull(check, "check"));
     }
 
     /**
@@ -98,9 +129,9 @@ public final class CallbackEndpoint {
      * for the adapter to answer with {@link CallbackRejectedException#toReply()}.
      */
     public Verified verify(Incoming request) throws CallbackRejectedException {
-        if (!containerChecked.get() && !containerChecked.getAndSet(true)) {
+        if (containerCheck != null && !containerChecked.get() && !containerChecked.getAndSet(true)) {
             try {
-                checkContainer(request.containerRequest());
+                containerCheck.check(request.containerRequest(), name, log);
             } catch (RuntimeException | LinkageError e) {
                 // A diagnostic must never fail a callback.
                 log.log(System.Logger.Level.DEBUG, "container check skipped: {0}", e.toString());
@@ -182,28 +213,14 @@ public final class CallbackEndpoint {
                 remoteAddress == null ? "" : " from " + LogSafe.text(remoteAddress), e.getMessage());
     }
 
-    /** Said once per endpoint, at its first request: the one container setting known to break genuine callbacks. */
-    private void checkContainer(Object containerRequest) {
-        switch (JettyHeaderCache.of(containerRequest)) {
-            case CASE_INSENSITIVE:
-                log.log(System.Logger.Level.WARNING, "{0} runs on Jetty with HttpConfiguration headerCacheCaseSensitive"
-                        + " false: Jetty may hand over a signature whose letters changed case to an earlier request''s,"
-                        + " and the genuine callback then fails with signature_mismatch. Call"
-                        + " HttpConfiguration.setHeaderCacheCaseSensitive(true) (see the oss-callback README)", name);
-                break;
-            case CASE_INSENSITIVE_WITHOUT_SWITCH:
-                log.log(System.Logger.Level.WARNING, "{0} runs on Jetty 9.4 with its header cache on: Jetty may hand over"
-                        + " a signature whose letters changed case to an earlier request''s, and the genuine callback then"
-                        + " fails with signature_mismatch. Jetty 9.4 cannot make the cache case-sensitive: call"
-                        + " HttpConfiguration.setHeaderCacheSize(0) (see the oss-callback docs/containers.md)", name);
-                break;
-            case UNKNOWN:
-                log.log(System.Logger.Level.INFO, "{0} runs on Jetty but could not read its HttpConfiguration: make sure"
-                        + " it has setHeaderCacheCaseSensitive(true), or genuine callbacks may fail with"
-                        + " signature_mismatch (see the oss-callback README)", name);
-                break;
-            default:
-                break;
+    /**
+     * Closes the verifier if this endpoint built it ({@link #configured}), ending its key-fetch
+     * threads; a verifier passed in ({@link #of}) is left open for its owner.
+     */
+    @Override
+    public void close() {
+        if (ownsVerifier) {
+            verifier.close();
         }
     }
 

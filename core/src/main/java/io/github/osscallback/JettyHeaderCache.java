@@ -53,6 +53,31 @@ enum JettyHeaderCache {
         return UNKNOWN;
     }
 
+    /** {@link ContainerCheck#jettyHeaderCache()}: warns, under the adapter's name, when the cache can change a signature. */
+    static void check(Object containerRequest, String name, System.Logger log) {
+        switch (of(containerRequest)) {
+            case CASE_INSENSITIVE:
+                log.log(System.Logger.Level.WARNING, "{0} runs on Jetty with HttpConfiguration headerCacheCaseSensitive"
+                        + " false: Jetty may hand over a signature whose letters changed case to an earlier request''s,"
+                        + " and the genuine callback then fails with signature_mismatch. Call"
+                        + " HttpConfiguration.setHeaderCacheCaseSensitive(true) (see the oss-callback README)", name);
+                break;
+            case CASE_INSENSITIVE_WITHOUT_SWITCH:
+                log.log(System.Logger.Level.WARNING, "{0} runs on Jetty 9.4 with its header cache on: Jetty may hand over"
+                        + " a signature whose letters changed case to an earlier request''s, and the genuine callback then"
+                        + " fails with signature_mismatch. Jetty 9.4 cannot make the cache case-sensitive: call"
+                        + " HttpConfiguration.setHeaderCacheSize(0) (see the oss-callback docs/containers.md)", name);
+                break;
+            case UNKNOWN:
+                log.log(System.Logger.Level.INFO, "{0} runs on Jetty but could not read its HttpConfiguration: make sure"
+                        + " it has setHeaderCacheCaseSensitive(true), or genuine callbacks may fail with"
+                        + " signature_mismatch (see the oss-callback README)", name);
+                break;
+            default:
+                break;
+        }
+    }
+
     private static JettyHeaderCache ofConfiguration(Object configuration) throws ReflectiveOperationException {
         // Without a cache nothing is rewritten, whatever the case setting says.
         Object size = invokeIfPresent(configuration, "getHeaderCacheSize");

@@ -48,7 +48,17 @@ class CallbackEndpointTest {
     }
 
     private static CallbackEndpoint.Incoming request(String method, Supplier<InputStream> body, String remote) {
+        return request(method, body, remote, null);
+    }
+
+    private static CallbackEndpoint.Incoming request(String method, Supplier<InputStream> body, String remote,
+                                                     Object container) {
         return new CallbackEndpoint.Incoming() {
+            @Override
+            public Object containerRequest() {
+                return container;
+            }
+
             @Override
             public String method() {
                 return method;
@@ -193,6 +203,64 @@ class CallbackEndpointTest {
 
         Map<String, Object> good = Map.of("oss.callback.maxBodyBytes", 16, "unrelated", "x");
         assertEquals(16, CallbackEndpoint.configure("TestAdapter", "oss.callback.", good.keySet(), good::get).maxBodyBytes());
+    }
+
+    @Test
+    void configuredEndpointNamesTheAdapterAndWhereTheSettingsCameFrom() {
+        Map<String, Object> properties = Map.of("oss.callback.maxBodyByte", "16");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> CallbackEndpoint.configured(
+                "TestAdapter", "properties", "oss.callback.", properties.keySet(), properties::get, new Lines()));
+        assertTrue(e.getMessage().startsWith(
+                "TestAdapter (properties) is misconfigured (settings are named oss.callback.<setting>): "), e.getMessage());
+        assertTrue(e.getMessage().contains("maxBodyBytes"), e.getMessage());
+    }
+
+    @Test
+    void closeClosesTheVerifierTheEndpointBuiltAndNeverOnePassedIn() {
+        CallbackVerifier passedIn = CallbackVerifier.builder().build();
+        try {
+            CallbackEndpoint.of("Adapter", passedIn, new Lines()).withContainerCheck(ContainerCheck.jettyHeaderCache()).close();
+            assertFalse(passedIn.keyStatus().closed(), "a verifier passed in is its owner's");
+        } finally {
+            passedIn.close();
+        }
+
+        Map<String, Object> good = Map.of("oss.callback.maxBodyBytes", 16);
+        CallbackEndpoint built = CallbackEndpoint.configured("Adapter", "properties", "oss.callback.", good.keySet(),
+                good::get, new Lines());
+        assertEquals(16, built.verifier().maxBodyBytes());
+        CallbackEndpoint checked = built.withContainerCheck(ContainerCheck.jettyHeaderCache());
+        assertSame(built.verifier(), checked.verifier());
+        assertFalse(built.verifier().keyStatus().closed());
+        checked.close();
+        assertTrue(built.verifier().keyStatus().closed(), "the endpoint closes the verifier it built");
+    }
+
+    @Test
+    void theContainerCheckTheAdapterPassedRunsOnceAtTheFirstRequestAndNeverFailsOne() {
+        Lines log = new Lines();
+        Object container = new Object();
+        List<Object> seen = new ArrayList<>();
+        CallbackEndpoint endpoint = CallbackEndpoint.of("Adapter", CallbackVerifier.builder().build(), log)
+                .withContainerCheck((request, adapter, adapterLog) -> {
+                    seen.add(request);
+                    adapterLog.log(System.Logger.Level.WARNING, adapter + " looked");
+                    throw new IllegalStateException("check broke");
+                });
+        for (int i = 0; i < 2; i++) {
+            CallbackRejectedException e = assertThrows(CallbackRejectedException.class,
+                    () -> endpoint.verify(request("GET", () -> null, null, container)));
+            assertEquals(CallbackRejectedException.Reason.METHOD_NOT_ALLOWED, e.reason());
+        }
+        assertEquals(List.of(container), seen);
+        assertEquals("WARNING Adapter looked", log.lines.get(0));
+        assertEquals("DEBUG container check skipped: java.lang.IllegalStateException: check broke", log.lines.get(1));
+        assertEquals(4, log.lines.size(), log.lines.toString()); // then the two rejections
+
+        Lines unchecked = new Lines();
+        CallbackEndpoint plain = CallbackEndpoint.of("Adapter", CallbackVerifier.builder().build(), unchecked);
+        assertThrows(CallbackRejectedException.class, () -> plain.verify(request("GET", () -> null, null, container)));
+        assertEquals(1, unchecked.lines.size(), "no check passed, none run: " + unchecked.lines);
     }
 
     @Test

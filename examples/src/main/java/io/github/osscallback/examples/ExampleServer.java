@@ -1,5 +1,6 @@
 package io.github.osscallback.examples;
 
+import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.OssCallback;
@@ -7,7 +8,6 @@ import io.github.osscallback.jaxrs.OssCallbackFeature;
 import io.github.osscallback.jaxrs.OssCallbackVerified;
 import io.github.osscallback.servlet.OssCallbackFilter;
 import io.github.osscallback.servlet.OssCallbackServlet;
-import io.github.osscallback.servlet.OssCallbacks;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -236,7 +236,7 @@ final class ExampleServer implements AutoCloseable {
                 chain.doFilter(req, res);
             } finally {
                 HttpServletRequest request = (HttpServletRequest) req;
-                Object reason = request.getAttribute(OssCallbacks.REJECTION_ATTRIBUTE);
+                Object reason = request.getAttribute(CallbackEndpoint.REJECTION_ATTRIBUTE);
                 out.printf("%s %s -> %d %s%n", request.getMethod(), request.getRequestURI(),
                         ((HttpServletResponse) res).getStatus(), reason == null ? "" : reason);
             }

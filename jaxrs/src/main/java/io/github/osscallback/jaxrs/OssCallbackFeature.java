@@ -2,6 +2,7 @@ package io.github.osscallback.jaxrs;
 
 import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.ContainerCheck;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Feature;
@@ -20,6 +21,10 @@ import java.util.Objects;
  * (e.g. {@code oss.callback.keyUrlPrefixes}); a bad setting, or a property under
  * {@value #PROPERTY_PREFIX} that is no setting, fails {@link #configure} with an
  * {@link IllegalStateException} naming it (and the setting an unknown name most likely meant).
+ * The verifier it builds then is its own: on Jersey it is closed, ending its key-fetch threads,
+ * when Jersey shuts the application down. JAX-RS has no portable shutdown call for a feature, so
+ * on other runtimes (e.g. RESTEasy) build the verifier yourself, pass it in, and close it when
+ * the application stops.
  *
  * <p>OSS signs the path and query exactly as it sent them, which the JAX-RS API does not expose:
  * runtimes rebuild {@code UriInfo.getRequestUri()}, re-encoding characters. So the feature reads
@@ -44,11 +49,6 @@ public final class OssCallbackFeature implements Feature {
 
     /** Prefix of the application properties read when no verifier is given. */
     public static final String PROPERTY_PREFIX = "oss.callback.";
-    /**
-     * The request property holding the reason code of a rejected request (on servlet-based
-     * runtimes also a request attribute), for access logs and metrics.
-     */
-    public static final String REJECTION_PROPERTY = CallbackEndpoint.REJECTION_ATTRIBUTE;
 
     /** Rejections and container warnings are logged here, as the servlet filter logs under its own name. */
     private static final System.Logger LOG = System.getLogger(OssCallbackFeature.class.getName());
@@ -67,17 +67,22 @@ public final class OssCallbackFeature implements Feature {
 
     @Override
     public boolean configure(FeatureContext context) {
-        CallbackVerifier v = verifier;
-        if (v == null) {
+        CallbackEndpoint endpoint;
+        if (verifier == null) {
             Map<String, Object> properties = context.getConfiguration().getProperties();
-            v = CallbackEndpoint.configure("OssCallbackFeature (application properties)", PROPERTY_PREFIX,
-                    properties.keySet(), properties::get);
+            endpoint = CallbackEndpoint.configured("OssCallbackFeature", "application properties", PROPERTY_PREFIX,
+                    properties.keySet(), properties::get, LOG);
+            if (RawTargetSources.jersey()) {
+                context.register(new JerseyShutdown(endpoint));
+            }
+        } else {
+            endpoint = CallbackEndpoint.of("OssCallbackFeature", verifier, LOG);
         }
+        endpoint = endpoint.withContainerCheck(ContainerCheck.jettyHeaderCache());
         // The raw target must be in place before the verifying filter runs.
         for (ContainerRequestFilter source : RawTargetSources.available()) {
             context.register(source, Priorities.AUTHENTICATION - 1);
         }
-        CallbackEndpoint endpoint = CallbackEndpoint.of("OssCallbackFeature", v, LOG);
         context.register(new OssCallbackRequestFilter(endpoint), Priorities.AUTHENTICATION);
         // Inside any entity encoder (ENTITY_CODER), so it reads the bytes the method produced.
         context.register(new ReplyCheckInterceptor(endpoint), Priorities.USER + 1000);

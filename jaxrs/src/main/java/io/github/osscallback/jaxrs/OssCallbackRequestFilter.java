@@ -39,7 +39,7 @@ final class OssCallbackRequestFilter implements ContainerRequestFilter {
                     ? OssCallbackEntityInterceptor.reencoded(verified.callback()) : verified.body()));
             context.setProperty(PROPERTY, verified.callback());
         } catch (CallbackRejectedException e) {
-            context.setProperty(OssCallbackFeature.REJECTION_PROPERTY, e.reason().code());
+            context.setProperty(CallbackEndpoint.REJECTION_ATTRIBUTE, e.reason().code());
             context.abortWith(CallbackReplyWriter.response(e.toReply()));
         }
     }

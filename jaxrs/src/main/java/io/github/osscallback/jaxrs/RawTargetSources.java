@@ -34,6 +34,11 @@ final class RawTargetSources {
         return sources;
     }
 
+    /** Whether Jersey's lifecycle contract is there, through which the feature closes what it built. */
+    static boolean jersey() {
+        return present(RawTargetSources.class.getClassLoader(), "org.glassfish.jersey.server.spi.ContainerLifecycleListener");
+    }
+
     private static boolean present(ClassLoader loader, String className) {
         try {
             Class.forName(className, false, loader);

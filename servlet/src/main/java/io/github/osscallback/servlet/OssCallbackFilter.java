@@ -3,6 +3,7 @@ package io.github.osscallback.servlet;
 import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.ContainerCheck;
 import io.github.osscallback.OssCallback;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -49,8 +50,6 @@ public class OssCallbackFilter implements Filter {
 
     private CallbackEndpoint endpoint;
     private String name = "OssCallbackFilter";
-    /** The filter built its verifier from init-params, so it closes it; a verifier passed in is the caller's. */
-    private boolean ownsVerifier;
     private final AtomicBoolean asyncSaid = new AtomicBoolean();
 
     /** For {@code web.xml} and {@code @WebFilter}: configured from init-params in {@link #init}. */
@@ -59,7 +58,8 @@ public class OssCallbackFilter implements Filter {
 
     /** A filter using the given verifier. */
     public OssCallbackFilter(CallbackVerifier verifier) {
-        this.endpoint = CallbackEndpoint.of("OssCallbackFilter", Objects.requireNonNull(verifier, "verifier"), LOG);
+        this.endpoint = CallbackEndpoint.of("OssCallbackFilter", Objects.requireNonNull(verifier, "verifier"), LOG)
+                .withContainerCheck(ContainerCheck.jettyHeaderCache());
     }
 
     @Override
@@ -69,10 +69,10 @@ public class OssCallbackFilter implements Filter {
             return;
         }
         try {
-            CallbackVerifier verifier = CallbackEndpoint.configure(name + " (init-params)", "",
-                    Collections.list(config.getInitParameterNames()), config::getInitParameter);
-            this.endpoint = CallbackEndpoint.of(name, verifier, LOG);
-            this.ownsVerifier = true;
+            // The endpoint owns the verifier it builds, and destroy() closes it.
+            this.endpoint = CallbackEndpoint.configured(name, "init-params", "",
+                    Collections.list(config.getInitParameterNames()), config::getInitParameter, LOG)
+                    .withContainerCheck(ContainerCheck.jettyHeaderCache());
         } catch (IllegalStateException e) {
             throw new ServletException(e.getMessage(), e);
         }
@@ -94,7 +94,7 @@ public class OssCallbackFilter implements Filter {
         try {
             verified = endpoint.verify(new Incoming(request));
         } catch (CallbackRejectedException e) {
-            request.setAttribute(OssCallbacks.REJECTION_ATTRIBUTE, e.reason().code());
+            request.setAttribute(CallbackEndpoint.REJECTION_ATTRIBUTE, e.reason().code());
             OssCallbacks.reply(response, e.toReply());
             return;
         }
@@ -124,8 +124,8 @@ public class OssCallbackFilter implements Filter {
     /** Closes the verifier this filter built from init-params, stopping its key-fetch threads; one passed in is left open. */
     @Override
     public void destroy() {
-        if (ownsVerifier && endpoint != null) {
-            endpoint.verifier().close();
+        if (endpoint != null) {
+            endpoint.close();
         }
     }
 

@@ -1,6 +1,5 @@
 package io.github.osscallback.servlet;
 
-import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.OssCallback;
 import jakarta.servlet.ServletRequest;
@@ -17,12 +16,6 @@ public final class OssCallbacks {
 
     /** The request attribute holding the verified {@link OssCallback}. */
     public static final String ATTRIBUTE = OssCallback.class.getName();
-
-    /**
-     * The request attribute holding the reason code of a rejected request, for access logs and
-     * metrics in filters that wrap {@link OssCallbackFilter}.
-     */
-    public static final String REJECTION_ATTRIBUTE = CallbackEndpoint.REJECTION_ATTRIBUTE;
 
     private OssCallbacks() {
     }

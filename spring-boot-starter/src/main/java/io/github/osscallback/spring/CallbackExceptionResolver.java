@@ -28,7 +28,7 @@ final class CallbackExceptionResolver implements HandlerExceptionResolver, Order
                                          Exception ex) {
         try {
             if (ex instanceof CallbackRejectedException rejected) {
-                request.setAttribute(OssCallbacks.REJECTION_ATTRIBUTE, rejected.reason().code());
+                request.setAttribute(CallbackEndpoint.REJECTION_ATTRIBUTE, rejected.reason().code());
                 CallbackEndpoint.logRejection(LOG, "the handler " + handler, rejected, request.getMethod(), request.getRemoteAddr());
                 OssCallbacks.reply(response, rejected.toReply());
                 return new ModelAndView();
