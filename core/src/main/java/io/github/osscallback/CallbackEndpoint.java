@@ -57,13 +57,18 @@ public final class CallbackEndpoint implements AutoCloseable {
     }
 
     /**
-     * An endpoint verifying with a verifier it builds from container settings (see
-     * {@link #configure}) and owns: {@link #close()} closes it, ending its key-fetch threads. The
-     * adapter calls {@code close()} when its container stops it.
+     * An endpoint verifying with a verifier it builds from container settings (servlet
+     * init-params, JAX-RS properties) and owns: {@link #close()} closes it, ending its key-fetch
+     * threads. Every name starting with {@code prefix} is a {@link VerifierSettings} name after it,
+     * and one that is not is refused with the nearest setting suggested (a misspelt name would
+     * otherwise leave its defence off without a word). The adapter calls {@code close()} when its
+     * container stops it.
      *
      * @param name the adapter, as rejections, warnings and configuration errors name it
      * @param source where the settings come from, for the error message (e.g. {@code init-params})
-     * @throws IllegalStateException as {@link #configure} does
+     * @param value a setting's value by its full name; values are turned into strings
+     * @throws IllegalStateException naming the adapter and the setting (never a secret value)
+     *     when a setting is unknown, malformed or contradicts another
      */
     public static CallbackEndpoint configured(String name, String source, String prefix, Iterable<String> names,
                                               Function<String, ?> value, System.Logger log) {
@@ -81,17 +86,12 @@ public final class CallbackEndpoint implements AutoCloseable {
     }
 
     /**
-     * A verifier configured from container settings (servlet init-params, JAX-RS properties):
-     * every name starting with {@code prefix} is a {@link VerifierSettings} name after it, and one
-     * that is not is refused with the nearest setting suggested (a misspelt name would otherwise
-     * leave its defence off without a word).
+     * The verifier {@link #configured} builds. Not public: a verifier built here and handed out
+     * would have no owner to close it, which is what {@code configured} is for.
      *
      * @param adapter the adapter and where its settings come from, for the error message
-     * @param value a setting's value by its full name; values are turned into strings
-     * @throws IllegalStateException naming the adapter and the setting (never a secret value)
-     *     when a setting is unknown, malformed or contradicts another
      */
-    public static CallbackVerifier configure(String adapter, String prefix, Iterable<String> names,
+    static CallbackVerifier configure(String adapter, String prefix, Iterable<String> names,
                                              Function<String, ?> value) {
         String where = prefix.isEmpty() ? "" : " (settings are named " + prefix + "<setting>)";
         Map<String, String> settings = new HashMap<>();
