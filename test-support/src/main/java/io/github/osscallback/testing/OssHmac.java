@@ -2,7 +2,6 @@ package io.github.osscallback.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -29,15 +28,11 @@ final class OssHmac {
         key = hmac("HmacSHA256", key, region);
         key = hmac("HmacSHA256", key, "oss");
         key = hmac("HmacSHA256", key, "aliyun_v4_request");
-        return hex(hmac("HmacSHA256", key, stringToSign));
+        return Digests.hex(hmac("HmacSHA256", key, stringToSign));
     }
 
     static String sha256Hex(String data) {
-        try {
-            return hex(MessageDigest.getInstance("SHA-256").digest(data.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return Digests.hex(Digests.digest("SHA-256", data.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static byte[] hmac(String algorithm, byte[] key, String data) {
@@ -48,13 +43,5 @@ final class OssHmac {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(algorithm + " is not available", e);
         }
-    }
-
-    private static String hex(byte[] bytes) {
-        StringBuilder s = new StringBuilder(bytes.length * 2);
-        for (byte b : bytes) {
-            s.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-        }
-        return s.toString();
     }
 }
