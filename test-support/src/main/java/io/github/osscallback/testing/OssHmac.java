@@ -2,6 +2,7 @@ package io.github.osscallback.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -29,6 +30,20 @@ final class OssHmac {
         key = hmac("HmacSHA256", key, "oss");
         key = hmac("HmacSHA256", key, "aliyun_v4_request");
         return Digests.hex(hmac("HmacSHA256", key, stringToSign));
+    }
+
+    /** OSS's error message for an AccessKey id it does not know. */
+    static final String UNKNOWN_KEY_ID = "The OSS Access Key Id you provided does not exist in our records.";
+
+    /** Whether a V4 credential, split at {@code /}, reads {@code <AccessKeyId>/<yyyyMMdd>/<region>/oss/aliyun_v4_request}. */
+    static boolean isV4Scope(String[] scope) {
+        return scope.length == 5 && scope[3].equals("oss") && scope[4].equals("aliyun_v4_request");
+    }
+
+    /** Whether a given signature is the expected one, compared in constant time; false when none is given. */
+    static boolean matches(String expected, String given) {
+        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                given.getBytes(StandardCharsets.US_ASCII));
     }
 
     static String sha256Hex(String data) {
