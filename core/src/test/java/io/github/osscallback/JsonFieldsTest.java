@@ -36,7 +36,7 @@ class JsonFieldsTest {
         "{\"esc\":\"quote \\\" slash \\\\ nl \\n tab \\t \\u4e2d \\ud83d\\ude00\",\"\\u540d\":\"v\"}",
         " \n {\"spaced\" : \"out\" } \n "})
     void streamingReadGivesTheTreesFields(String json) throws Exception {
-        BodyParser.Parsed parsed = BodyParser.parseJson(json.getBytes(StandardCharsets.UTF_8));
+        BodyParser.Parsed parsed = BodyParser.parse(true, json.getBytes(StandardCharsets.UTF_8));
         assertNull(parsed.problem, parsed.problem);
         assertTrue(parsed.jsonObject);
         assertEquals(treeFields(json), parsed.fields);
@@ -47,7 +47,7 @@ class JsonFieldsTest {
         "{\"a\":\"v\",\"a\":null}", "{\"a\":{\"b\":1},\"a\":null}", "{\"a\":null,\"a\":null}",
         "{\"o\":{\"k\":1,\"k\":2}}", "{\"a\":[1],\"a\":{}}", "{\"a.b\":1,\"a\":{\"b\":2}}"})
     void aNameGivenTwiceInOneObjectLeavesNoFields(String json) {
-        BodyParser.Parsed parsed = BodyParser.parseJson(json.getBytes(StandardCharsets.UTF_8));
+        BodyParser.Parsed parsed = BodyParser.parse(true, json.getBytes(StandardCharsets.UTF_8));
         assertEquals(Map.of(), parsed.fields, json);
         assertTrue(parsed.problem != null && parsed.problem.contains("more than once"), parsed.problem);
     }
@@ -57,7 +57,7 @@ class JsonFieldsTest {
         Random random = new Random(20261125L);
         for (int i = 0; i < 2_000; i++) {
             String json = object(random, 0);
-            BodyParser.Parsed parsed = BodyParser.parseJson(json.getBytes(StandardCharsets.UTF_8));
+            BodyParser.Parsed parsed = BodyParser.parse(true, json.getBytes(StandardCharsets.UTF_8));
             Map<String, String> expected = treeFieldsOrNull(json);
             if (expected == null) {
                 assertTrue(parsed.fields.isEmpty() && parsed.problem != null, json);

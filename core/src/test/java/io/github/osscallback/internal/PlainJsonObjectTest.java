@@ -30,7 +30,7 @@ class PlainJsonObjectTest {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         FieldMap plain = PlainJsonObject.read(body);
         assertNotNull(plain, json);
-        BodyParser.Parsed jackson = BodyParser.parseJsonWithJackson(body);
+        BodyParser.Parsed jackson = JsonBody.parseWithJackson(body);
         assertNull(jackson.problem);
         assertEquals(jackson.fields, plain);
     }
@@ -61,7 +61,7 @@ class PlainJsonObjectTest {
                 continue;
             }
             plain++;
-            BodyParser.Parsed jackson = BodyParser.parseJsonWithJackson(body);
+            BodyParser.Parsed jackson = JsonBody.parseWithJackson(body);
             String shown = new String(body, StandardCharsets.ISO_8859_1);
             assertNull(jackson.problem, shown);
             assertTrue(jackson.jsonObject, shown);

@@ -7,8 +7,10 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Registers OSS callback verification in a JAX-RS application in one call:
@@ -76,6 +78,14 @@ public final class OssCallbackFeature implements Feature {
                 context.register(new JerseyShutdown(endpoint));
             }
         } else {
+            List<String> ignored = context.getConfiguration().getPropertyNames().stream()
+                    .filter(name -> name.startsWith(PROPERTY_PREFIX)).sorted().collect(Collectors.toList());
+            if (!ignored.isEmpty()) {
+                // The verifier passed in is configured in code; properties beside it would be a defence off silently.
+                throw new IllegalStateException("OssCallbackFeature was given a verifier and application properties "
+                        + ignored + ", which would not apply to it: configure the verifier in code, or register"
+                        + " the feature by class and configure it from properties alone");
+            }
             endpoint = CallbackEndpoint.of("OssCallbackFeature", verifier, LOG);
         }
         endpoint = endpoint.withContainerCheck(ContainerCheck.jettyHeaderCache());

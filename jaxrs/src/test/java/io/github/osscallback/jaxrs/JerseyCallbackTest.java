@@ -458,6 +458,21 @@ class JerseyCallbackTest {
         }
     }
 
+    @Test
+    void propertiesBesideAVerifierPassedInFailInsteadOfBeingIgnored() {
+        CallbackVerifier verifier = CallbackVerifier.builder().build();
+        try {
+            ResourceConfig config = new ResourceConfig(CallbackResource.class)
+                    .property("oss.callback.replayWindowSeconds", "600")
+                    .register(new OssCallbackFeature(verifier));
+            String message = misconfiguration(config).getMessage();
+            assertTrue(message.contains("OssCallbackFeature was given a verifier and application properties"
+                    + " [oss.callback.replayWindowSeconds], which would not apply to it"), message);
+        } finally {
+            verifier.close();
+        }
+    }
+
     /** Only the oss.callback. namespace is the feature's: the application's other properties are left alone. */
     @Test
     void propertiesOutsideTheNamespaceAreTheApplications() throws Exception {

@@ -66,6 +66,13 @@ public class OssCallbackFilter implements Filter {
     public void init(FilterConfig config) throws ServletException {
         name = "OssCallbackFilter '" + config.getFilterName() + "'";
         if (endpoint != null) {
+            List<String> ignored = Collections.list(config.getInitParameterNames());
+            if (!ignored.isEmpty()) {
+                // The verifier passed in is configured in code; init-params beside it would be a defence off silently.
+                throw new ServletException(name + " was given a verifier and init-params " + ignored
+                        + ", which would not apply to it: configure the verifier in code, or declare the filter"
+                        + " by class and configure it from init-params alone");
+            }
             return;
         }
         try {

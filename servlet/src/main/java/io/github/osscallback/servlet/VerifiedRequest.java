@@ -9,8 +9,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +18,6 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The request handed downstream: the body the filter consumed is served again from memory, as a
@@ -61,7 +60,7 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
 
     @Override
     public ServletInputStream getInputStream() {
-        return new BodyStream(callback.bodyBuffer());
+        return new BodyStream(verified.bodyStream());
     }
 
     /** UTF-8, as OSS sends and the verifier read the body: the Content-Type's charset is not signed. */
@@ -109,15 +108,19 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
 
     /** A fresh stream over the buffered body; it is always ready and never blocks. */
     private static final class BodyStream extends ServletInputStream {
-        private final ByteBuffer in;
+        private final InputStream in;
 
-        BodyStream(ByteBuffer in) {
+        BodyStream(InputStream in) {
             this.in = in;
         }
 
         @Override
         public boolean isFinished() {
-            return !in.hasRemaining();
+            try {
+                return in.available() == 0;
+            } catch (IOException e) {
+                return true; // a stream over bytes in memory cannot fail; were it to, nothing is left to read
+            }
         }
 
         @Override
@@ -138,27 +141,18 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
         }
 
         @Override
-        public int read() {
-            return in.hasRemaining() ? in.get() & 0xff : -1;
+        public int read() throws IOException {
+            return in.read();
         }
 
         @Override
-        public int read(byte[] b, int off, int len) {
-            Objects.checkFromIndexSize(off, len, b.length);
-            if (len == 0) {
-                return 0;
-            }
-            if (!in.hasRemaining()) {
-                return -1;
-            }
-            int n = Math.min(len, in.remaining());
-            in.get(b, off, n);
-            return n;
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, len);
         }
 
         @Override
-        public int available() {
-            return in.remaining();
+        public int available() throws IOException {
+            return in.available();
         }
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.osscallback.CallbackReply;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.fixtures.RawHttp;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
@@ -87,6 +89,23 @@ class InitParamsOnJettyTest {
     void aMisspeltInitParamIsRefusedWithTheNearestSetting() {
         String failure = startFailure(Map.of("replayWindow", "600"));
         assertTrue(failure.contains("unknown setting 'replayWindow' (did you mean replayWindowSeconds?)"), failure);
+    }
+
+    @Test
+    void initParamsBesideAVerifierPassedInStopTheStartInsteadOfBeingIgnored() {
+        CallbackVerifier verifier = CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(keyServer.baseUrl() + "/oss/").build()).build();
+        try {
+            Exception e = assertThrows(Exception.class, () -> jetty.start("", "/cb/*", new OssCallbackFilter(verifier),
+                    Map.of("replayWindowSeconds", "600"), ok));
+            List<String> messages = new ArrayList<>();
+            collect(e, messages);
+            String failure = String.join(" | ", messages);
+            assertTrue(failure.contains("was given a verifier and init-params [replayWindowSeconds], which would not"
+                    + " apply to it"), failure);
+        } finally {
+            verifier.close();
+        }
     }
 
     /** Every message of the start-up failure, its causes and what it suppressed; fails if Jetty started. */

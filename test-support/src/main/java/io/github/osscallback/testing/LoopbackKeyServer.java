@@ -1,11 +1,8 @@
 package io.github.osscallback.testing;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * A stand-in for OSS's key host on 127.0.0.1, for tests: serves PEM keys by path, can be told to
@@ -25,21 +20,15 @@ import java.util.concurrent.Executors;
 public final class LoopbackKeyServer implements AutoCloseable {
 
     static {
-        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle and delayed
-        // ACKs add ~40 ms to every fetch on loopback, which no real key host does.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
+        LoopbackServer.preferNoDelay();
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
 
-    private LoopbackKeyServer(HttpServer server, ExecutorService executor) {
+    private LoopbackKeyServer(LoopbackServer server) {
         this.server = server;
-        this.executor = executor;
     }
 
     /** Starts a server on a free loopback port. */
@@ -57,22 +46,15 @@ public final class LoopbackKeyServer implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, was " + port);
         }
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-        ExecutorService executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "loopback-key-server");
-            t.setDaemon(true);
-            return t;
-        });
-        LoopbackKeyServer keyServer = new LoopbackKeyServer(server, executor);
-        server.createContext("/", keyServer::handle);
-        server.setExecutor(executor);
-        server.start();
+        LoopbackServer server = LoopbackServer.bind(port, "loopback-key-server");
+        LoopbackKeyServer keyServer = new LoopbackKeyServer(server);
+        server.serve(keyServer::handle);
         return keyServer;
     }
 
     /** The base URL, e.g. {@code http://127.0.0.1:40123}, without a trailing slash. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + server.port();
     }
 
     /** The URL of a path on this server; the path starts with {@code /}. */
@@ -82,7 +64,7 @@ public final class LoopbackKeyServer implements AutoCloseable {
 
     /** The port the server listens on. */
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** Serves a PEM key at a path with status 200. */
@@ -139,8 +121,7 @@ public final class LoopbackKeyServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     private static final class Answer {

@@ -29,15 +29,25 @@ final class OssHmac {
         key = hmac("HmacSHA256", key, region);
         key = hmac("HmacSHA256", key, "oss");
         key = hmac("HmacSHA256", key, "aliyun_v4_request");
-        return hex(hmac("HmacSHA256", key, stringToSign));
+        return Digests.hex(hmac("HmacSHA256", key, stringToSign));
+    }
+
+    /** OSS's error message for an AccessKey id it does not know. */
+    static final String UNKNOWN_KEY_ID = "The OSS Access Key Id you provided does not exist in our records.";
+
+    /** Whether a V4 credential, split at {@code /}, reads {@code <AccessKeyId>/<yyyyMMdd>/<region>/oss/aliyun_v4_request}. */
+    static boolean isV4Scope(String[] scope) {
+        return scope.length == 5 && scope[3].equals("oss") && scope[4].equals("aliyun_v4_request");
+    }
+
+    /** Whether a given signature is the expected one, compared in constant time; false when none is given. */
+    static boolean matches(String expected, String given) {
+        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                given.getBytes(StandardCharsets.US_ASCII));
     }
 
     static String sha256Hex(String data) {
-        try {
-            return hex(MessageDigest.getInstance("SHA-256").digest(data.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return Digests.hex(Digests.digest("SHA-256", data.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static byte[] hmac(String algorithm, byte[] key, String data) {
@@ -48,13 +58,5 @@ final class OssHmac {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(algorithm + " is not available", e);
         }
-    }
-
-    private static String hex(byte[] bytes) {
-        StringBuilder s = new StringBuilder(bytes.length * 2);
-        for (byte b : bytes) {
-            s.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-        }
-        return s.toString();
     }
 }

@@ -2,7 +2,6 @@ package io.github.osscallback.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,7 +85,7 @@ final class PostPolicyCheck {
 
     private static void checkV1(PostObjectForm form, String policy, String id, String secret) throws OssRefusal {
         if (!id.equals(form.field("OSSAccessKeyId"))) {
-            throw new OssRefusal(403, "InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records.");
+            throw new OssRefusal(403, "InvalidAccessKeyId", OssHmac.UNKNOWN_KEY_ID);
         }
         requireEqual(OssHmac.v1(secret, policy), form.field("Signature"));
     }
@@ -96,7 +95,7 @@ final class PostPolicyCheck {
         String credential = form.field("x-oss-credential");
         String date = form.field("x-oss-date");
         String[] scope = credential == null ? new String[0] : credential.split("/");
-        if (scope.length != 5 || !scope[3].equals("oss") || !scope[4].equals("aliyun_v4_request") || date == null) {
+        if (!OssHmac.isV4Scope(scope) || date == null) {
             throw new OssRefusal(400, "InvalidArgument", "x-oss-credential must read <AccessKeyId>/<yyyyMMdd>/<region>/oss/aliyun_v4_request"
                     + " and x-oss-date must be given.");
         }
@@ -120,7 +119,7 @@ final class PostPolicyCheck {
             return;
         }
         if (!scope[0].equals(id)) {
-            throw new OssRefusal(403, "InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records.");
+            throw new OssRefusal(403, "InvalidAccessKeyId", OssHmac.UNKNOWN_KEY_ID);
         }
         requireEqual(OssHmac.v4(secret, scope[1], scope[2], policy), form.field("x-oss-signature"));
     }
@@ -196,8 +195,7 @@ final class PostPolicyCheck {
     }
 
     private static void requireEqual(String expected, String given) throws OssRefusal {
-        if (given == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                given.getBytes(StandardCharsets.US_ASCII))) {
+        if (!OssHmac.matches(expected, given)) {
             throw new OssRefusal(403, "SignatureDoesNotMatch",
                     "The request signature we calculated does not match the signature you provided.");
         }

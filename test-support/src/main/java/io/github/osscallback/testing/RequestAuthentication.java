@@ -26,6 +26,7 @@ final class RequestAuthentication {
     private static final String V4 = "OSS4-HMAC-SHA256";
     private static final String[] SIGNATURE_MISMATCH = {"SignatureDoesNotMatch",
         "The request signature we calculated does not match the signature you provided."};
+    private static final String[] UNKNOWN_KEY = {"InvalidAccessKeyId", OssHmac.UNKNOWN_KEY_ID};
 
     private final String accessKeyId;
     private final String accessKeySecret;
@@ -73,19 +74,17 @@ final class RequestAuthentication {
         String id = credentials.substring(0, colon);
         String signature = credentials.substring(colon + 1);
         if (!id.equals(accessKeyId)) {
-            return new String[] {"InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records."};
+            return UNKNOWN_KEY;
         }
         String stringToSign = stringToSign(method, headers, bucket, key, query);
-        String expected = OssHmac.v1(accessKeySecret, stringToSign);
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                signature.getBytes(StandardCharsets.US_ASCII)) ? null : SIGNATURE_MISMATCH;
+        return OssHmac.matches(OssHmac.v1(accessKeySecret, stringToSign), signature) ? null : SIGNATURE_MISMATCH;
     }
 
     /** A V1 presigned URL: the signature of the header form, with the {@code Expires} time in place of the date. */
     private String[] checkPresignedV1(String method, Map<String, String> headers, String bucket, String key,
                                       Map<String, String> query, Instant now) {
         if (!query.get("OSSAccessKeyId").equals(accessKeyId)) {
-            return new String[] {"InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records."};
+            return UNKNOWN_KEY;
         }
         long expires;
         try {
@@ -100,9 +99,8 @@ final class RequestAuthentication {
         signed.put("date", Long.toString(expires));
         signed.remove("x-oss-date");
         String stringToSign = stringToSign(method, signed, bucket, key, query);
-        String expected = OssHmac.v1(accessKeySecret, stringToSign);
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                query.getOrDefault("Signature", "").getBytes(StandardCharsets.US_ASCII)) ? null : SIGNATURE_MISMATCH;
+        return OssHmac.matches(OssHmac.v1(accessKeySecret, stringToSign), query.get("Signature")) ? null
+                : SIGNATURE_MISMATCH;
     }
 
     /** OSS's V4 header signature: HMAC-SHA256 over a canonical request, with a key derived from date and region. */
@@ -117,12 +115,12 @@ final class RequestAuthentication {
         }
         String[] scope = fields.getOrDefault("Credential", "").split("/");
         String date = headers.get("x-oss-date");
-        if (scope.length != 5 || !scope[3].equals("oss") || !scope[4].equals("aliyun_v4_request") || date == null
+        if (!OssHmac.isV4Scope(scope) || date == null
                 || !date.startsWith(scope[1]) || !fields.containsKey("Signature")) {
             return new String[] {"InvalidArgument", "Authorization header is invalid."};
         }
         if (!scope[0].equals(accessKeyId)) {
-            return new String[] {"InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records."};
+            return UNKNOWN_KEY;
         }
         Set<String> additional = new TreeSet<>();
         for (String name : fields.getOrDefault("AdditionalHeaders", "").split(";")) {
@@ -159,9 +157,8 @@ final class RequestAuthentication {
         canonical.append(headers.getOrDefault("x-oss-content-sha256", "UNSIGNED-PAYLOAD"));
         String stringToSign = V4 + "\n" + date + "\n" + scope[1] + "/" + scope[2] + "/oss/aliyun_v4_request\n"
                 + OssHmac.sha256Hex(canonical.toString());
-        String expected = OssHmac.v4(accessKeySecret, scope[1], scope[2], stringToSign);
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                fields.get("Signature").getBytes(StandardCharsets.US_ASCII)) ? null : SIGNATURE_MISMATCH;
+        return OssHmac.matches(OssHmac.v4(accessKeySecret, scope[1], scope[2], stringToSign), fields.get("Signature"))
+                ? null : SIGNATURE_MISMATCH;
     }
 
     /** Percent-encoding as the V4 canonical request uses it: UTF-8, space as %20, {@code ~} kept. */

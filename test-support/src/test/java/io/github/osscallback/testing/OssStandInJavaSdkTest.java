@@ -160,11 +160,11 @@ class OssStandInJavaSdkTest {
         VerifyingCallbackServer app = endpointTrusting(oss.keyUrl());
         OSS client = client(oss, SK);
         String key = "videos/clip.mp4";
-        byte[] content = bytes(OssStandIn.MIN_PART_SIZE * 2 + 1000);
+        byte[] content = bytes(MultipartUploads.MIN_PART_SIZE * 2 + 1000);
         String uploadId = client.initiateMultipartUpload(new InitiateMultipartUploadRequest(BUCKET, key)).getUploadId();
         List<PartETag> parts = new ArrayList<>();
-        for (int offset = 0, number = 1; offset < content.length; offset += OssStandIn.MIN_PART_SIZE, number++) {
-            int size = Math.min(OssStandIn.MIN_PART_SIZE, content.length - offset);
+        for (int offset = 0, number = 1; offset < content.length; offset += MultipartUploads.MIN_PART_SIZE, number++) {
+            int size = Math.min(MultipartUploads.MIN_PART_SIZE, content.length - offset);
             UploadPartRequest part = new UploadPartRequest(BUCKET, key, uploadId, number,
                     new ByteArrayInputStream(content, offset, size), size);
             parts.add(client.uploadPart(part).getPartETag());

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.osscallback.CallbackVerifier;
-import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.OssCredentials;
 import io.github.osscallback.upload.CallbackParameters;
 import io.github.osscallback.upload.PostPolicy;
@@ -47,10 +45,7 @@ class OssStandInPostObjectTest {
     void start() throws Exception {
         oss = OssStandIn.builder().buckets(BUCKET).clock(clock).accessKey("post-ak", "post-sk")
                 .callbackTimeout(OssStandInJavaSdkTest.NO_TIMEOUT_BY_LOAD).start();
-        app = new VerifyingCallbackServer(CallbackVerifier.builder()
-                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(oss.keyUrl()).build())
-                .pinKey(oss.keyUrl(), oss.publicKeyPem())
-                .build());
+        app = VerifyingCallbackServer.pinnedTo(oss);
     }
 
     @AfterEach

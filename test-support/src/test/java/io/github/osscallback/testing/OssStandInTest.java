@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.aliyun.oss.common.utils.CRC64;
 import io.github.osscallback.BodyType;
-import io.github.osscallback.CallbackVerifier;
-import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.OssCallback;
 import io.github.osscallback.upload.CallbackParameters;
 import java.net.URI;
@@ -39,10 +37,7 @@ class OssStandInTest {
     @BeforeEach
     void start() throws Exception {
         oss = OssStandIn.builder().buckets("bucket-a").callbackTimeout(OssStandInJavaSdkTest.NO_TIMEOUT_BY_LOAD).start();
-        app = new VerifyingCallbackServer(CallbackVerifier.builder()
-                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(oss.keyUrl()).build())
-                .pinKey(oss.keyUrl(), oss.publicKeyPem())
-                .build());
+        app = VerifyingCallbackServer.pinnedTo(oss);
     }
 
     @AfterEach

@@ -1,24 +1,20 @@
 package io.github.osscallback.testing;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackRequest;
 import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.OssCallback;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,8 +38,7 @@ final class VerifyingCallbackServer implements AutoCloseable {
     /** Answers 500 with JSON. */
     static final String SERVER_ERROR = "/broken/500";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackServer server;
     private final CallbackVerifier verifier;
     private final List<OssCallback> verified = new CopyOnWriteArrayList<>();
     private final List<CallbackRejectedException.Reason> rejected = new CopyOnWriteArrayList<>();
@@ -51,19 +46,20 @@ final class VerifyingCallbackServer implements AutoCloseable {
 
     VerifyingCallbackServer(CallbackVerifier verifier) throws IOException {
         this.verifier = verifier;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "callback-endpoint");
-            t.setDaemon(true);
-            return t;
-        });
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
+        this.server = LoopbackServer.bind(0, "callback-endpoint");
+        server.serve(this::handle);
+    }
+
+    /** An endpoint that trusts the stand-in's key URL only and pins its key, so no key is fetched. */
+    static VerifyingCallbackServer pinnedTo(OssStandIn oss) throws IOException {
+        return new VerifyingCallbackServer(CallbackVerifier.builder()
+                .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(oss.keyUrl()).build())
+                .pinKey(oss.keyUrl(), oss.publicKeyPem())
+                .build());
     }
 
     String url(String pathAndQuery) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery;
+        return "http://127.0.0.1:" + server.port() + pathAndQuery;
     }
 
     List<OssCallback> verified() {
@@ -152,7 +148,6 @@ final class VerifyingCallbackServer implements AutoCloseable {
     @Override
     public void close() {
         release();
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }
