@@ -82,6 +82,8 @@ public final class OssStandIn implements AutoCloseable {
     private final Clock clock;
     private final Duration callbackTimeout;
     private final OssCallbackSigner signer;
+    /** The key URL callbacks name when set on the builder; null for the stand-in's own. */
+    private final String namedKeyUrl;
     private final RequestAuthentication authentication;
     private final String accessKeyId;
     private final String accessKeySecret;
@@ -101,6 +103,7 @@ public final class OssStandIn implements AutoCloseable {
         this.clock = builder.clock;
         this.callbackTimeout = builder.callbackTimeout;
         this.signer = builder.signer;
+        this.namedKeyUrl = builder.keyUrl;
         this.accessKeyId = builder.accessKeyId;
         this.accessKeySecret = builder.accessKeySecret;
         this.authentication = accessKeyId == null ? null
@@ -134,7 +137,7 @@ public final class OssStandIn implements AutoCloseable {
      * or let the verifier fetch it.
      */
     public String keyUrl() {
-        return endpoint() + KEY_PATH;
+        return namedKeyUrl != null ? namedKeyUrl : endpoint() + KEY_PATH;
     }
 
     /** The public key in PEM, as served at {@link #keyUrl()}. */
@@ -263,6 +266,7 @@ public final class OssStandIn implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration callbackTimeout = DEFAULT_CALLBACK_TIMEOUT;
         private OssCallbackSigner signer;
+        private String keyUrl;
         private String accessKeyId;
         private String accessKeySecret;
         private String securityToken;
@@ -309,6 +313,17 @@ public final class OssStandIn implements AutoCloseable {
         public Builder signer(OssCallbackSigner signer) {
             once("signer");
             this.signer = Objects.requireNonNull(signer, "signer");
+            return this;
+        }
+
+        /**
+         * The key URL callbacks name in {@code x-oss-pub-key-url}, for a key served elsewhere (a
+         * {@link LoopbackKeyServer} on a port fixed in advance, say) that must then serve the
+         * signer's public key; default the stand-in's own URL.
+         */
+        public Builder keyUrl(String url) {
+            once("keyUrl");
+            this.keyUrl = Objects.requireNonNull(url, "url");
             return this;
         }
 
