@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "oss-callback", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Reproduce, diagnose and lint Alibaba Cloud OSS upload callbacks on your machine.",
-        subcommands = {KeysCommand.class, SendCommand.class,
+        subcommands = {KeysCommand.class, LintCommand.class, SendCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; verified; no error found", "1:not verified; an error found; the callback failed",
@@ -36,6 +36,8 @@ public final class Main implements Runnable {
     /** Runs the command line with these streams and returns its exit status, for tests in one JVM. */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine line = new CommandLine(new Main());
+        // lint --callback @FILE names a file to lint, not picocli's file of arguments.
+        line.setExpandAtFiles(false);
         line.setOut(out);
         line.setErr(err);
         line.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
