@@ -5,6 +5,7 @@ import static io.github.osscallback.CompatFixture.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.osscallback.upload.CallbackParameters;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;

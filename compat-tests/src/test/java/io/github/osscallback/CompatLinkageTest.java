@@ -3,6 +3,7 @@ package io.github.osscallback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.osscallback.internal.JsonCodec;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -35,12 +36,12 @@ import org.junit.jupiter.api.Test;
 class CompatLinkageTest {
 
     private static final List<String> CHECKED = List.of("com/fasterxml/jackson/", "com/github/benmanes/caffeine/");
-    private static final String JACKSON_215_ONLY = "io/github/osscallback/JsonCodec$ConstrainedFactory";
+    private static final String JACKSON_215_ONLY = "io/github/osscallback/internal/JsonCodec$ConstrainedFactory";
 
     @Test
     void everyReferenceFromCoreResolves() throws Exception {
         Map<String, byte[]> classes = coreClasses();
-        assertTrue(classes.containsKey("io/github/osscallback/JsonCodec"), classes.keySet().toString());
+        assertTrue(classes.containsKey("io/github/osscallback/internal/JsonCodec"), classes.keySet().toString());
         assertTrue(classes.containsKey(JACKSON_215_ONLY), classes.keySet().toString());
         List<String> missing = new ArrayList<>();
         int checked = 0;

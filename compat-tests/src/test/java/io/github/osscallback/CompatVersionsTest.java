@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.osscallback.internal.JsonCodec;
 import org.junit.jupiter.api.Test;
 
 /**

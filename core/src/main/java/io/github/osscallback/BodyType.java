@@ -2,6 +2,7 @@ package io.github.osscallback;
 
 import static io.github.osscallback.CallbackRejectedException.Reason.UNSUPPORTED_CONTENT_TYPE;
 
+import io.github.osscallback.internal.LogSafe;
 import java.util.Locale;
 
 /**

@@ -1,5 +1,6 @@
 package io.github.osscallback;
 
+import io.github.osscallback.internal.LogSafe;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -43,18 +44,17 @@ public final class CallbackRequest {
         this.body = b.body == null ? EMPTY : b.body;
     }
 
-    /**
-     * The bytes OSS signs for a request: the percent-decoded path, {@code ?} and the raw query
-     * when there is one, a newline, and the body. This is the form a verifier tries first; test
-     * signers (oss-callback-test) and tools use it so that they sign exactly what is verified.
-     *
-     * @param rawPath the path as sent, still percent-encoded
-     * @param rawQuery the raw query, or null for none
-     */
-    public static byte[] stringToSign(String rawPath, String rawQuery, byte[] body) {
-        Objects.requireNonNull(rawPath, "rawPath");
-        Objects.requireNonNull(body, "body");
-        return StringToSign.of(rawPath, rawQuery, body).primaryBytes();
+    private CallbackRequest(CallbackRequest head, byte[] body) {
+        this.method = head.method;
+        this.path = head.path;
+        this.query = head.query;
+        this.headers = head.headers;
+        this.body = body;
+    }
+
+    /** This request with the body the verifier read for it. */
+    CallbackRequest withBody(byte[] read) {
+        return new CallbackRequest(this, read);
     }
 
     /** Starts a request; method defaults to POST and body to empty. */

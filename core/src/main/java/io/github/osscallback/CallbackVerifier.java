@@ -1,11 +1,16 @@
 package io.github.osscallback;
 
+import static io.github.osscallback.CallbackRejectedException.Reason.AMBIGUOUS_PARAMETER;
 import static io.github.osscallback.CallbackRejectedException.Reason.INVALID_KEY;
 import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_BODY;
 import static io.github.osscallback.CallbackRejectedException.Reason.METHOD_NOT_ALLOWED;
 import static io.github.osscallback.CallbackRejectedException.Reason.SIGNATURE_MISMATCH;
 import static io.github.osscallback.CallbackRejectedException.Reason.UNEXPECTED_BODY_TYPE;
 
+import io.github.osscallback.internal.BodyParser;
+import io.github.osscallback.internal.LogSafe;
+import io.github.osscallback.internal.Once;
+import io.github.osscallback.internal.QueryNames;
 import java.io.InputStream;
 import java.net.URI;
 import java.security.InvalidKeyException;
@@ -113,21 +118,6 @@ public final class CallbackVerifier implements AutoCloseable {
     }
 
     /**
-     * Reads a request body, refusing more than {@link #maxBodyBytes()} before buffering it.
-     *
-     * @param declaredLength the Content-Length, or -1 when unknown (chunked)
-     * @throws CallbackRejectedException {@code BODY_TOO_LARGE}, or {@code BODY_UNREADABLE} on I/O failure
-     */
-    public byte[] readBody(InputStream in, long declaredLength) throws CallbackRejectedException {
-        try {
-            return bodyLimit.read(in, declaredLength);
-        } catch (CallbackRejectedException e) {
-            listener.rejected(e.reason());
-            throw e;
-        }
-    }
-
-    /**
      * Verifies a callback request.
      *
      * @return the verified callback, with its body parsed
@@ -146,9 +136,30 @@ public final class CallbackVerifier implements AutoCloseable {
         return callback;
     }
 
-    /** Tells the listener of a rejection made outside the verifier, by an adapter's own request checks. */
-    void rejectedElsewhere(CallbackRejectedException.Reason reason) {
-        listener.rejected(reason);
+    /**
+     * Verifies a callback request whose body is still to be read: reads it from {@code body}
+     * within {@link #maxBodyBytes()}, refusing more before buffering it (and a {@code POST} body
+     * only: a request with another method is refused without reading), then verifies as
+     * {@link #verify(CallbackRequest)}. Any body {@code request} carries is ignored.
+     *
+     * @param declaredLength the Content-Length, or -1 when unknown (chunked)
+     * @throws CallbackRejectedException as {@code verify}, and {@code BODY_TOO_LARGE}, or
+     *     {@code BODY_UNREADABLE} on I/O failure or a body shorter than its Content-Length
+     */
+    public OssCallback verify(CallbackRequest request, InputStream body, long declaredLength)
+            throws CallbackRejectedException {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(body, "body");
+        OssCallback callback;
+        try {
+            requirePost(request);
+            callback = verifyUnheard(request.withBody(bodyLimit.read(body, declaredLength)));
+        } catch (CallbackRejectedException e) {
+            listener.rejected(e.reason());
+            throw e;
+        }
+        listener.accepted(callback);
+        return callback;
     }
 
     private OssCallback verifyUnheard(CallbackRequest request) throws CallbackRejectedException {
@@ -160,7 +171,11 @@ public final class CallbackVerifier implements AutoCloseable {
         signed.refuseReframingPath();
         requireSignature(signed, signature, keyUrl, request);
         OssCallback callback = parse(request, keyUrl, body);
-        QueryNames.refuseOverlap(request.query(), callback.fields().keySet());
+        String overlapping = QueryNames.overlapping(request.query(), callback.fields().keySet());
+        if (overlapping != null) {
+            throw new CallbackRejectedException(AMBIGUOUS_PARAMETER, "query parameter '" + LogSafe.text(overlapping)
+                    + "' has the name of a signed body field; a name must come from one source only");
+        }
         UploadTokens.Checked token = checkUploadToken(callback, signed);
         callback = token == null ? callback : callback.withUploadSubject(token.subject);
         String replayKey = rejectReplay(signature);
@@ -215,7 +230,7 @@ public final class CallbackVerifier implements AutoCloseable {
             throw new CallbackRejectedException(UNEXPECTED_BODY_TYPE, "content type '" + LogSafe.text(contentType)
                     + "' says " + type + ", but this verifier expects " + expectedBodyType + " bodies only");
         }
-        BodyParser.Parsed parsed = BodyParser.parse(type, body);
+        BodyParser.Parsed parsed = BodyParser.parse(type == BodyType.JSON, body);
         if (parsed.problem != null && parsed.fields.isEmpty() && (uploadTokens != null || objectCheck != null)) {
             // A body without one reading, which the application's own decoder might read some other
             // way, is refused as what it is, not as a callback that merely lacks what is checked.
@@ -626,17 +641,6 @@ public final class CallbackVerifier implements AutoCloseable {
         public Builder listener(CallbackListener listener) {
             once.mark("listener");
             this.listener = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /**
-         * Applies container-neutral settings, as strings (servlet init-params, JAX-RS properties).
-         * See {@link VerifierSettings} for the names.
-         *
-         * @throws IllegalArgumentException on an unknown name or a bad value
-         */
-        public Builder settings(Map<String, String> settings) {
-            VerifierSettings.apply(settings, this);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.github.osscallback;
 
+import io.github.osscallback.internal.LogSafe;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;

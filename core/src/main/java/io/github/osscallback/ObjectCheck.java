@@ -4,6 +4,7 @@ import static io.github.osscallback.CallbackRejectedException.Reason.BUCKET_NOT_
 import static io.github.osscallback.CallbackRejectedException.Reason.OBJECT_NOT_CONFIRMED;
 import static io.github.osscallback.CallbackRejectedException.Reason.OSS_UNAVAILABLE;
 
+import io.github.osscallback.internal.LogSafe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;

@@ -1,5 +1,7 @@
 package io.github.osscallback;
 
+import io.github.osscallback.internal.LogSafe;
+import io.github.osscallback.internal.Once;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -178,10 +180,11 @@ public final class ObjectConfirmation {
          * @throws IllegalArgumentException naming the variables (never their values) if the first two are not set
          */
         public Builder credentialsFromEnvironment() {
-            return credentialsFrom(System.getenv());
+            return credentialsFromEnvironment(System.getenv());
         }
 
-        Builder credentialsFrom(Map<String, String> environment) {
+        /** As {@link #credentialsFromEnvironment()}, from the given variables (a container's environment, a test's). */
+        public Builder credentialsFromEnvironment(Map<String, String> environment) {
             OssCredentials fromEnvironment = fromEnvironment(environment::get);
             return credentials(() -> fromEnvironment, "from " + ACCESS_KEY_ID_VARIABLE + ", "
                     + ACCESS_KEY_SECRET_VARIABLE + (fromEnvironment.isTemporary() ? ", " + SESSION_TOKEN_VARIABLE : ""));

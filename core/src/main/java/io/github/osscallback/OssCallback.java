@@ -2,6 +2,12 @@ package io.github.osscallback;
 
 import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_BODY;
 
+import io.github.osscallback.internal.BodyParser;
+import io.github.osscallback.internal.FieldMap;
+import io.github.osscallback.internal.JsonCodec;
+import io.github.osscallback.internal.LogSafe;
+import io.github.osscallback.internal.QueryNames;
+import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -144,6 +150,14 @@ public final class OssCallback {
     /** A copy of the raw, signed body bytes. */
     public byte[] body() {
         return body.clone();
+    }
+
+    /**
+     * The raw, signed body bytes as a read-only view, not a copy: for adapters that serve the
+     * body again (a stream, a data buffer) at no cost per request.
+     */
+    public ByteBuffer bodyBuffer() {
+        return ByteBuffer.wrap(body).asReadOnlyBuffer();
     }
 
     /** Every body field by name, in body order; nested JSON objects appear under dotted names. */

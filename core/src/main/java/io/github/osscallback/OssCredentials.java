@@ -3,10 +3,11 @@ package io.github.osscallback;
 import java.util.Objects;
 
 /**
- * The Alibaba Cloud credentials a {@link PostPolicy} is signed with: an AccessKey pair, or the
- * temporary pair and security token an STS {@code AssumeRole} call returns (preferred for
- * browser uploads: scoped and short-lived). The secret and the token are never part of
- * {@link #toString()}; the secret never leaves this library (only signatures made with it do).
+ * The Alibaba Cloud credentials a {@link io.github.osscallback.upload.PostPolicy} is signed with,
+ * and an {@link ObjectConfirmation} asks OSS with: an AccessKey pair, or the temporary pair and
+ * security token an STS {@code AssumeRole} call returns (preferred for browser uploads: scoped and
+ * short-lived). The secret and the token are never part of {@link #toString()}; the library sends
+ * only signatures made with the secret, never the secret itself.
  */
 public final class OssCredentials {
 
@@ -45,12 +46,13 @@ public final class OssCredentials {
         return securityToken != null;
     }
 
-    String accessKeySecret() {
+    /** The AccessKey secret, for the code that signs with it; never log it. */
+    public String accessKeySecret() {
         return accessKeySecret;
     }
 
     /** The STS security token, or null for an AccessKey pair. */
-    String securityToken() {
+    public String securityToken() {
         return securityToken;
     }
 

@@ -1,5 +1,6 @@
 package io.github.osscallback;
 
+import io.github.osscallback.internal.PercentDecoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

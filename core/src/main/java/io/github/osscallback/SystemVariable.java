@@ -1,6 +1,5 @@
 package io.github.osscallback;
 
-import java.util.regex.Pattern;
 
 /**
  * The system variables OSS substitutes into a callback body template. The body field that carries
@@ -24,9 +23,6 @@ public enum SystemVariable {
     REQ_ID("reqId"),
     OPERATION("operation");
 
-    /** A template placeholder, {@code ${name}}, for system and {@code x:} variables alike; group 1 is the name. */
-    static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
-
     private final String variableName;
 
     SystemVariable(String variableName) {
@@ -39,7 +35,7 @@ public enum SystemVariable {
     }
 
     /** The variable OSS calls {@code name} (e.g. {@code imageInfo.height}), or null if there is none. */
-    static SystemVariable named(String name) {
+    public static SystemVariable named(String name) {
         for (SystemVariable v : values()) {
             if (v.variableName.equals(name)) {
                 return v;
@@ -53,7 +49,7 @@ public enum SystemVariable {
      * inserts bare into JSON bodies (strings are inserted quoted) and the typed accessors read
      * as numbers.
      */
-    boolean isNumber() {
+    public boolean isNumber() {
         return this == SIZE || this == IMAGE_HEIGHT || this == IMAGE_WIDTH;
     }
 
@@ -62,8 +58,8 @@ public enum SystemVariable {
         return placeholderFor(variableName);
     }
 
-    /** The placeholder for any variable name, e.g. {@code ${x:upload_token}}; {@link #PLACEHOLDER} reads it back. */
-    static String placeholderFor(String name) {
+    /** The placeholder for any variable name, system or custom: {@code ${x:upload_token}} for {@code x:upload_token}. */
+    public static String placeholderFor(String name) {
         return "${" + name + "}";
     }
 }

@@ -11,13 +11,16 @@ import static io.github.osscallback.CallbackRejectedException.Reason.UPLOAD_TOKE
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.osscallback.internal.JsonCodec;
+import io.github.osscallback.internal.LogSafe;
+import io.github.osscallback.internal.Once;
+import io.github.osscallback.internal.TokenFormat;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.text.Normalizer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,10 +67,13 @@ public final class UploadTokens {
     public static final String BODY_FIELD = "upload_token";
     /** Default allowance for clocks that disagree. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+    /** The fewest bytes a signing or accepted key's secret has: 32 random bytes, HMAC-SHA256's block of strength. */
+    public static final int MIN_SECRET_BYTES = 32;
+    /** What a key id is: 1 to 32 of {@code A-Z a-z 0-9 _ -}; it travels in every token, so it is no secret. */
+    public static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
     /** v2 tokens carry a single-use id; v1 tokens, which did not, are refused. */
-    static final String VERSION = "v2";
-    static final int MIN_SECRET_BYTES = 32;
+    private static final String VERSION = TokenFormat.VERSION;
     /** 128 random bits: ids never repeat by chance, so a used id is always a reused token. */
     static final int ID_BYTES = 16;
     private static final int ID_CHARS = (ID_BYTES * 4 + 2) / 3;
@@ -78,7 +84,6 @@ public final class UploadTokens {
     static final String USED_KEY_PREFIX = "upload-token:";
     private static final int MAX_TOKEN_LENGTH = 4096;
     private static final Duration MIN_USED_RECORD = Duration.ofSeconds(1);
-    static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -154,53 +159,6 @@ public final class UploadTokens {
         return (subject == null ? grant : grant.subject(subject)).issue();
     }
 
-    /**
-     * True if the path's segments are all non-empty, none is {@code .} or {@code ..}, and it has
-     * no backslash and no control character (C0, DEL or C1): a decoder that drops an escape
-     * sequence such as ISO-2022-JP's {@code ESC ( B} would otherwise turn {@code ESC(B..} into
-     * {@code ..} for whoever reads the key another way. The same holds for the path's NFKC form,
-     * with the same segments: look-alikes such as fullwidth {@code ．．／} or U+2025 (two dot
-     * leader) become {@code ../} for whoever normalises the key.
-     */
-    static boolean isPlainPath(String path) {
-        if (!hasPlainSegments(path)) {
-            return false;
-        }
-        for (int i = 0; i < path.length(); i++) {
-            if (path.charAt(i) >= 0x80) {
-                // ASCII is its own NFKC form; only other text can turn into dots, slashes or backslashes.
-                String normalized = Normalizer.normalize(path, Normalizer.Form.NFKC);
-                return hasPlainSegments(normalized) && slashes(normalized) == slashes(path);
-            }
-        }
-        return true;
-    }
-
-    private static boolean hasPlainSegments(String path) {
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c == '\\' || c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-                return false;
-            }
-        }
-        for (String segment : path.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int slashes(String path) {
-        int n = 0;
-        for (int i = 0; i < path.length(); i++) {
-            if (path.charAt(i) == '/') {
-                n++;
-            }
-        }
-        return n;
-    }
-
     /** True if the object is the bound object, or a plain path under the bound prefix. */
     private static boolean covers(JsonNode payload, String object) {
         if (payload.has("o")) {
@@ -209,7 +167,7 @@ public final class UploadTokens {
         String prefix = payload.get("p").asText();
         // Tokens are issued only for prefixes ending in '/'; the boundary is enforced here too.
         String folder = prefix.endsWith("/") ? prefix : prefix + "/";
-        return object.startsWith(folder) && object.length() > folder.length() && isPlainPath(object);
+        return object.startsWith(folder) && object.length() > folder.length() && TokenFormat.isPlainPath(object);
     }
 
     private String issue(Grant grant) {
@@ -334,50 +292,6 @@ public final class UploadTokens {
         JsonNode subject = payload.get("s");
         return new Checked(subject == null || subject.isNull() ? null : subject.asText(), payload.get("n").asText(),
                 expiry);
-    }
-
-    /**
-     * Refuses callback parameters whose callbacks the token's own bindings would refuse, as OSS
-     * does not retry and the genuine callback would be lost: another body type than the one it
-     * binds, or a callback URL whose path is not the one it binds. A string not shaped like a token
-     * is left to the verifier to refuse.
-     */
-    static void requireBindingsFit(String token, BodyType bodyType, List<String> callbackUrls) {
-        JsonNode payload = unverifiedPayload(token);
-        if (payload == null) {
-            return;
-        }
-        if (payload.has("t") && bodyTypeOf(payload.get("t")) != bodyType) {
-            throw new IllegalStateException("the upload token binds body type " + LogSafe.text(payload.get("t").asText())
-                    + ", but these callback parameters send " + bodyType + " bodies; the verifier would refuse the"
-                    + " callback (upload_token_mismatch)");
-        }
-        if (payload.path("c").isTextual()) {
-            String bound = payload.get("c").asText();
-            for (String url : callbackUrls) {
-                String path = URI.create(url).getPath();
-                if (!bound.equals(path == null || path.isEmpty() ? "/" : path)) {
-                    throw new IllegalStateException("callback URL " + url + " is not on the callback path '"
-                            + LogSafe.text(bound) + "' the upload token binds; the verifier would refuse its callback"
-                            + " (upload_token_mismatch). Every callback URL, fallbacks included, must have that path,"
-                            + " or issue the token without callbackPath");
-                }
-            }
-        }
-    }
-
-    /** The payload of a string shaped like a token of this version, unverified; null if it is not one. */
-    private static JsonNode unverifiedPayload(String token) {
-        String[] parts = token.split("\\.", -1);
-        if (parts.length != 4 || !parts[0].equals(VERSION)) {
-            return null;
-        }
-        try {
-            JsonNode payload = JsonCodec.MAPPER.readTree(B64D.decode(parts[2]));
-            return payload != null && payload.isObject() ? payload : null;
-        } catch (IOException | IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private static BodyType bodyTypeOf(JsonNode bound) {
@@ -523,7 +437,7 @@ public final class UploadTokens {
                 throw new IllegalArgumentException("key prefix must end with '/' so it matches whole path segments,"
                         + " e.g. 'users/42/'; got '" + LogSafe.text(prefix) + "' (for one object use object(key) or issueForObject)");
             }
-            if (!isPlainPath(prefix.substring(0, prefix.length() - 1))) {
+            if (!TokenFormat.isPlainPath(prefix.substring(0, prefix.length() - 1))) {
                 throw new IllegalArgumentException("key prefix '" + LogSafe.text(prefix) + "' must not start with '/'"
                         + " or have an empty, '.' or '..' segment, a backslash or a control character, also after"
                         + " NFKC normalisation");

@@ -1,5 +1,6 @@
 package io.github.osscallback;
 
+import io.github.osscallback.internal.PostSignatures;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

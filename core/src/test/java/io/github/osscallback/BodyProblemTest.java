@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.osscallback.internal.BodyParser;
+import io.github.osscallback.spi.VerifierSettings;
 import io.github.osscallback.testing.OssCallbackSigner;
 import io.github.osscallback.testing.OssTemplate;
 import java.nio.charset.StandardCharsets;
@@ -260,10 +262,10 @@ class BodyProblemTest {
 
     @Test
     void strictModeIsAStringSetting() {
-        CallbackVerifier fromSettings = builder().settings(Map.of("strictBodyParsing", "true")).build();
+        CallbackVerifier fromSettings = VerifierSettings.configure(builder(), Map.of("strictBodyParsing", "true")).build();
         assertEquals(MALFORMED_BODY, assertThrows(CallbackRejectedException.class,
                 () -> fromSettings.verify(signed(FORM, "bucket=a&bucket=b"))).reason());
-        assertThrows(IllegalArgumentException.class, () -> builder().settings(Map.of("strictBodyParsing", "yes")));
+        assertThrows(IllegalArgumentException.class, () -> VerifierSettings.configure(builder(), Map.of("strictBodyParsing", "yes")));
     }
 
     @Test

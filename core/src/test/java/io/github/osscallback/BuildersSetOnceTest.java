@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.osscallback.spi.VerifierSettings;
+import io.github.osscallback.upload.CallbackParameters;
+import io.github.osscallback.upload.PostPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -105,16 +108,16 @@ class BuildersSetOnceTest {
 
     @Test
     void aPrefixListedTwiceInSettingsIsABadValueOfThatSetting() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CallbackVerifier.builder()
-                .settings(java.util.Map.of("keyUrlPrefixes", "https://a.example/, https://a.example/")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VerifierSettings.configure(
+                CallbackVerifier.builder(), java.util.Map.of("keyUrlPrefixes", "https://a.example/, https://a.example/")));
         assertTrue(e.getMessage().startsWith("setting keyUrlPrefixes="), e.getMessage());
         assertTrue(e.getMessage().contains("https://a.example/ is already allowed"), e.getMessage());
     }
 
     @Test
     void anOptionSetInCodeAndInSettingsIsRefused() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> CallbackVerifier.builder()
-                .maxBodyBytes(10).settings(java.util.Map.of("maxBodyBytes", "20")));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> VerifierSettings.configure(
+                CallbackVerifier.builder().maxBodyBytes(10), java.util.Map.of("maxBodyBytes", "20")));
         assertTrue(e.getMessage().startsWith("maxBodyBytes was already set"), e.getMessage());
     }
 

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.osscallback.spi.CallbackEndpoint;
+import io.github.osscallback.spi.CallbackEndpointTest;
 import io.github.osscallback.testing.ManualClock;
 import io.github.osscallback.testing.OssCallbackSigner;
 import java.io.ByteArrayInputStream;
@@ -111,9 +113,9 @@ class CallbackListenerTest {
     }
 
     @Test
-    void hearsATooLargeBodyRefusedByReadBody() {
+    void hearsATooLargeBodyRefusedWhileReading() {
         CallbackVerifier v = verifier().maxBodyBytes(8).build();
-        assertThrows(CallbackRejectedException.class, () -> v.readBody(new ByteArrayInputStream(BODY), -1));
+        assertThrows(CallbackRejectedException.class, () -> v.verify(CallbackRequest.builder().path("/cb").build(), new ByteArrayInputStream(BODY), -1));
         assertEquals(List.of("rejected " + BODY_TOO_LARGE.code()), heard.events);
     }
 

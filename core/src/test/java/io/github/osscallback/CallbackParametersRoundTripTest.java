@@ -3,6 +3,8 @@ package io.github.osscallback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.osscallback.internal.JsonCodec;
+import io.github.osscallback.upload.CallbackParameters;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

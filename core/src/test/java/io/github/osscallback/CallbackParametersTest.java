@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.osscallback.internal.JsonCodec;
+import io.github.osscallback.upload.CallbackParameters;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;

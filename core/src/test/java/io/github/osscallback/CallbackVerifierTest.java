@@ -200,7 +200,7 @@ class CallbackVerifierTest {
             }
         };
         CallbackRejectedException e = assertThrows(CallbackRejectedException.class,
-                () -> verifier.readBody(neverRead, CallbackVerifier.DEFAULT_MAX_BODY_BYTES + 1L));
+                () -> verifier.verify(CallbackRequest.builder().path("/cb").build(), neverRead, CallbackVerifier.DEFAULT_MAX_BODY_BYTES + 1L));
         assertEquals(BODY_TOO_LARGE, e.reason());
     }
 
@@ -208,15 +208,15 @@ class CallbackVerifierTest {
     void refusesChunkedBodyOverLimit() {
         byte[] big = new byte[CallbackVerifier.DEFAULT_MAX_BODY_BYTES + 1];
         assertEquals(BODY_TOO_LARGE, assertThrows(CallbackRejectedException.class,
-                () -> verifier.readBody(new ByteArrayInputStream(big), -1)).reason());
+                () -> verifier.verify(CallbackRequest.builder().path("/cb").build(), new ByteArrayInputStream(big), -1)).reason());
     }
 
     @Test
     void readsBodyOfExactlyTheLimit() throws Exception {
         CallbackVerifier small = builder().maxBodyBytes(10).build();
-        assertArrayEquals(utf8("0123456789"), small.readBody(new ByteArrayInputStream(utf8("0123456789")), -1));
+        assertArrayEquals(utf8("0123456789"), new BodyLimit(10).read(new ByteArrayInputStream(utf8("0123456789")), -1));
         assertEquals(BODY_TOO_LARGE, assertThrows(CallbackRejectedException.class,
-                () -> small.readBody(new ByteArrayInputStream(utf8("0123456789A")), -1)).reason());
+                () -> small.verify(CallbackRequest.builder().path("/cb").build(), new ByteArrayInputStream(utf8("0123456789A")), -1)).reason());
     }
 
     @Test
@@ -228,7 +228,7 @@ class CallbackVerifierTest {
             }
         };
         assertEquals(BODY_UNREADABLE, assertThrows(CallbackRejectedException.class,
-                () -> verifier.readBody(broken, -1)).reason());
+                () -> verifier.verify(CallbackRequest.builder().path("/cb").build(), broken, -1)).reason());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.osscallback.spi.VerifierSettings;
 import io.github.osscallback.testing.OssCallbackSigner;
 import io.github.osscallback.testing.OssStandIn;
 import java.net.URI;
@@ -25,9 +26,7 @@ class ConfirmWithOssSettingsTest {
             "OSS_ACCESS_KEY_SECRET", SECRET);
 
     private static CallbackVerifier.Builder apply(Map<String, String> settings, Map<String, String> environment) {
-        CallbackVerifier.Builder builder = CallbackVerifier.builder();
-        VerifierSettings.apply(settings, builder, environment);
-        return builder;
+        return VerifierSettings.configure(CallbackVerifier.builder(), settings, environment);
     }
 
     private static Map<String, String> settings(String... pairs) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.osscallback.spi.VerifierSettings;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.ManualClock;
 import io.github.osscallback.testing.OssCallbackSigner;
@@ -234,8 +235,8 @@ class KeyFetchLimitTest {
     @Test
     void concurrencyCapIsAStringSettingToo() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
-        CallbackVerifier v = CallbackVerifier.builder()
-                .settings(Map.of("keyUrlPrefixes", KEYS + "/oss/", "maxConcurrentKeyFetches", "1"))
+        CallbackVerifier v = VerifierSettings.configure(CallbackVerifier.builder(),
+                        Map.of("keyUrlPrefixes", KEYS + "/oss/", "maxConcurrentKeyFetches", "1"))
                 .fetcher(heldFetcher(started))
                 .build();
         Future<OssCallback> a = verifyInBackground(v, KEYS + "/oss/a.pem");
@@ -244,7 +245,7 @@ class KeyFetchLimitTest {
         pending.get(URI.create(KEYS + "/oss/a.pem")).complete(signer.publicKey());
         a.get(10, TimeUnit.SECONDS);
         assertThrows(IllegalArgumentException.class,
-                () -> CallbackVerifier.builder().settings(Map.of("maxConcurrentKeyFetches", "0")));
+                () -> VerifierSettings.configure(CallbackVerifier.builder(), Map.of("maxConcurrentKeyFetches", "0")));
         assertThrows(IllegalArgumentException.class, () -> CallbackVerifier.builder().maxConcurrentKeyFetches(0));
     }
 

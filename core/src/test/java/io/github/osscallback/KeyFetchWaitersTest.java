@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.osscallback.spi.VerifierSettings;
 import io.github.osscallback.testing.ManualClock;
 import io.github.osscallback.testing.OssCallbackSigner;
 import java.net.URI;
@@ -229,13 +230,13 @@ class KeyFetchWaitersTest {
 
     @Test
     void capIsASetOnceOptionAndAStringSetting() throws Exception {
-        CallbackVerifier v = verifier().settings(Map.of("maxKeyFetchWaiters", String.valueOf(CAP))).build();
+        CallbackVerifier v = VerifierSettings.configure(verifier(), Map.of("maxKeyFetchWaiters", String.valueOf(CAP))).build();
         Wave wave = wave(v, KEYS + "a.pem");
         completeFetch(KEYS + "a.pem");
         assertAllVerified(wave);
 
         assertThrows(IllegalArgumentException.class,
-                () -> CallbackVerifier.builder().settings(Map.of("maxKeyFetchWaiters", "0")));
+                () -> VerifierSettings.configure(CallbackVerifier.builder(), Map.of("maxKeyFetchWaiters", "0")));
         assertThrows(IllegalArgumentException.class, () -> CallbackVerifier.builder().maxKeyFetchWaiters(0));
         IllegalStateException twice = assertThrows(IllegalStateException.class,
                 () -> CallbackVerifier.builder().maxKeyFetchWaiters(4).maxKeyFetchWaiters(5));

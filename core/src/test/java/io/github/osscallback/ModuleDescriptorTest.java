@@ -42,9 +42,10 @@ class ModuleDescriptorTest {
     }
 
     @Test
-    void exportsOnlyTheApiAndOpensNothing() throws Exception {
+    void exportsThePackageOfEachAudienceAndOpensNothing() throws Exception {
         ModuleDescriptor descriptor = layer().findModule(MODULE).orElseThrow().getDescriptor();
-        Set<String> expected = new HashSet<>(Set.of(MODULE));
+        Set<String> expected = new HashSet<>(Set.of(MODULE, MODULE + ".spi", MODULE + ".upload"));
+        assertTrue(descriptor.packages().contains(MODULE + ".internal"), "internals are in the module, not exported");
         // Test support is exported while it ships in this jar.
         if (descriptor.packages().contains(MODULE + ".testing")) {
             expected.add(MODULE + ".testing");
@@ -103,7 +104,7 @@ class ModuleDescriptorTest {
         Class<?> credentialsType = loader.loadClass(MODULE + ".OssCredentials");
         Object credentials = credentialsType.getMethod("of", String.class, String.class)
                 .invoke(null, "LTAI5tModule", "moduleSecret0123456789abcdef");
-        Class<?> policyType = loader.loadClass(MODULE + ".PostPolicy");
+        Class<?> policyType = loader.loadClass(MODULE + ".upload.PostPolicy");
         Object builder = policyType.getMethod("builder").invoke(null);
         Class<?> builderType = builder.getClass();
         builderType.getMethod("credentials", credentialsType).invoke(builder, credentials);

@@ -447,17 +447,17 @@ class ObjectConfirmationTest {
     @Test
     void credentialsFromTheEnvironmentAreNamedNeverShown() {
         ObjectConfirmation sts = ObjectConfirmation.builder().buckets("photos").region("cn-hangzhou")
-                .credentialsFrom(Map.of("OSS_ACCESS_KEY_ID", ID, "OSS_ACCESS_KEY_SECRET", SECRET,
+                .credentialsFromEnvironment(Map.of("OSS_ACCESS_KEY_ID", ID, "OSS_ACCESS_KEY_SECRET", SECRET,
                         "OSS_SESSION_TOKEN", "tokenValue")).build();
         assertTrue(sts.credentials().get().isTemporary());
         assertTrue(sts.toString().contains("OSS_SESSION_TOKEN"), sts.toString());
         assertFalse(sts.toString().contains(SECRET) || sts.toString().contains("tokenValue"), sts.toString());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> ObjectConfirmation.builder().credentialsFrom(Map.of("OSS_ACCESS_KEY_SECRET", SECRET)));
+                () -> ObjectConfirmation.builder().credentialsFromEnvironment(Map.of("OSS_ACCESS_KEY_SECRET", SECRET)));
         assertTrue(missing.getMessage().contains("OSS_ACCESS_KEY_ID"), missing.getMessage());
         assertFalse(missing.getMessage().contains(SECRET), missing.getMessage());
         IllegalArgumentException unusable = assertThrows(IllegalArgumentException.class,
-                () -> ObjectConfirmation.builder().credentialsFrom(Map.of("OSS_ACCESS_KEY_ID", ID,
+                () -> ObjectConfirmation.builder().credentialsFromEnvironment(Map.of("OSS_ACCESS_KEY_ID", ID,
                         "OSS_ACCESS_KEY_SECRET", "with space " + SECRET)));
         assertFalse(unusable.getMessage().contains(SECRET), unusable.getMessage());
     }

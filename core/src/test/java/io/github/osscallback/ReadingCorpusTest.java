@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.osscallback.fixtures.ReadingCase;
+import io.github.osscallback.internal.QueryNames;
 import io.github.osscallback.testing.OssCallbackSigner;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -11,13 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.osscallback.spi.VerifierSettings;
 import io.github.osscallback.testing.OssCallbackSigner;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * What an uploader or a replaying attacker controls (method spelling, path escapes, query,
@@ -116,7 +117,7 @@ class RequestMeaningTest {
     @Test
     void bodyShorterThanItsContentLengthIsUnreadable() {
         CallbackRejectedException e = assertThrows(CallbackRejectedException.class,
-                () -> verifier.readBody(new ByteArrayInputStream(utf8("bucket=b")), 20));
+                () -> verifier.verify(CallbackRequest.builder().path("/cb").build(), new ByteArrayInputStream(utf8("bucket=b")), 20));
         assertEquals(BODY_UNREADABLE, e.reason());
         assertTrue(e.getMessage().contains("8 of the 20 bytes"), e.getMessage());
         assertFalse(e.getMessage().contains("another filter"), e.getMessage());
@@ -125,14 +126,15 @@ class RequestMeaningTest {
     @Test
     void bodyAlreadyConsumedByAnotherFilterIsNamed() {
         CallbackRejectedException e = assertThrows(CallbackRejectedException.class,
-                () -> verifier.readBody(new ByteArrayInputStream(new byte[0]), 17));
+                () -> verifier.verify(CallbackRequest.builder().path("/cb").build(), new ByteArrayInputStream(new byte[0]), 17));
         assertEquals(BODY_UNREADABLE, e.reason());
         assertTrue(e.getMessage().contains("another filter"), e.getMessage());
     }
 
     @Test
     void emptyBodyWithZeroContentLengthIsFine() throws Exception {
-        assertEquals(0, verifier.readBody(new ByteArrayInputStream(new byte[0]), 0).length);
+        assertEquals(0, new BodyLimit(CallbackVerifier.DEFAULT_MAX_BODY_BYTES)
+                .read(new ByteArrayInputStream(new byte[0]), 0).length);
     }
 
     // --- a name comes from the signed body or from the query, never both ---
@@ -176,7 +178,7 @@ class RequestMeaningTest {
         assertEquals(UNEXPECTED_BODY_TYPE, rejection(jsonOnly, resent("/cb", null, "/cb", null, FORM, body)));
         assertEquals(UNEXPECTED_BODY_TYPE, rejection(jsonOnly, resent("/cb", null, "/cb", null, null, body)));
 
-        CallbackVerifier formOnly = builder().settings(Map.of("expectedBodyType", "form")).build();
+        CallbackVerifier formOnly = VerifierSettings.configure(builder(), Map.of("expectedBodyType", "form")).build();
         assertEquals("good", formOnly.verify(resent("/cb", null, "/cb", null, FORM, "bucket=good").build())
                 .bucket().orElseThrow());
         assertEquals(UNEXPECTED_BODY_TYPE, rejection(formOnly,
@@ -204,7 +206,7 @@ class RequestMeaningTest {
     @Test
     void expectedBodyTypeSettingRefusesOtherValues() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> builder().settings(Map.of("expectedBodyType", "xml")));
+                () -> VerifierSettings.configure(builder(), Map.of("expectedBodyType", "xml")));
         assertTrue(e.getMessage().contains("form or json"), e.getMessage());
     }
 

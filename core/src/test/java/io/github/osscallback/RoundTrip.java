@@ -2,6 +2,7 @@ package io.github.osscallback;
 
 import io.github.osscallback.testing.OssCallbackSigner;
 import io.github.osscallback.testing.OssTemplate;
+import io.github.osscallback.upload.CallbackParameters;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.aliyun.oss.internal.OSSUtils;
 import com.aliyun.oss.model.Callback;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.osscallback.internal.JsonCodec;
+import io.github.osscallback.upload.CallbackParameters;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.osscallback.internal.JsonCodec;
 import io.github.osscallback.testing.ManualClock;
 import io.github.osscallback.testing.OssCallbackSigner;
 import java.nio.charset.StandardCharsets;

@@ -12,9 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.osscallback.internal.JsonCodec;
+import io.github.osscallback.internal.TokenFormat;
+import io.github.osscallback.spi.VerifierSettings;
 import io.github.osscallback.testing.ManualClock;
 import io.github.osscallback.testing.OssCallbackSigner;
 import io.github.osscallback.testing.OssTemplate;
+import io.github.osscallback.upload.CallbackParameters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -214,8 +218,8 @@ class UploadTokensTest {
     @ParameterizedTest
     @ValueSource(strings = {"a/\uff0e\uff0e/b", "\u2025", "a\uff0fb", "a/\uff3c", "\uff0e", "a/\u2024", "a/b\u0085"})
     void plainPathMeansPlainAfterNfkcToo(String path) {
-        assertFalse(UploadTokens.isPlainPath(path), path);
-        assertTrue(UploadTokens.isPlainPath("a/" + "b.c"), "an ordinary path is plain");
+        assertFalse(TokenFormat.isPlainPath(path), path);
+        assertTrue(TokenFormat.isPlainPath("a/" + "b.c"), "an ordinary path is plain");
     }
 
     @Test
@@ -410,15 +414,15 @@ class UploadTokensTest {
     @Test
     void settingsTurnTokensOn() throws Exception {
         String k1 = Base64.getEncoder().encodeToString(SECRET_1);
-        CallbackVerifier v = CallbackVerifier.builder()
-                .settings(Map.of("keyUrlPrefixes", "https://keys.test/oss/", "remoteKeyFetching", "false",
+        CallbackVerifier v = VerifierSettings.configure(CallbackVerifier.builder(),
+                Map.of("keyUrlPrefixes", "https://keys.test/oss/", "remoteKeyFetching", "false",
                         "uploadTokenKeys", "k1=" + k1, "expectedBuckets", "photos"))
                 .pinKey(KEY_URL, oss.publicKeyPem()).build();
         UploadTokens systemClock = UploadTokens.builder().signingKey("k1", SECRET_1).build();
         String token = systemClock.issueForObject("photos", "a.jpg", "u", Duration.ofMinutes(1));
         assertEquals("u", v.verify(ossCallback(params(token), "photos", "a.jpg")).uploadSubject().orElseThrow());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CallbackVerifier.builder()
-                .settings(Map.of("uploadTokenKeys", "k1=c2hvcnQ=")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VerifierSettings.configure(
+                CallbackVerifier.builder(), Map.of("uploadTokenKeys", "k1=c2hvcnQ=")));
         assertTrue(!e.getMessage().contains("c2hvcnQ="), e.getMessage());
     }
 

@@ -10,6 +10,7 @@ import com.aliyun.oss.common.comm.RequestMessage;
 import com.aliyun.oss.internal.signer.OSSSignerParams;
 import com.aliyun.oss.internal.signer.OSSV4Signer;
 import com.aliyun.oss.model.GenericRequest;
+import io.github.osscallback.internal.PostSignatures;
 import java.lang.reflect.Field;
 import java.net.URI;
 import java.time.Instant;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.osscallback.BodyType;
-import io.github.osscallback.CallbackParameters;
+import io.github.osscallback.upload.CallbackParameters;
 import io.github.osscallback.UploadTokens;
 import java.net.URI;
 import java.net.URISyntaxException;

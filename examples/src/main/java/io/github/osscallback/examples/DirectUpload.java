@@ -1,10 +1,10 @@
 package io.github.osscallback.examples;
 
 import io.github.osscallback.BodyType;
-import io.github.osscallback.CallbackParameters;
 import io.github.osscallback.OssCredentials;
-import io.github.osscallback.PostPolicy;
 import io.github.osscallback.UploadTokens;
+import io.github.osscallback.upload.CallbackParameters;
+import io.github.osscallback.upload.PostPolicy;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,6 +1,5 @@
 package io.github.osscallback.examples;
 
-import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.OssCallback;
@@ -8,6 +7,7 @@ import io.github.osscallback.jaxrs.OssCallbackFeature;
 import io.github.osscallback.jaxrs.OssCallbackVerified;
 import io.github.osscallback.servlet.OssCallbackFilter;
 import io.github.osscallback.servlet.OssCallbackServlet;
+import io.github.osscallback.spi.CallbackEndpoint;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;

@@ -1,7 +1,7 @@
 package io.github.osscallback.jaxrs;
 
-import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackRejectedException;
+import io.github.osscallback.spi.CallbackEndpoint;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;

@@ -1,6 +1,6 @@
 package io.github.osscallback.jaxrs;
 
-import io.github.osscallback.CallbackEndpoint;
+import io.github.osscallback.spi.CallbackEndpoint;
 import org.glassfish.jersey.server.spi.Container;
 import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 

@@ -1,8 +1,8 @@
 package io.github.osscallback.jaxrs;
 
-import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackVerifier;
-import io.github.osscallback.ContainerCheck;
+import io.github.osscallback.spi.CallbackEndpoint;
+import io.github.osscallback.spi.ContainerCheck;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Feature;
@@ -17,7 +17,7 @@ import java.util.Objects;
  * RESTEasy and other runtimes.
  *
  * <p>Registered by class instead, it configures itself from application properties named
- * {@value #PROPERTY_PREFIX} followed by a {@link io.github.osscallback.VerifierSettings} name
+ * {@value #PROPERTY_PREFIX} followed by a {@link io.github.osscallback.spi.VerifierSettings} name
  * (e.g. {@code oss.callback.keyUrlPrefixes}); a bad setting, or a property under
  * {@value #PROPERTY_PREFIX} that is no setting, fails {@link #configure} with an
  * {@link IllegalStateException} naming it (and the setting an unknown name most likely meant).

@@ -1,9 +1,9 @@
 package io.github.osscallback.jaxrs;
 
 import io.github.osscallback.BodyType;
-import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.OssCallback;
+import io.github.osscallback.spi.CallbackEndpoint;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import java.io.ByteArrayInputStream;
@@ -35,8 +35,9 @@ final class OssCallbackRequestFilter implements ContainerRequestFilter {
             CallbackEndpoint.Verified verified = endpoint.verify(new Incoming(context, RawTarget.of(context)));
             // Runtimes may read @FormParam from this stream without any interceptor (RESTEasy does), so
             // a form's stream holds the verified fields; entity parameters get the signed bytes back.
-            context.setEntityStream(new ByteArrayInputStream(verified.callback().bodyType() == BodyType.FORM
-                    ? OssCallbackEntityInterceptor.reencoded(verified.callback()) : verified.body()));
+            context.setEntityStream(verified.callback().bodyType() == BodyType.FORM
+                    ? new ByteArrayInputStream(OssCallbackEntityInterceptor.reencoded(verified.callback()))
+                    : verified.bodyStream());
             context.setProperty(PROPERTY, verified.callback());
         } catch (CallbackRejectedException e) {
             context.setProperty(CallbackEndpoint.REJECTION_ATTRIBUTE, e.reason().code());

@@ -1,7 +1,7 @@
 package io.github.osscallback.jaxrs;
 
-import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackReply;
+import io.github.osscallback.spi.CallbackEndpoint;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;

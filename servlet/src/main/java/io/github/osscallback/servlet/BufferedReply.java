@@ -1,7 +1,7 @@
 package io.github.osscallback.servlet;
 
-import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackReply;
+import io.github.osscallback.spi.CallbackEndpoint;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,10 +1,10 @@
 package io.github.osscallback.servlet;
 
-import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.CallbackVerifier;
-import io.github.osscallback.ContainerCheck;
 import io.github.osscallback.OssCallback;
+import io.github.osscallback.spi.CallbackEndpoint;
+import io.github.osscallback.spi.ContainerCheck;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the chain.
  *
  * <p>Configure it in code with {@link #OssCallbackFilter(CallbackVerifier)}, or declare it in
- * {@code web.xml} with init-params named as in {@link io.github.osscallback.VerifierSettings}
+ * {@code web.xml} with init-params named as in {@link io.github.osscallback.spi.VerifierSettings}
  * ({@code maxBodyBytes}); an init-param that is no setting fails {@link #init}, naming the
  * setting it most likely meant.
  * Behind a reverse proxy that strips a path prefix, set the verifier's {@code signedPathPrefix}.
@@ -99,7 +99,7 @@ public class OssCallbackFilter implements Filter {
             return;
         }
         OssCallback callback = verified.callback();
-        HttpServletRequest downstream = new VerifiedRequest(request, verified.body(), callback);
+        HttpServletRequest downstream = new VerifiedRequest(request, verified);
         downstream.setAttribute(OssCallbacks.ATTRIBUTE, callback);
         BufferedReply reply = new BufferedReply(response, endpoint, name);
         try {

@@ -1,9 +1,9 @@
 package io.github.osscallback.servlet;
 
-import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.OssCallback;
+import io.github.osscallback.spi.CallbackEndpoint;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -2,14 +2,15 @@ package io.github.osscallback.servlet;
 
 import io.github.osscallback.BodyType;
 import io.github.osscallback.OssCallback;
+import io.github.osscallback.spi.CallbackEndpoint;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +18,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The request handed downstream: the body the filter consumed is served again from memory, as a
@@ -25,14 +27,14 @@ import java.util.Map;
  */
 final class VerifiedRequest extends HttpServletRequestWrapper {
 
-    private final byte[] body;
+    private final CallbackEndpoint.Verified verified;
     private final OssCallback callback;
     private Map<String, String[]> parameters;
 
-    VerifiedRequest(HttpServletRequest request, byte[] body, OssCallback callback) {
+    VerifiedRequest(HttpServletRequest request, CallbackEndpoint.Verified verified) {
         super(request);
-        this.body = body;
-        this.callback = callback;
+        this.verified = verified;
+        this.callback = verified.callback();
     }
 
     /** Built on first use: most callback handlers never ask for parameters. */
@@ -59,13 +61,13 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
 
     @Override
     public ServletInputStream getInputStream() {
-        return new BodyStream(body);
+        return new BodyStream(callback.bodyBuffer());
     }
 
     /** UTF-8, as OSS sends and the verifier read the body: the Content-Type's charset is not signed. */
     @Override
     public BufferedReader getReader() {
-        return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
+        return new BufferedReader(new InputStreamReader(verified.bodyStream(), StandardCharsets.UTF_8));
     }
 
     @Override
@@ -75,12 +77,12 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
 
     @Override
     public int getContentLength() {
-        return body.length;
+        return callback.bodyBuffer().remaining();
     }
 
     @Override
     public long getContentLengthLong() {
-        return body.length;
+        return getContentLength();
     }
 
     @Override
@@ -107,15 +109,15 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
 
     /** A fresh stream over the buffered body; it is always ready and never blocks. */
     private static final class BodyStream extends ServletInputStream {
-        private final ByteArrayInputStream in;
+        private final ByteBuffer in;
 
-        BodyStream(byte[] body) {
-            this.in = new ByteArrayInputStream(body);
+        BodyStream(ByteBuffer in) {
+            this.in = in;
         }
 
         @Override
         public boolean isFinished() {
-            return in.available() == 0;
+            return !in.hasRemaining();
         }
 
         @Override
@@ -137,17 +139,26 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
 
         @Override
         public int read() {
-            return in.read();
+            return in.hasRemaining() ? in.get() & 0xff : -1;
         }
 
         @Override
         public int read(byte[] b, int off, int len) {
-            return in.read(b, off, len);
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            if (!in.hasRemaining()) {
+                return -1;
+            }
+            int n = Math.min(len, in.remaining());
+            in.get(b, off, n);
+            return n;
         }
 
         @Override
         public int available() {
-            return in.available();
+            return in.remaining();
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.github.osscallback.spring;
 
-import io.github.osscallback.CallbackEndpoint;
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.servlet.OssCallbacks;
+import io.github.osscallback.spi.CallbackEndpoint;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.github.osscallback.spring;
 
 import io.github.osscallback.CallbackVerifier;
-import io.github.osscallback.VerifierSettings;
+import io.github.osscallback.spi.VerifierSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +17,7 @@ import org.springframework.core.env.Environment;
  * The {@code oss.callback.*} properties. Each {@link VerifierSettings} name is a property under its
  * kebab-case name ({@code keyUrlPrefixes} is {@code oss.callback.key-url-prefixes}), bound with
  * Spring's relaxed rules (so also {@code OSS_CALLBACK_KEYURLPREFIXES} or a YAML list) and handed to
- * {@link CallbackVerifier.Builder#settings}: one parser, one set of error messages, for every adapter.
+ * {@link VerifierSettings#configure}: one parser, one set of error messages, for every adapter.
  */
 final class CallbackProperties {
 

@@ -2,7 +2,7 @@ package io.github.osscallback.spring;
 
 import io.github.osscallback.CallbackListener;
 import io.github.osscallback.CallbackVerifier;
-import io.github.osscallback.VerifierSettings;
+import io.github.osscallback.spi.VerifierSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +46,7 @@ final class PropertiesVerifier {
         CallbackProperties.refuseUnknown(environment);
         CallbackVerifier.Builder builder;
         try {
-            builder = CallbackVerifier.builder().settings(settings(environment));
+            builder = VerifierSettings.configure(CallbackVerifier.builder(), settings(environment));
         } catch (IllegalArgumentException | IllegalStateException e) {
             // The settings' messages name settings and never quote a secret; say the property names instead.
             throw new InvalidCallbackPropertiesException(inPropertyNames(e.getMessage()), e);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.osscallback.CallbackListener;
 import io.github.osscallback.CallbackRejectedException;
+import io.github.osscallback.CallbackRequest;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.micrometer.OssCallbackMetrics;
@@ -121,7 +122,8 @@ class ActuatorAutoConfigurationTest {
 
     private static void oversized(CallbackVerifier verifier) {
         byte[] body = new byte[verifier.maxBodyBytes() + 1];
-        assertThrows(CallbackRejectedException.class, () -> verifier.readBody(new ByteArrayInputStream(body), body.length));
+        assertThrows(CallbackRejectedException.class, () -> verifier.verify(
+                CallbackRequest.builder().path("/oss/callback").build(), new ByteArrayInputStream(body), body.length));
     }
 
     private static double bodyTooLarge(MeterRegistry registry) {

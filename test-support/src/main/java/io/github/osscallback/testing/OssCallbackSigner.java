@@ -24,8 +24,9 @@ import java.util.Objects;
  * without OSS: with a fresh key pair ({@link #generate()}), a given one ({@link #of(KeyPair)}) or
  * a private key in PEM ({@link #fromPem(String)}). Serve {@link #publicKeyPem()} from a
  * {@link LoopbackKeyServer} (or pin it) and trust that URL in the verifier under test.
- * What is signed is core's own string-to-sign ({@link CallbackRequest#stringToSign}), so signer
- * and verifier cannot drift apart. For tests only: never put its key into a production key policy.
+ * What is signed is written here as OSS documents it, apart from the verifier's own reading, so a
+ * test signing with it checks the verifier against the protocol rather than against itself. For
+ * tests only: never put its key into a production key policy.
  */
 public final class OssCallbackSigner {
 
@@ -130,11 +131,31 @@ public final class OssCallbackSigner {
     }
 
     /**
-     * The bytes OSS signs: the percent-decoded path, {@code ?} and the raw query when there is
-     * one, a newline, and the body ({@link CallbackRequest#stringToSign}).
+     * The bytes OSS signs: the percent-decoded path ({@code +} kept, an escape that is not two hex
+     * digits left as it is), {@code ?} and the raw query when there is one, a newline, and the body.
      */
     public static byte[] stringToSign(String rawPath, String rawQuery, byte[] body) {
-        return CallbackRequest.stringToSign(rawPath, rawQuery, body);
+        Objects.requireNonNull(rawPath, "rawPath");
+        Objects.requireNonNull(body, "body");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(rawPath.length() + body.length + 64);
+        byte[] path = rawPath.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < path.length; i++) {
+            int hi = i + 2 < path.length && path[i] == '%' ? Character.digit(path[i + 1], 16) : -1;
+            int lo = hi >= 0 ? Character.digit(path[i + 2], 16) : -1;
+            if (lo >= 0) {
+                out.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                out.write(path[i]);
+            }
+        }
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            out.write('?');
+            out.writeBytes(rawQuery.getBytes(StandardCharsets.UTF_8));
+        }
+        out.write('\n');
+        out.writeBytes(body);
+        return out.toByteArray();
     }
 
     /** The base64 signature of arbitrary bytes, for tests of the alternative string-to-sign forms. */

@@ -1,7 +1,7 @@
 package io.github.osscallback.testing;
 
 import io.github.osscallback.BodyType;
-import io.github.osscallback.CallbackParameters;
+import io.github.osscallback.upload.CallbackParameters;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.aliyun.oss.common.utils.CRC64;
 import io.github.osscallback.BodyType;
-import io.github.osscallback.CallbackParameters;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
 import io.github.osscallback.OssCallback;
+import io.github.osscallback.upload.CallbackParameters;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
