@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "oss-callback", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Reproduce, diagnose and lint Alibaba Cloud OSS upload callbacks on your machine.",
-        subcommands = {KeysCommand.class, LintCommand.class, SendCommand.class,
+        subcommands = {KeysCommand.class, DiagnoseCommand.class, LintCommand.class, SendCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; verified; no error found", "1:not verified; an error found; the callback failed",
