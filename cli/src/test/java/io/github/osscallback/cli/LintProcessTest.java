@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.osscallback.BodyType;
 import io.github.osscallback.upload.CallbackParameters;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -105,8 +103,7 @@ class LintProcessTest {
 
     @Test
     void aBucketCallbackPolicyIsAcceptedWithAWarning() throws Exception {
-        String header = Base64.getEncoder().encodeToString("{\"callbackPolicy\":\"uploads\"}".getBytes(StandardCharsets.UTF_8));
-        JsonNode out = lint(0, "--callback", header);
+        JsonNode out = lint(0, "--callback", CallbackParameters.policyHeader("uploads"));
         assertEquals(List.of("warning callback_policy"), codes(out));
     }
 

@@ -84,6 +84,7 @@ public final class OssStandIn implements AutoCloseable {
     private final OssCallbackSigner signer;
     /** The key URL callbacks name when set on the builder; null for the stand-in's own. */
     private final String namedKeyUrl;
+    private final BucketCallbackPolicies policies;
     private final RequestAuthentication authentication;
     private final String accessKeyId;
     private final String accessKeySecret;
@@ -104,6 +105,7 @@ public final class OssStandIn implements AutoCloseable {
         this.callbackTimeout = builder.callbackTimeout;
         this.signer = builder.signer;
         this.namedKeyUrl = builder.keyUrl;
+        this.policies = new BucketCallbackPolicies(builder.policies);
         this.accessKeyId = builder.accessKeyId;
         this.accessKeySecret = builder.accessKeySecret;
         this.authentication = accessKeyId == null ? null
@@ -267,6 +269,7 @@ public final class OssStandIn implements AutoCloseable {
         private Duration callbackTimeout = DEFAULT_CALLBACK_TIMEOUT;
         private OssCallbackSigner signer;
         private String keyUrl;
+        private final Map<String, io.github.osscallback.upload.CallbackParameters> policies = BucketCallbackPolicies.collecting();
         private String accessKeyId;
         private String accessKeySecret;
         private String securityToken;
@@ -324,6 +327,18 @@ public final class OssStandIn implements AutoCloseable {
         public Builder keyUrl(String url) {
             once("keyUrl");
             this.keyUrl = Objects.requireNonNull(url, "url");
+            return this;
+        }
+
+        /**
+         * Stores a callback policy on the buckets under this name (OSS's PutBucketCallbackPolicy):
+         * an upload sending {@code CallbackParameters.policyHeader(name)} gets these parameters.
+         */
+        public Builder callbackPolicy(String name, io.github.osscallback.upload.CallbackParameters parameters) {
+            Objects.requireNonNull(parameters, "parameters");
+            if (policies.putIfAbsent(Objects.requireNonNull(name, "name"), parameters) != null) {
+                throw new IllegalStateException("callback policy " + name + " is already set");
+            }
             return this;
         }
 
@@ -760,20 +775,21 @@ public final class OssStandIn implements AutoCloseable {
     // ---- callbacks ----
 
     /** The callback of a request: in headers, or in the query (a presigned URL carries it there). */
-    private static CallbackSpec callbackOf(Call call) throws OssRefusal {
+    private CallbackSpec callbackOf(Call call) throws OssRefusal {
         if (call.headers.containsKey("x-oss-callback")) {
             return callbackOf(call.headers.get("x-oss-callback"), call.headers.get("x-oss-callback-var"), Map.of());
         }
         return callbackOf(call.query.get("callback"), call.query.get("callback-var"), Map.of());
     }
 
-    private static CallbackSpec callbackOf(String callback, String callbackVar, Map<String, String> formVariables)
+    private CallbackSpec callbackOf(String callback, String callbackVar, Map<String, String> formVariables)
             throws OssRefusal {
         if (callback == null) {
             return null;
         }
+        String[] used = policies.resolve(callback, callbackVar);
         try {
-            return CallbackSpec.parse(callback, callbackVar, formVariables);
+            return CallbackSpec.parse(used[0], used[1], formVariables);
         } catch (CallbackSpec.Invalid e) {
             throw new OssRefusal(400, "InvalidArgument", e.getMessage());
         }
