@@ -10,8 +10,8 @@ import java.util.Locale;
 /**
  * A raw HTTP/1.1 request as captured (tcpdump, a proxy's log, a file written by hand): request
  * line, headers, a blank line, the body; lines end in CRLF or LF. The head is read leniently as
- * to line endings only; the body is taken byte for byte (up to Content-Length when declared, so an
- * editor's trailing newline is not taken for part of it), chunked bodies are decoded.
+ * to line endings only; the body is taken byte for byte up to Content-Length when declared (without
+ * one, less the file's final line ending, as an editor or printf leaves it), chunked bodies are decoded.
  */
 final class RawRequest {
 
@@ -75,6 +75,17 @@ final class RawRequest {
             body = dechunk(body);
         } else if (contentLength >= 0 && contentLength < body.length) {
             body = java.util.Arrays.copyOf(body, (int) contentLength);
+        } else if (contentLength < 0) {
+            // Written by hand or by an editor: the file's last line ending is not the body's (OSS always
+            // sends Content-Length, so a real capture keeps its exact body).
+            int end = body.length;
+            if (end > 0 && body[end - 1] == '\n') {
+                end--;
+                if (end > 0 && body[end - 1] == '\r') {
+                    end--;
+                }
+            }
+            body = java.util.Arrays.copyOf(body, end);
         }
         return request.body(body).build();
     }

@@ -243,6 +243,16 @@ class DiagnoseProcessTest {
     }
 
     @Test
+    void aHandWrittenFileWithoutContentLengthEndingInANewlineStillVerifies() throws Exception {
+        JsonNode v = JSON.readTree(Cli.vectors().resolve("oss-doc-sample.json").toFile());
+        Path file = dir.resolve("hand.http");
+        Files.writeString(file, "POST /index.php?id=1&index=2 HTTP/1.1\nauthorization: " + v.get("authorization").asText()
+                + "\nx-oss-pub-key-url: " + v.get("x_oss_pub_key_url").asText() + "\n\nbucket=yonghu-test\n");
+        Cli.Result result = Cli.run("diagnose", "--request", file.toString());
+        assertEquals(0, result.exit, result.toString());
+    }
+
+    @Test
     void aFileThatIsNoHttpRequestIsBadInput() throws Exception {
         Path file = dir.resolve("r.http");
         Files.writeString(file, "{\"not\": \"a request\"}\n");
