@@ -149,7 +149,7 @@ public final class CallbackDiagnosis {
         private String callbackUrl;
         private KeyUrlPolicy policy;
         private PublicKey key;
-        private String signedPathPrefix = "";
+        private String signedPathPrefix;
 
         private Builder(CallbackRequest request) {
             this.request = request;
@@ -198,6 +198,9 @@ public final class CallbackDiagnosis {
 
         /** As the verifier's {@code signedPathPrefix}: a prefix the server strips before the path reaches it. */
         public Builder signedPathPrefix(String prefix) {
+            if (signedPathPrefix != null) {
+                throw new IllegalStateException("signedPathPrefix was already set");
+            }
             this.signedPathPrefix = Objects.requireNonNull(prefix, "prefix");
             return this;
         }
@@ -210,7 +213,7 @@ public final class CallbackDiagnosis {
          */
         public CallbackDiagnosis run() {
             return new Diagnoser(request, callbackUrl, policy == null ? KeyUrlPolicy.ossDefault() : policy, key,
-                    signedPathPrefix).run();
+                    signedPathPrefix == null ? "" : signedPathPrefix).run();
         }
     }
 
