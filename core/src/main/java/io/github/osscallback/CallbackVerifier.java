@@ -61,6 +61,8 @@ public final class CallbackVerifier implements AutoCloseable {
      * refused (503 {@code key_unavailable}), never held for the fetch.
      */
     public static final int DEFAULT_MAX_KEY_FETCH_WAITERS = 32;
+    /** Extra verifies a {@link Builder#diagnostics(boolean) diagnosis} of one signature mismatch tries at most. */
+    public static final int DIAGNOSTIC_CANDIDATES = 24;
 
     /** Where OSS publishes its key; the same key ships in this jar, pinned by default. */
     public static final String OSS_KEY_URL = "https://" + KeyUrlPolicy.OSS_KEY_HOST + "/callback_pub_key_v1.pem";
@@ -76,6 +78,7 @@ public final class CallbackVerifier implements AutoCloseable {
     private final Duration replayWindow;
     private final BodyType expectedBodyType;
     private final boolean strictBodyParsing;
+    private final boolean diagnostics;
     private final CallbackListener listener;
     private final ObjectCheck objectCheck;
     private final Clock clock;
@@ -97,6 +100,7 @@ public final class CallbackVerifier implements AutoCloseable {
         this.replayWindow = b.replayWindow;
         this.expectedBodyType = b.expectedBodyType;
         this.strictBodyParsing = b.strictBodyParsing;
+        this.diagnostics = b.diagnostics;
         this.listener = listener;
         this.objectCheck = b.objectConfirmation == null ? null : new ObjectCheck(b.objectConfirmation, b.clock);
         this.clock = b.clock;
@@ -169,7 +173,7 @@ public final class CallbackVerifier implements AutoCloseable {
         byte[] body = bodyLimit.check(request.bodyBytes());
         StringToSign signed = StringToSign.of(signedPathPrefix + request.path(), request.query(), body);
         signed.refuseReframingPath();
-        requireSignature(signed, signature, keyUrl, request);
+        requireSignature(signed, signature, keyUrl, request, body);
         OssCallback callback = parse(request, keyUrl, body);
         String overlapping = QueryNames.overlapping(request.query(), callback.fields().keySet());
         if (overlapping != null) {
@@ -206,7 +210,7 @@ public final class CallbackVerifier implements AutoCloseable {
     }
 
     private void requireSignature(StringToSign signed, byte[] signature, KeyUrls.Trusted keyUrl,
-                                  CallbackRequest request) throws CallbackRejectedException {
+                                  CallbackRequest request, byte[] body) throws CallbackRejectedException {
         PublicKey key = keys.get(keyUrl.fetchUri);
         boolean matches;
         try {
@@ -217,7 +221,25 @@ public final class CallbackVerifier implements AutoCloseable {
         }
         if (!matches) {
             throw new CallbackRejectedException(SIGNATURE_MISMATCH, "signature of " + signature.length
-                    + " bytes does not match " + request + " under the key from " + keyUrl.fetchUri);
+                    + " bytes does not match " + request + " under the key from " + keyUrl.fetchUri
+                    + likelyCause(request, body, key, signature));
+        }
+    }
+
+    /**
+     * With {@link Builder#diagnostics(boolean)}, "; likely cause: code" for the rejection's log line,
+     * from at most {@link #DIAGNOSTIC_CANDIDATES} extra verifies; otherwise nothing. A diagnosis
+     * never changes the outcome and never fails the request.
+     */
+    private String likelyCause(CallbackRequest request, byte[] body, PublicKey key, byte[] signature) {
+        if (!diagnostics) {
+            return "";
+        }
+        try {
+            return "; likely cause: " + CallbackDiagnosis.likelyMismatchCause(request, signedPathPrefix, body, key,
+                    signature, DIAGNOSTIC_CANDIDATES).id();
+        } catch (RuntimeException e) {
+            return "; no diagnosis (" + e.getClass().getSimpleName() + ")";
         }
     }
 
@@ -360,6 +382,7 @@ public final class CallbackVerifier implements AutoCloseable {
         private Duration replayWindow;
         private BodyType expectedBodyType;
         private boolean strictBodyParsing;
+        private boolean diagnostics;
         private CallbackListener listener;
         private ObjectConfirmation objectConfirmation;
 
@@ -606,6 +629,20 @@ public final class CallbackVerifier implements AutoCloseable {
         public Builder strictBodyParsing(boolean strict) {
             once.mark("strictBodyParsing");
             this.strictBodyParsing = strict;
+            return this;
+        }
+
+        /**
+         * Whether a signature mismatch is diagnosed: the verifier then tries up to
+         * {@value CallbackVerifier#DIAGNOSTIC_CANDIDATES} changed strings to sign ({@link CallbackDiagnosis})
+         * and names the likely cause in the rejection's message, the adapters' log line: a path
+         * prefix a proxy added, a body a framework re-serialized, an empty body, ... Default false:
+         * each mismatch then costs that many extra verifies, which a flood of forgeries would pay too.
+         * The rejection itself (403 {@code signature_mismatch}) is the same either way.
+         */
+        public Builder diagnostics(boolean enabled) {
+            once.mark("diagnostics");
+            this.diagnostics = enabled;
             return this;
         }
 

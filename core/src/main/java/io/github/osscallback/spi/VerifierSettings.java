@@ -145,6 +145,11 @@ public final class VerifierSettings {
         STRICT_BODY_PARSING("strictBodyParsing", Type.BOOLEAN, "false",
                 "Refuse bodies that do not parse cleanly (instead of delivering them with bodyProblem()).",
                 "true or false", (value, builder) -> builder.strictBodyParsing(bool(value))),
+        DIAGNOSTICS("diagnostics", Type.BOOLEAN, "false",
+                "On a signature mismatch, try a bounded number of changed strings to sign and name the likely cause"
+                        + " (path_prefix_added, body_reserialized, ...) in the rejection's log line; costs extra"
+                        + " verifies per mismatch.",
+                "true or false", (value, builder) -> builder.diagnostics(bool(value))),
         /**
          * The {@code confirmWithOss*} settings are applied together by {@link #objectConfirmation},
          * with credentials from the environment: never from a setting, whose value may be logged.

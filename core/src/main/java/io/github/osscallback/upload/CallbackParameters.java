@@ -69,6 +69,24 @@ public final class CallbackParameters {
         return new Builder();
     }
 
+    /**
+     * The {@code x-oss-callback} header value (or PostObject {@code callback} field) that names a
+     * callback policy stored on the bucket, base64 of {@code {"callbackPolicy":"name"}}: OSS then
+     * uses the parameters saved under that name (PutBucketCallbackPolicy) instead of parameters
+     * sent with the upload. The stored parameters are not checked here; build and check them with
+     * {@link #builder()} before saving them on the bucket.
+     *
+     * @throws IllegalArgumentException if the name is blank or holds a control character or quote
+     */
+    public static String policyHeader(String policyName) {
+        Objects.requireNonNull(policyName, "policyName");
+        if (policyName.isBlank() || policyName.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '"' || c == '\\')) {
+            throw new IllegalArgumentException("callback policy name must be non-blank text without control characters,"
+                    + " quotes or backslashes, got '" + LogSafe.text(policyName) + "'");
+        }
+        return base64(Builder.write(Map.of("callbackPolicy", policyName)));
+    }
+
     /** The {@code x-oss-callback} header value (also the PostObject {@code callback} field). */
     public String callbackHeader() {
         return base64(callbackJson);

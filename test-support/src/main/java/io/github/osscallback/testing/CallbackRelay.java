@@ -17,12 +17,14 @@ final class CallbackRelay {
     private final OssCallbackSigner signer;
     private final String keyUrl;
     private final Duration timeout;
+    private final BucketCallbackPolicies policies;
     private final List<CallbackAttempt> attempts = new CopyOnWriteArrayList<>();
 
-    CallbackRelay(OssCallbackSigner signer, String keyUrl, Duration timeout) {
+    CallbackRelay(OssCallbackSigner signer, String keyUrl, Duration timeout, BucketCallbackPolicies policies) {
         this.signer = signer;
         this.keyUrl = keyUrl;
         this.timeout = timeout;
+        this.policies = policies;
     }
 
     /** Every callback request made so far, in order, one per URL tried. */
@@ -31,21 +33,25 @@ final class CallbackRelay {
     }
 
     /** The callback of a request: in headers, or in the query (a presigned URL carries it there); null if none. */
-    static CallbackSpec requested(StandInCall call) throws OssRefusal {
+    CallbackSpec requested(StandInCall call) throws OssRefusal {
         if (call.headers.containsKey("x-oss-callback")) {
             return parse(call.headers.get("x-oss-callback"), call.headers.get("x-oss-callback-var"), Map.of());
         }
         return parse(call.query.get("callback"), call.query.get("callback-var"), Map.of());
     }
 
-    /** A callback from its parameters, or null without one; refused (400 InvalidArgument) when malformed. */
-    static CallbackSpec parse(String callback, String callbackVar, Map<String, String> formVariables)
+    /**
+     * A callback from its parameters (a bucket's callback policy when they name one), or null
+     * without one; refused (400 InvalidArgument) when malformed.
+     */
+    CallbackSpec parse(String callback, String callbackVar, Map<String, String> formVariables)
             throws OssRefusal {
         if (callback == null) {
             return null;
         }
+        String[] used = policies.resolve(callback, callbackVar);
         try {
-            return CallbackSpec.parse(callback, callbackVar, formVariables);
+            return CallbackSpec.parse(used[0], used[1], formVariables);
         } catch (CallbackSpec.Invalid e) {
             throw new OssRefusal(400, "InvalidArgument", e.getMessage());
         }

@@ -78,7 +78,7 @@ final class MultipartUploads {
      */
     StandInAnswer complete(StandInCall call) throws OssRefusal {
         Upload upload = upload(call);
-        CallbackSpec callback = CallbackRelay.requested(call);
+        CallbackSpec callback = callbacks.requested(call);
         List<Integer> order = order(call, upload);
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         ByteArrayOutputStream partDigests = new ByteArrayOutputStream();

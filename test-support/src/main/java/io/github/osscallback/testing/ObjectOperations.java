@@ -17,7 +17,7 @@ final class ObjectOperations {
 
     /** PutObject: stores the body (after its Content-MD5 is checked), then relays its callback, if any. */
     StandInAnswer put(StandInCall call) throws OssRefusal {
-        CallbackSpec callback = CallbackRelay.requested(call);
+        CallbackSpec callback = callbacks.requested(call);
         Digests.checkContentMd5(call.headers.get("content-md5"), call.body);
         StoredObject object = store.store(call.bucket, call.key, call.body, call.objectContentType(),
                 Digests.etag(call.body), call.metadata(), "PutObject");

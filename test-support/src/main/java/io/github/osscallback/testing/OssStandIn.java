@@ -1,5 +1,6 @@
 package io.github.osscallback.testing;
 
+import io.github.osscallback.upload.CallbackParameters;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -47,6 +48,8 @@ public final class OssStandIn implements AutoCloseable {
     private final LoopbackServer server;
     private final Set<String> buckets;
     private final OssCallbackSigner signer;
+    /** The key URL callbacks name when set on the builder; null for the stand-in's own. */
+    private final String namedKeyUrl;
     private final ObjectStore store;
     private final CallbackRelay callbacks;
     private final ReadGate reads = new ReadGate();
@@ -56,8 +59,10 @@ public final class OssStandIn implements AutoCloseable {
         this.server = server;
         this.buckets = Set.copyOf(builder.buckets);
         this.signer = builder.signer;
+        this.namedKeyUrl = builder.keyUrl;
         this.store = new ObjectStore(builder.clock);
-        this.callbacks = new CallbackRelay(signer, keyUrl(), builder.callbackTimeout);
+        this.callbacks = new CallbackRelay(signer, keyUrl(), builder.callbackTimeout,
+                new BucketCallbackPolicies(builder.policies));
         RequestAuthentication authentication = builder.accessKeyId == null ? null
                 : new RequestAuthentication(builder.accessKeyId, builder.accessKeySecret, builder.securityToken);
         this.router = new StandInRouter(buckets, builder.clock, authentication, signer.publicKeyPem(),
@@ -92,7 +97,7 @@ public final class OssStandIn implements AutoCloseable {
      * or let the verifier fetch it.
      */
     public String keyUrl() {
-        return endpoint() + KEY_PATH;
+        return namedKeyUrl != null ? namedKeyUrl : endpoint() + KEY_PATH;
     }
 
     /** The public key in PEM, as served at {@link #keyUrl()}. */
@@ -210,6 +215,8 @@ public final class OssStandIn implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration callbackTimeout = DEFAULT_CALLBACK_TIMEOUT;
         private OssCallbackSigner signer;
+        private String keyUrl;
+        private final Map<String, CallbackParameters> policies = BucketCallbackPolicies.collecting();
         private String accessKeyId;
         private String accessKeySecret;
         private String securityToken;
@@ -256,6 +263,29 @@ public final class OssStandIn implements AutoCloseable {
         public Builder signer(OssCallbackSigner signer) {
             once("signer");
             this.signer = Objects.requireNonNull(signer, "signer");
+            return this;
+        }
+
+        /**
+         * The key URL callbacks name in {@code x-oss-pub-key-url}, for a key served elsewhere (a
+         * {@link LoopbackKeyServer} on a port fixed in advance, say) that must then serve the
+         * signer's public key; default the stand-in's own URL.
+         */
+        public Builder keyUrl(String url) {
+            once("keyUrl");
+            this.keyUrl = Objects.requireNonNull(url, "url");
+            return this;
+        }
+
+        /**
+         * Stores a callback policy on the buckets under this name (OSS's PutBucketCallbackPolicy):
+         * an upload sending {@code CallbackParameters.policyHeader(name)} gets these parameters.
+         */
+        public Builder callbackPolicy(String name, CallbackParameters parameters) {
+            Objects.requireNonNull(parameters, "parameters");
+            if (policies.putIfAbsent(Objects.requireNonNull(name, "name"), parameters) != null) {
+                throw new IllegalStateException("callback policy " + name + " is already set");
+            }
             return this;
         }
 

@@ -52,7 +52,7 @@ final class PostObjectUpload {
                 metadata.put(name.substring(ObjectStore.META_PREFIX.length()).toLowerCase(Locale.ROOT), value);
             }
         });
-        CallbackSpec callback = CallbackRelay.parse(form.field("callback"), form.field("callback-var"), variables);
+        CallbackSpec callback = callbacks.parse(form.field("callback"), form.field("callback-var"), variables);
         String objectType = form.field("Content-Type");
         if (objectType == null) {
             objectType = form.fileContentType == null ? "application/octet-stream" : form.fileContentType;
