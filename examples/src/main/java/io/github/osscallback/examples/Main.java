@@ -22,6 +22,7 @@ public final class Main {
     static final String USAGE = String.join("\n",
             "usage: java -jar oss-callback-examples.jar demo",
             "       java -jar oss-callback-examples.jar serve [--port N] [--bind ADDR] [--allow-key-url-prefix URL]...",
+            "                                                 [--key-fetch-timeout MILLIS]",
             "                                                 [--replay-window SECONDS [--replay-redis URI",
             "                                                 [--replay-redis-timeout MILLIS]]]",
             "                                                 [--upload-url URL [--upload-bucket NAME]",
@@ -36,6 +37,8 @@ public final class Main {
             "  --bind ADDR                 address to bind (default 127.0.0.1)",
             "  --allow-key-url-prefix URL  trust public keys under URL (repeatable); replaces the default,",
             "                              which trusts only OSS's key files (its v1 key pinned)",
+            "  --key-fetch-timeout MILLIS  longest wait for a key host, connecting and in all (default 2000 to",
+            "                              connect, 3000 in all; a callback waiting longer is answered 503)",
             "  --replay-window SECONDS     refuse a callback already accepted within SECONDS (409 replayed), on",
             "                              every endpoint; remembered in this process unless --replay-redis is given",
             "  --replay-redis URI          remember accepted callbacks in Redis (redis://host:6379), shared by",
@@ -107,6 +110,7 @@ public final class Main {
         String confirmRegion = null;
         String confirmEndpoint = null;
         Long confirmTimeoutMillis = null;
+        Long keyFetchTimeoutMillis = null;
         try {
             for (int i = 1; i < args.length; i++) {
                 String option = args[i];
@@ -163,6 +167,12 @@ public final class Main {
                     case "--confirm-timeout":
                         confirmTimeoutMillis = Long.parseLong(value);
                         break;
+                    case "--key-fetch-timeout":
+                        keyFetchTimeoutMillis = Long.parseLong(value);
+                        if (keyFetchTimeoutMillis < 1) {
+                            throw new IllegalArgumentException("--key-fetch-timeout must be at least 1 ms, got " + value);
+                        }
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option '" + option + "'");
                 }
@@ -174,6 +184,10 @@ public final class Main {
                 prefixes.forEach(policy::allowPrefix);
                 keyUrlPolicy = policy.build();
                 verifier.keyUrlPolicy(keyUrlPolicy);
+            }
+            Duration keyFetchTimeout = keyFetchTimeoutMillis == null ? null : Duration.ofMillis(keyFetchTimeoutMillis);
+            if (keyFetchTimeout != null) {
+                verifier.keyFetchConnectTimeout(keyFetchTimeout).keyFetchTimeout(keyFetchTimeout);
             }
             if (uploadUrl == null && (uploadBucket != null || uploadRegion != null || callbackBase != null)) {
                 throw new IllegalArgumentException("--upload-bucket, --upload-region and --callback-base require"
@@ -217,6 +231,9 @@ public final class Main {
                 if (keyUrlPolicy != null) {
                     forUploads.keyUrlPolicy(keyUrlPolicy);
                 }
+                if (keyFetchTimeout != null) {
+                    forUploads.keyFetchConnectTimeout(keyFetchTimeout).keyFetchTimeout(keyFetchTimeout);
+                }
                 if (window != null && redisStore == null) {
                     forUploads.replayProtection(window);
                 } else if (window != null) {
@@ -229,7 +246,8 @@ public final class Main {
             }
             startAndWait(bind, port, verifier.build(), redisStore, upload, uploadVerifier, callbackBase);
         } catch (NumberFormatException e) {
-            fail("--port, --replay-window, --replay-redis-timeout and --confirm-timeout need a whole number");
+            fail("--port, --replay-window, --replay-redis-timeout, --confirm-timeout and --key-fetch-timeout need a"
+                    + " whole number");
         } catch (IllegalArgumentException | IllegalStateException e) {
             fail(e.getMessage());
         }

@@ -48,7 +48,11 @@ final class ServeProcess implements AutoCloseable {
         return new ProcessBuilder(command);
     }
 
-    /** Starts {@code serve --port <free> --bind 127.0.0.1 options...} and waits for "listening on". */
+    /**
+     * Starts {@code serve --port <free> --bind 127.0.0.1 --key-fetch-timeout 60000 options...} and waits
+     * for "listening on". The generous key fetch timeout keeps a loaded machine (a cold JVM fetching from a
+     * loopback host) from failing what should succeed; no test of serve is about that time.
+     */
     static ServeProcess start(String... options) throws Exception {
         return start(command -> { }, options);
     }
@@ -56,7 +60,8 @@ final class ServeProcess implements AutoCloseable {
     /** As above, after {@code configure} has seen the command (to set its environment, say). */
     static ServeProcess start(Consumer<ProcessBuilder> configure, String... options) throws Exception {
         int port = freePort();
-        List<String> args = new ArrayList<>(List.of("serve", "--port", String.valueOf(port), "--bind", "127.0.0.1"));
+        List<String> args = new ArrayList<>(List.of("serve", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--key-fetch-timeout", "60000"));
         args.addAll(List.of(options));
         ProcessBuilder command = main(args.toArray(String[]::new)).redirectErrorStream(true);
         configure.accept(command);

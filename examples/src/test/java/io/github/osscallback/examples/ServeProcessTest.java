@@ -100,4 +100,13 @@ class ServeProcessTest {
         assertEquals(2, bad.exitValue());
         assertTrue(text.contains("unknown option '--prot'"), text);
     }
+
+    @Test
+    void refusesAKeyFetchTimeoutUnderOneMillisecond() throws Exception {
+        Process bad = ServeProcess.main("serve", "--key-fetch-timeout", "0").redirectErrorStream(true).start();
+        String text = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(bad.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, bad.exitValue());
+        assertTrue(text.contains("--key-fetch-timeout must be at least 1 ms, got 0"), text);
+    }
 }
