@@ -39,6 +39,8 @@ public class TestApplication {
     static final List<Object> HANDLED = new CopyOnWriteArrayList<>();
     /** Case ids of the raw-target matrix whose request got through Solon's own parsing to the plugin. */
     static final Set<String> REACHED = ConcurrentHashMap.newKeySet();
+    /** "METHOD path -> status reason" of each request the plugin rejected, in order: the server's own record. */
+    static final List<String> REJECTIONS = new CopyOnWriteArrayList<>();
 
     private static LoopbackKeyServer keys;
     private static int port;
@@ -63,6 +65,10 @@ public class TestApplication {
                             REACHED.add(id);
                         }
                         chain.doFilter(ctx);
+                        Object reason = ctx.attr(io.github.osscallback.spi.CallbackEndpoint.REJECTION_ATTRIBUTE);
+                        if (reason != null) {
+                            REJECTIONS.add(ctx.method() + " " + ctx.path() + " -> " + ctx.status() + " " + reason);
+                        }
                     });
                 });
             port = free;
