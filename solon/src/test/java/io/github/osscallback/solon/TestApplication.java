@@ -43,19 +43,24 @@ public class TestApplication {
     static final List<String> REJECTIONS = new CopyOnWriteArrayList<>();
 
     private static LoopbackKeyServer keys;
+    private static io.github.osscallback.testing.OssStandIn oss;
     private static int port;
 
     /** Starts the key server and the application once; later calls return its port. */
     static synchronized int start() throws IOException {
         if (port == 0) {
             keys = LoopbackKeyServer.start().serve("/oss/key.pem", OSS.publicKeyPem());
+            // Far above OSS's 5 s, so a loaded machine cannot fail a callback that should succeed.
+            oss = io.github.osscallback.testing.OssStandIn.builder().buckets("photos")
+                    .accessKey("test-access-key-id", "test-access-key-secret")
+                    .callbackTimeout(java.time.Duration.ofSeconds(60)).start();
             int free;
             try (ServerSocket probe = new ServerSocket(0)) {
                 free = probe.getLocalPort();
             }
             Solon.start(TestApplication.class, new String[] {
                 "--server.port=" + free, "--server.host=127.0.0.1",
-                "--oss.callback.key-url-prefixes=" + keys.baseUrl() + "/oss/"}, app -> {
+                "--oss.callback.key-url-prefixes=" + keys.baseUrl() + "/oss/," + oss.keyUrl()}, app -> {
                     // Marks matrix requests Solon itself could parse (pathNew is what it routes by): what it
                     // refuses before this point is the runtime's, not the plugin's.
                     app.filter(-950, (ctx, chain) -> {
@@ -74,6 +79,11 @@ public class TestApplication {
             port = free;
         }
         return port;
+    }
+
+    /** The OSS stand-in, whose key URL the application trusts too: uploads through it call the application back. */
+    static io.github.osscallback.testing.OssStandIn oss() {
+        return oss;
     }
 
     static LoopbackKeyServer keys() {
