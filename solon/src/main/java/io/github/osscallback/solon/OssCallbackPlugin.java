@@ -24,11 +24,10 @@ public final class OssCallbackPlugin implements Plugin {
     static final int FILTER_INDEX = -900;
 
     private static final System.Logger LOG = System.getLogger(OssCallbackPlugin.class.getName());
-    /** Server plugins whose requests {@link RawTarget} reads. */
+    /** Server plugins whose requests {@link RawTarget} reads, each tested with the raw-target matrix. */
     private static final List<String> SERVERS = List.of(
             "org.noear.solon.server.smarthttp.integration.SmHttpPlugin",
-            "org.noear.solon.server.jetty.integration.JettyPlugin",
-            "org.noear.solon.server.undertow.integration.UndertowPlugin");
+            "org.noear.solon.server.jetty.integration.JettyPlugin");
 
     private volatile CallbackEndpoint endpoint;
 
@@ -93,7 +92,7 @@ public final class OssCallbackPlugin implements Plugin {
         if (!unknown.isEmpty()) {
             throw new IllegalStateException("OssCallbackPlugin cannot read the request target as sent on the server "
                     + unknown + ", so it cannot verify OSS callbacks there; run the application on solon-server-smarthttp"
-                    + " (solon-web's server), solon-server-jetty or solon-server-undertow");
+                    + " (solon-web's server) or solon-server-jetty");
         }
     }
 }

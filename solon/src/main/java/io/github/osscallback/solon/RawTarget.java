@@ -7,8 +7,8 @@ import org.noear.solon.core.handle.Context;
  * The request target exactly as the client sent it, which OSS signed. Solon's own views are
  * decoded ({@code path()}, {@code queryString()}) or rebuilt through {@code java.net.URI}
  * ({@code uri()}, which refuses characters OSS sends raw), so this reads the server's request:
- * smart-http's (solon-web's server) and a servlet container's (solon-server-jetty, -undertow,
- * solon-web-servlet) keep path and query as received.
+ * smart-http's (solon-web's server) and a servlet container's (solon-server-jetty) keep path and
+ * query as received.
  */
 final class RawTarget {
 

@@ -42,6 +42,8 @@ public class TestApplication {
     /** "METHOD path -> status reason" of each request the plugin rejected, in order: the server's own record. */
     static final List<String> REJECTIONS = new CopyOnWriteArrayList<>();
 
+    /** Interfaces of the server request under the last callback an action saw. */
+    static final java.util.concurrent.atomic.AtomicReference<Class<?>> LAST_REQUEST_TYPE = new java.util.concurrent.atomic.AtomicReference<>();
     private static LoopbackKeyServer keys;
     private static io.github.osscallback.testing.OssStandIn oss;
     private static int port;
@@ -104,8 +106,11 @@ public class TestApplication {
 
     @Post
     @Mapping("/oss/callback/reply")
-    public CallbackReply reply(OssCallback callback) {
+    public CallbackReply reply(Context ctx, OssCallback callback) {
         HANDLED.add(callback);
+        for (Class<?> type : ctx.request().getClass().getInterfaces()) {
+            LAST_REQUEST_TYPE.set(type);
+        }
         return CallbackReply.json(Map.of("object", callback.object().orElse("")));
     }
 
