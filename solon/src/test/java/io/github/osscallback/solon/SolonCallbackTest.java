@@ -63,7 +63,7 @@ class SolonCallbackTest {
     }
 
     @Test
-    void genuineFormCallbackReachesAnActionTakingOssCallbackAndReturningCallbackReply() throws Exception {
+    void genuineFormCallbackReachesAnActionTakingOssCallbackAfterAnApplicationFilterReadItsParameters() throws Exception {
         byte[] body = bytes("bucket=photos&object=a%2Fb.jpg&size=42");
         RawHttp.Response response = post("/oss/callback/reply", TestApplication.signed("/oss/callback/reply", FORM, body), body);
         assertEquals(200, response.status(), response.body());
@@ -73,6 +73,8 @@ class SolonCallbackTest {
         OssCallback callback = (OssCallback) TestApplication.HANDLED.get(0);
         assertEquals("photos", callback.bucket().orElseThrow());
         assertEquals(42, callback.size().orElseThrow());
+        // The application's filter read all three form parameters, and the callback still verified.
+        assertEquals(3, TestApplication.PARAMETERS_SEEN_EARLY.get());
     }
 
     @Test

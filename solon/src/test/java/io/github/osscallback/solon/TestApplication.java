@@ -44,6 +44,8 @@ public class TestApplication {
 
     /** Interfaces of the server request under the last callback an action saw. */
     static final java.util.concurrent.atomic.AtomicReference<Class<?>> LAST_REQUEST_TYPE = new java.util.concurrent.atomic.AtomicReference<>();
+    /** How many parameters the application's own filter read on the last request to /oss/callback/reply. */
+    static final java.util.concurrent.atomic.AtomicReference<Integer> PARAMETERS_SEEN_EARLY = new java.util.concurrent.atomic.AtomicReference<>();
     private static LoopbackKeyServer keys;
     private static io.github.osscallback.testing.OssStandIn oss;
     private static int port;
@@ -77,6 +79,13 @@ public class TestApplication {
                             REJECTIONS.add(ctx.method() + " " + ctx.path() + " -> " + ctx.status() + " " + reason);
                         }
                     });
+                    // An application filter at Solon's usual index, reading the parameters before any
+                    // action, as logging and tracing filters do: it runs after the plugin's and sees the
+                    // verified request.
+                    app.filter(0, (ctx, chain) -> {
+                        ctx.attrSet("parametersSeenEarly", ctx.paramMap().size());
+                        chain.doFilter(ctx);
+                    });
                 });
             port = free;
         }
@@ -108,6 +117,7 @@ public class TestApplication {
     @Mapping("/oss/callback/reply")
     public CallbackReply reply(Context ctx, OssCallback callback) {
         HANDLED.add(callback);
+        PARAMETERS_SEEN_EARLY.set(ctx.attr("parametersSeenEarly"));
         for (Class<?> type : ctx.request().getClass().getInterfaces()) {
             LAST_REQUEST_TYPE.set(type);
         }
