@@ -1,6 +1,7 @@
 package io.github.osscallback.solon;
 
 import io.github.osscallback.spi.CallbackEndpoint;
+import io.github.osscallback.spi.ContainerCheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,10 @@ public final class OssCallbackPlugin implements Plugin {
             throw new IllegalStateException(CallbackSettings.inPropertyNames(e.getMessage()), e);
         }
         endpoint = built;
-        context.app().filter(FILTER_INDEX, new CallbackFilter(built, settings.paths()));
+        // Before the server plugins start (this plugin's priority is higher), so Jetty's Server is seen as it is published.
+        context.app().onEvent(Object.class, JettyHeaders::onEvent);
+        context.app().filter(FILTER_INDEX, new CallbackFilter(
+                built.withContainerCheck(ContainerCheck.jettyHeaderCache()), settings.paths()));
         context.app().chainManager().addArgumentResolver(new CallbackArguments());
         context.app().chainManager().addReturnHandler(new CallbackReplies());
     }
