@@ -73,12 +73,12 @@ class OnJettyTest {
      */
     @Test
     void anEarlierAuthorizationOnTheSameConnectionCannotBreakAGenuineCallback() throws Exception {
-        assertEquals(List.of(400, 200), earlierValueThenGenuine(signature -> swapCase(signature.substring(0, 1))));
-        assertEquals(List.of(403, 200), earlierValueThenGenuine(OnJettyTest::swapCase));
+        assertEquals(List.of(400, 200), earlierValueThenGenuine(port, signature -> swapCase(signature.substring(0, 1))));
+        assertEquals(List.of(403, 200), earlierValueThenGenuine(port, OnJettyTest::swapCase));
     }
 
     /** Statuses of two requests on one connection: one whose authorization is derived from a genuine signature, then the genuine callback. */
-    private static List<Integer> earlierValueThenGenuine(java.util.function.UnaryOperator<String> earlier) throws Exception {
+    static List<Integer> earlierValueThenGenuine(int port, java.util.function.UnaryOperator<String> earlier) throws Exception {
         byte[] body = null;
         Map<String, String> genuine = null;
         for (int i = 0; genuine == null || !Character.isLetter(genuine.get("authorization").charAt(0)); i++) {
@@ -124,7 +124,7 @@ class OnJettyTest {
         return Integer.parseInt(head.substring(9, 12));
     }
 
-    private static String swapCase(String s) {
+    static String swapCase(String s) {
         StringBuilder swapped = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {
             swapped.append(Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c));

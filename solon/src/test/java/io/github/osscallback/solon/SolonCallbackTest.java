@@ -153,6 +153,17 @@ class SolonCallbackTest {
         assertEquals(List.of(), TestApplication.HANDLED);
     }
 
+    /** smart-http's caches keep header values as sent: an earlier value on the connection cannot change a signature. */
+    @Test
+    void anEarlierAuthorizationOnTheSameConnectionCannotBreakAGenuineCallback() throws Exception {
+        assertEquals(List.of(400, 200), OnJettyTest.earlierValueThenGenuine(port,
+                signature -> OnJettyTest.swapCase(signature.substring(0, 1))));
+        assertEquals(List.of(403, 200), OnJettyTest.earlierValueThenGenuine(port, OnJettyTest::swapCase));
+        // Same length, first letter only changed, as a cache that compares all but one byte would confuse.
+        assertEquals(List.of(403, 200), OnJettyTest.earlierValueThenGenuine(port,
+                signature -> (signature.charAt(0) == 'A' ? 'B' : 'A') + signature.substring(1)));
+    }
+
     @Test
     void missingHeadersAre400() throws Exception {
         byte[] body = bytes("bucket=photos&object=f.jpg");
