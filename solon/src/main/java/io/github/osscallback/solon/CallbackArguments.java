@@ -20,6 +20,7 @@ final class CallbackArguments implements ActionArgumentResolver {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Solon's interface declares the raw type
     public Object resolveArgument(Context ctx, Object target, MethodWrap mWrap, ParamWrap pWrap, int pIndex,
                                   LazyReference bodyRef) {
         return OssCallbacks.from(ctx);

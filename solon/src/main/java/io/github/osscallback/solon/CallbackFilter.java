@@ -78,7 +78,7 @@ final class CallbackFilter implements Filter {
             ctx.errors = downstream.errors;
         }
         byte[] reply = downstream.replyBytes();
-        endpoint.checkReply(ctx.headerOfResponse("Content-Type"), reply);
+        endpoint.checkReply(downstream.replyContentType(), reply);
         ctx.contentLength(reply.length);
         if (reply.length > 0) {
             ctx.output(reply);

@@ -38,7 +38,7 @@ public final class OssCallbackPlugin implements Plugin {
 
     @Override
     public void start(AppContext context) {
-        refuseUnknownServers(context.app().cfg().plugs());
+        refuseUnknownServers(context.app().cfg().plugins());
         CallbackSettings settings = CallbackSettings.read(properties(context.cfg()));
         Map<String, String> verifierSettings = settings.verifierSettings();
         CallbackEndpoint built;

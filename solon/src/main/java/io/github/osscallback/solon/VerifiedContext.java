@@ -41,6 +41,8 @@ final class VerifiedContext extends Context {
     private final ByteArrayOutputStream reply = new ByteArrayOutputStream();
     private MultiMap<String> parameters;
     private String bodyNew;
+    /** The reply's Content-Type as the application set it: smart-http keeps it where headerOfResponse does not look. */
+    private String replyContentType;
 
     VerifiedContext(Context server, CallbackEndpoint.Verified verified) {
         this.server = server;
@@ -55,6 +57,21 @@ final class VerifiedContext extends Context {
     /** The reply the handler wrote, to send with its length. */
     byte[] replyBytes() {
         return reply.toByteArray();
+    }
+
+    /** The reply's Content-Type: as the application set it, or as the server holds it (null on smart-http, for its text default). */
+    String replyContentType() {
+        if (replyContentType != null) {
+            return replyContentType;
+        }
+        String set = server.contentTypeNew();
+        return set != null ? set : server.headerOfResponse("Content-Type");
+    }
+
+    private void noteContentType(String name, String value) {
+        if ("Content-Type".equalsIgnoreCase(name)) {
+            replyContentType = value;
+        }
     }
 
     // --- the verified body and parameters ---
@@ -461,6 +478,7 @@ final class VerifiedContext extends Context {
 
     @Override
     public void contentType(String contentType) {
+        replyContentType = contentType;
         server.contentType(contentType);
     }
 
@@ -471,7 +489,7 @@ final class VerifiedContext extends Context {
 
     @Override
     protected void contentTypeDoSet(String contentType) {
-        server.contentType(contentType);
+        contentType(contentType);
     }
 
     @Override
@@ -486,11 +504,13 @@ final class VerifiedContext extends Context {
 
     @Override
     public void headerSet(String name, String val) {
+        noteContentType(name, val);
         server.headerSet(name, val);
     }
 
     @Override
     public void headerAdd(String name, String val) {
+        noteContentType(name, val);
         server.headerAdd(name, val);
     }
 

@@ -58,7 +58,7 @@ class SolonCallbackTest {
         OssCallback callback = (OssCallback) TestApplication.HANDLED.get(0);
         assertTrue(callback.path().startsWith("/oss/callback/"));
         assertEquals("org.noear.solon.server.smarthttp.integration.SmHttpPlugin",
-                org.noear.solon.Solon.cfg().plugs().stream().map(p -> p.getClassName())
+                org.noear.solon.Solon.cfg().plugins().stream().map(p -> p.getClassName())
                         .filter(n -> n != null && n.startsWith("org.noear.solon.server.")).findFirst().orElse(null));
     }
 
@@ -86,6 +86,28 @@ class SolonCallbackTest {
         assertTrue(response.body().contains("\u4e0a\u4f20\u6210\u529f"), response.body());
         assertTrue(response.header("content-type").startsWith("application/json"), response.header("content-type"));
         assertExactLength(response);
+    }
+
+    /** Replies are checked as OSS takes them: JSON ones pass, and one OSS would refuse is logged as an error. */
+    @Test
+    void repliesAreCheckedAsOssWillTakeThem() throws Exception {
+        List<String> json = io.github.osscallback.fixtures.LogCapture.messagesOf(OssCallbackPlugin.class, () -> {
+            for (String path : List.of("/oss/callback/reply", "/oss/callback/map", "/oss/callback/bean")) {
+                byte[] body = bytes("bucket=photos&object=j.jpg");
+                assertEquals(200, post(path, TestApplication.signed(path, FORM, body), body).status(), path);
+            }
+            return null;
+        });
+        assertEquals(List.of(), json);
+        byte[] body = bytes("bucket=photos&object=t.jpg");
+        List<String> text = io.github.osscallback.fixtures.LogCapture.messagesOf(OssCallbackPlugin.class, () -> {
+            RawHttp.Response response = post("/oss/callback/text", TestApplication.signed("/oss/callback/text", FORM, body), body);
+            assertEquals("stored", response.body());
+            assertExactLength(response);
+            return null;
+        });
+        assertEquals(1, text.size(), text.toString());
+        assertTrue(text.get(0).contains("is not JSON") || text.get(0).contains("OSS will answer the uploader 203"), text.get(0));
     }
 
     @Test
@@ -205,7 +227,7 @@ class SolonCallbackTest {
             String view = "/oss/callback/views";
             String target = view + (c.query() == null ? "" : "?" + c.query());
             RawHttp.Response response = post(target,
-                    OSS_headers(view, c.query(), c.body()), c.body());
+                    signedForViews(view, c.query(), c.body()), c.body());
             String failure = response.body().contains("\"inconsistent\"") ? "views disagree: " + response.body()
                     : ReadingViews.problem(c, response.status(), response.body());
             if (failure != null) {
@@ -215,7 +237,7 @@ class SolonCallbackTest {
         assertEquals(List.of(), failures);
     }
 
-    private static Map<String, String> OSS_headers(String path, String query, byte[] body) {
+    private static Map<String, String> signedForViews(String path, String query, byte[] body) {
         return TestApplication.OSS.headers(TestApplication.keys().url("/oss/key.pem"), path, query, FORM, body);
     }
 }

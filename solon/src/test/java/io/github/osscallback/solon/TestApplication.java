@@ -134,6 +134,14 @@ public class TestApplication {
         return out;
     }
 
+    /** A reply OSS would refuse (text, not JSON): sent as it is, and logged as an error. */
+    @Post
+    @Mapping("/oss/callback/text")
+    public String text(OssCallback callback) {
+        HANDLED.add(callback);
+        return "stored";
+    }
+
     /** Refuses, as an application may, a verified callback it has no use for. */
     @Post
     @Mapping("/oss/callback/uploads-only")
