@@ -1,0 +1,145 @@
+package io.github.osscallback.solon;
+
+import io.github.osscallback.CallbackRejectedException;
+import io.github.osscallback.spi.CallbackEndpoint;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+import org.noear.solon.Utils;
+import org.noear.solon.core.handle.Context;
+import org.noear.solon.core.handle.ContextHolder;
+import org.noear.solon.core.handle.Filter;
+import org.noear.solon.core.handle.FilterChain;
+import org.noear.solon.core.util.PathMatcher;
+
+/**
+ * Verifies every request to the callback paths before any handler runs: a rejection is answered
+ * here (400/403/405/413/503 with its reason code) and nothing of the application sees it; a
+ * verified callback goes on as a {@link VerifiedContext}, whose reply is sent here with an exact
+ * Content-Length.
+ */
+final class CallbackFilter implements Filter {
+
+    static final String NAME = "OssCallbackPlugin";
+    private static final System.Logger LOG = System.getLogger(OssCallbackPlugin.class.getName());
+
+    private final CallbackEndpoint endpoint;
+    private final List<String> paths;
+
+    CallbackFilter(CallbackEndpoint endpoint, List<String> paths) {
+        this.endpoint = endpoint;
+        this.paths = paths;
+    }
+
+    @Override
+    public void doFilter(Context ctx, FilterChain chain) throws Throwable {
+        // The routed path (decoded, context path removed), so the paths cover exactly what handlers are routed by.
+        String routed = ctx.pathNew();
+        if (ctx instanceof VerifiedContext || routed == null
+                || !CallbackSettings.covers(paths, routed, PathMatcher.isCaseSensitive())) {
+            chain.doFilter(ctx);
+            return;
+        }
+        RawTarget target = RawTarget.of(ctx);
+        if (target == null) {
+            // Never verify from Solon's decoded path: a genuine callback would fail, or a forged one pass.
+            LOG.log(System.Logger.Level.ERROR, "{0}: cannot read the request target as sent on this server ({1});"
+                    + " callbacks to it cannot be verified. Run the application on smart-http (solon-web) or a servlet"
+                    + " server", NAME, ctx.request() == null ? "none" : ctx.request().getClass().getName());
+            ctx.status(500);
+            ctx.setHandled(true);
+            return;
+        }
+        CallbackEndpoint.Verified verified;
+        try {
+            verified = endpoint.verify(new Incoming(ctx, target));
+        } catch (CallbackRejectedException e) {
+            reject(ctx, e);
+            return;
+        }
+        ctx.attrSet(OssCallbacks.ATTRIBUTE, verified.callback());
+        VerifiedContext downstream = new VerifiedContext(ctx, verified);
+        ContextHolder.currentSet(downstream);
+        try {
+            chain.doFilter(downstream);
+        } catch (Throwable e) {
+            Throwable cause = Utils.throwableUnwrap(e);
+            if (!(cause instanceof CallbackRejectedException)) {
+                throw e; // the held reply is dropped: Solon answers the failure
+            }
+            // The application refused the verified callback: answered as the filter's own rejections.
+            CallbackRejectedException refused = (CallbackRejectedException) cause;
+            CallbackEndpoint.logRejection(LOG, "the application's handler", refused, ctx.method(), ctx.remoteIp());
+            reject(ctx, refused);
+            return;
+        } finally {
+            ContextHolder.currentSet(ctx);
+            ctx.result = downstream.result;
+            ctx.errors = downstream.errors;
+        }
+        byte[] reply = downstream.replyBytes();
+        endpoint.checkReply(downstream.replyContentType(), reply);
+        ctx.contentLength(reply.length);
+        if (reply.length > 0) {
+            ctx.output(reply);
+        }
+    }
+
+    private static void reject(Context ctx, CallbackRejectedException e) {
+        ctx.attrSet(CallbackEndpoint.REJECTION_ATTRIBUTE, e.reason().code());
+        CallbackReplies.write(ctx, e.toReply());
+        ctx.setHandled(true);
+    }
+
+    /** A Solon request as the verifier sees it: the target as sent, the headers and the body stream. */
+    private static final class Incoming implements CallbackEndpoint.Incoming {
+        private final Context ctx;
+        private final RawTarget target;
+
+        Incoming(Context ctx, RawTarget target) {
+            this.ctx = ctx;
+            this.target = target;
+        }
+
+        @Override
+        public String method() {
+            return ctx.method();
+        }
+
+        @Override
+        public String rawPath() {
+            return target.path;
+        }
+
+        @Override
+        public String rawQuery() {
+            return target.query;
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            String[] values = ctx.headerValues(name);
+            return values == null ? null : Arrays.asList(values);
+        }
+
+        @Override
+        public InputStream body() throws java.io.IOException {
+            return ctx.bodyAsStream();
+        }
+
+        @Override
+        public long declaredLength() {
+            return ctx.contentLength();
+        }
+
+        @Override
+        public String remoteAddress() {
+            return ctx.remoteIp();
+        }
+
+        @Override
+        public Object containerRequest() {
+            return ctx.request();
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package io.github.osscallback.solon;
+
+import io.github.osscallback.spi.VerifierSettings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code oss.callback.*} properties of a Solon application (app.yml, app.properties, startup
+ * arguments), with the Spring starter's names: each {@link VerifierSettings} name in kebab case
+ * ({@code keyUrlPrefixes} is {@code oss.callback.key-url-prefixes}) or as Solon also binds it in
+ * camel case, plus {@code oss.callback.paths}. A YAML list arrives flattened
+ * ({@code key-url-prefixes[0]}, {@code [1]}, ...) and is joined in its order.
+ */
+final class CallbackSettings {
+
+    static final String PREFIX = "oss.callback.";
+    static final String PATHS = PREFIX + "paths";
+    static final List<String> DEFAULT_PATHS = List.of("/oss/callback/*");
+
+    private static final Pattern UPPER = Pattern.compile("[A-Z]");
+    private static final Pattern INDEX = Pattern.compile("\\[(\\d+)]$");
+
+    /** VerifierSettings name to its value, as strings. */
+    private final Map<String, String> settings;
+    private final List<String> paths;
+
+    private CallbackSettings(Map<String, String> settings, List<String> paths) {
+        this.settings = settings;
+        this.paths = paths;
+    }
+
+    /**
+     * Reads the properties.
+     *
+     * @param properties every property of the application, by name
+     * @throws IllegalStateException on an {@code oss.callback.*} name that is no property (the
+     *     nearest one suggested), one set twice, or a path that is no pattern; never quoting a value
+     */
+    static CallbackSettings read(Map<String, String> properties) {
+        Map<String, String> known = new LinkedHashMap<>();
+        for (String name : VerifierSettings.NAMES) {
+            known.put(name, propertyName(name));
+        }
+        known.put("paths", PATHS);
+        // Setting name -> spelling as written -> (index, or -1 for a plain value -> value). Solon adds a
+        // camel-case copy of each kebab-case name itself, so one setting may come under two spellings.
+        Map<String, Map<String, TreeMap<Integer, String>>> values = new LinkedHashMap<>();
+        for (Map.Entry<String, String> property : properties.entrySet()) {
+            String fullName = property.getKey();
+            if (!fullName.startsWith(PREFIX)) {
+                continue;
+            }
+            String rest = fullName.substring(PREFIX.length());
+            int index = -1;
+            Matcher indexed = INDEX.matcher(rest);
+            if (indexed.find()) {
+                index = Integer.parseInt(indexed.group(1));
+                rest = rest.substring(0, indexed.start());
+            }
+            String setting = camel(rest);
+            if (!known.containsKey(setting)) {
+                String guess = VerifierSettings.nearestName(fullName, known.values())
+                        .map(name -> " (did you mean " + name + "?)").orElse("");
+                throw new IllegalStateException("OssCallbackPlugin: " + printable(fullName)
+                        + " is not an oss-callback property" + guess + "; the properties are "
+                        + String.join(", ", known.values()));
+            }
+            TreeMap<Integer, String> items = values.computeIfAbsent(setting, s -> new LinkedHashMap<>())
+                    .computeIfAbsent(rest, r -> new TreeMap<>());
+            if ((index < 0 && !items.isEmpty()) || items.containsKey(-1)) {
+                throw twice(known.get(setting));
+            }
+            items.put(index, property.getValue() == null ? "" : property.getValue());
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        List<String> paths = DEFAULT_PATHS;
+        for (Map.Entry<String, Map<String, TreeMap<Integer, String>>> entry : values.entrySet()) {
+            if (new java.util.HashSet<>(entry.getValue().values()).size() > 1) {
+                throw twice(known.get(entry.getKey()));
+            }
+            String joined = String.join(",", entry.getValue().values().iterator().next().values());
+            if (entry.getKey().equals("paths")) {
+                paths = paths(joined);
+            } else {
+                settings.put(entry.getKey(), joined);
+            }
+        }
+        return new CallbackSettings(settings, paths);
+    }
+
+    private static IllegalStateException twice(String property) {
+        return new IllegalStateException("OssCallbackPlugin: " + property + " is set twice, differently (in"
+                + " kebab and camel case, or as a list and a value); set it once");
+    }
+
+    /** The {@link VerifierSettings} given, by setting name. */
+    Map<String, String> verifierSettings() {
+        return settings;
+    }
+
+    /** The path patterns the filter verifies. */
+    List<String> paths() {
+        return paths;
+    }
+
+    /** The property name of a {@link VerifierSettings} name: {@code oss.callback.} and its kebab-case form. */
+    static String propertyName(String settingName) {
+        Matcher upper = UPPER.matcher(settingName);
+        StringBuilder kebab = new StringBuilder(PREFIX);
+        int from = 0;
+        while (upper.find()) {
+            kebab.append(settingName, from, upper.start()).append('-').append(upper.group().toLowerCase(Locale.ROOT));
+            from = upper.end();
+        }
+        return kebab.append(settingName, from, settingName.length()).toString();
+    }
+
+    /**
+     * A verifier's message in property names: core's messages name settings
+     * ({@code setting keyUrlPrefixes='…'}), the application wrote properties.
+     */
+    static String inPropertyNames(String message) {
+        String out = message == null ? "" : message;
+        for (String name : VerifierSettings.NAMES) {
+            out = out.replaceAll("(?:setting )?\\b" + name + "\\b", Matcher.quoteReplacement(propertyName(name)));
+        }
+        return out;
+    }
+
+    /** Kebab case to camel case ({@code key-url-prefixes} to {@code keyUrlPrefixes}); camel case stays. */
+    private static String camel(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        boolean upper = false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '-' && i > 0) {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * The patterns of {@code oss.callback.paths}, as the Spring starter takes them (servlet URL
+     * patterns), so one configuration serves both: {@code /exact/path}, {@code /prefix/*} (the
+     * prefix and everything below it) or {@code *.extension}.
+     */
+    private static List<String> paths(String joined) {
+        List<String> patterns = new ArrayList<>();
+        for (String entry : joined.split("[,\\s]+")) {
+            String pattern = entry.trim();
+            if (pattern.isEmpty()) {
+                continue;
+            }
+            boolean valid = pattern.startsWith("/") ? pattern.indexOf('*') < 0 || pattern.indexOf('*') == pattern.length() - 1
+                    && pattern.endsWith("/*") : pattern.startsWith("*.") && pattern.indexOf('/') < 0;
+            if (!valid) {
+                throw new IllegalStateException("OssCallbackPlugin: " + PATHS + " entry " + (patterns.size() + 1)
+                        + " is not a path pattern (write /exact/path, /prefix/* or *.extension)");
+            }
+            patterns.add(pattern);
+        }
+        if (patterns.isEmpty()) {
+            throw new IllegalStateException("OssCallbackPlugin: " + PATHS + " is empty");
+        }
+        return List.copyOf(patterns);
+    }
+
+    /** Whether a routed path falls under one of the patterns. */
+    static boolean covers(List<String> patterns, String path, boolean caseSensitive) {
+        String p = caseSensitive ? path : path.toLowerCase(Locale.ROOT);
+        for (String pattern : patterns) {
+            String q = caseSensitive ? pattern : pattern.toLowerCase(Locale.ROOT);
+            if (q.endsWith("/*")) {
+                String prefix = q.substring(0, q.length() - 2);
+                if (p.equals(prefix) || p.startsWith(prefix + "/")) {
+                    return true;
+                }
+            } else if (q.startsWith("*.")) {
+                int slash = p.lastIndexOf('/');
+                if (p.substring(slash + 1).endsWith(q.substring(1))) {
+                    return true;
+                }
+            } else if (p.equals(q)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A property name for a message: printable ASCII only, bounded. */
+    private static String printable(String name) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < name.length() && i < 200; i++) {
+            char c = name.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,102 @@
+package io.github.osscallback.solon;
+
+import io.github.osscallback.spi.CallbackEndpoint;
+import io.github.osscallback.spi.ContainerCheck;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.noear.solon.core.AppContext;
+import org.noear.solon.core.Plugin;
+import org.noear.solon.core.PluginEntity;
+import org.noear.solon.core.Props;
+
+/**
+ * The Solon plugin: Solon loads it from the jar ({@code META-INF/solon}) and it verifies every
+ * request to {@code oss.callback.paths} (default {@code /oss/callback/*}) with a verifier built
+ * from the {@code oss.callback.*} properties, the Spring starter's names. An unknown
+ * {@code oss.callback.*} name, a bad value, or a server whose request target it cannot read
+ * fails start-up with a message. Actions take {@link io.github.osscallback.OssCallback} as a
+ * parameter and return {@link io.github.osscallback.CallbackReply}, a Map or any JSON body.
+ */
+public final class OssCallbackPlugin implements Plugin {
+
+    /** Runs after Solon's context-path, i18n and CORS filters, before the application's usual ones (index 0). */
+    static final int FILTER_INDEX = -900;
+
+    private static final System.Logger LOG = System.getLogger(OssCallbackPlugin.class.getName());
+    /** Server plugins whose requests {@link RawTarget} reads, each tested with the raw-target matrix. */
+    private static final List<String> SERVERS = List.of(
+            "org.noear.solon.server.smarthttp.integration.SmHttpPlugin",
+            "org.noear.solon.server.jetty.integration.JettyPlugin");
+
+    private volatile CallbackEndpoint endpoint;
+
+    /** For Solon, which creates the plugin from {@code META-INF/solon}. */
+    public OssCallbackPlugin() {
+    }
+
+    @Override
+    public void start(AppContext context) {
+        refuseUnknownServers(context.app().cfg().plugins());
+        CallbackSettings settings = CallbackSettings.read(properties(context.cfg()));
+        Map<String, String> verifierSettings = settings.verifierSettings();
+        CallbackEndpoint built;
+        try {
+            built = CallbackEndpoint.configured(CallbackFilter.NAME, "oss.callback properties", "",
+                    verifierSettings.keySet(), verifierSettings::get, LOG);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(CallbackSettings.inPropertyNames(e.getMessage()), e);
+        }
+        endpoint = built;
+        // Before the server plugins start (this plugin's priority is higher), so Jetty's Server is seen as it is published.
+        context.app().onEvent(Object.class, JettyHeaders::onEvent);
+        context.app().filter(FILTER_INDEX, new CallbackFilter(
+                built.withContainerCheck(ContainerCheck.jettyHeaderCache()), settings.paths()));
+        context.app().chainManager().addArgumentResolver(new CallbackArguments());
+        context.app().chainManager().addReturnHandler(new CallbackReplies());
+    }
+
+    /** Closes the verifier, ending its key-fetch threads. */
+    @Override
+    public void stop() {
+        CallbackEndpoint built = endpoint;
+        if (built != null) {
+            built.close();
+        }
+    }
+
+    /** Every property, defaults included, by name. */
+    private static Map<String, String> properties(Props props) {
+        Map<String, String> all = new LinkedHashMap<>();
+        props.forEach((key, value) -> {
+            if (key instanceof String && value instanceof String) {
+                all.put((String) key, (String) value);
+            }
+        });
+        return all;
+    }
+
+    /**
+     * Fails start-up on an HTTP server plugin whose request target this cannot read: callbacks
+     * would otherwise be refused one by one, or verified against a decoded path.
+     */
+    static void refuseUnknownServers(List<PluginEntity> plugins) {
+        List<String> unknown = new ArrayList<>();
+        for (PluginEntity plugin : plugins) {
+            String name = plugin.getClassName();
+            if (name == null && plugin.getPlugin() != null) {
+                name = plugin.getPlugin().getClass().getName();
+            }
+            if (name != null && name.startsWith("org.noear.solon.server.") && name.contains(".integration.")
+                    && !name.toLowerCase(java.util.Locale.ROOT).contains("socket") && !SERVERS.contains(name)) {
+                unknown.add(name);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalStateException("OssCallbackPlugin cannot read the request target as sent on the server "
+                    + unknown + ", so it cannot verify OSS callbacks there; run the application on solon-server-smarthttp"
+                    + " (solon-web's server) or solon-server-jetty");
+        }
+    }
+}
