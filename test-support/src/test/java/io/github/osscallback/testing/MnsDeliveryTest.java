@@ -1,6 +1,8 @@
 package io.github.osscallback.testing;
 
 import static io.github.osscallback.CallbackRejectedException.Reason.CONTENT_MD5_MISMATCH;
+import static io.github.osscallback.CallbackRejectedException.Reason.INVALID_KEY;
+import static io.github.osscallback.CallbackRejectedException.Reason.KEY_UNAVAILABLE;
 import static io.github.osscallback.CallbackRejectedException.Reason.DUPLICATE_DELIVERY;
 import static io.github.osscallback.CallbackRejectedException.Reason.MALFORMED_HEADER;
 import static io.github.osscallback.CallbackRejectedException.Reason.METHOD_NOT_ALLOWED;
@@ -237,6 +239,20 @@ class MnsDeliveryTest {
         assertEquals(UNTRUSTED_KEY_URL, refusal(offPolicy.push(MnsPusher.Format.XML, "/notifications", "M",
                 OSS_MESSAGE)));
         assertEquals(List.of(), certs.requests());
+    }
+
+    @Test
+    void certificateHostFaultsAreOutagesOrInvalidKeysNeverAcceptance() {
+        certs.serve("/mns/key-not-cert.pem", OssCallbackSigner.generate().publicKeyPem());
+        assertEquals(INVALID_KEY, refusal(MnsPusher.create(CERT, certs.url("/mns/key-not-cert.pem"), clock)
+                .push(MnsPusher.Format.XML, "/notifications", "M", OSS_MESSAGE)));
+        assertEquals(KEY_UNAVAILABLE, refusal(MnsPusher.create(CERT, certs.url("/mns/missing.pem"), clock)
+                .push(MnsPusher.Format.XML, "/notifications", "M", OSS_MESSAGE)));
+        certs.answer("/mns/moved.pem", 302, "", Duration.ZERO,
+                java.util.Map.of("Location", certs.url("/mns/x509_public_certificate.pem")));
+        assertEquals(KEY_UNAVAILABLE, refusal(MnsPusher.create(CERT, certs.url("/mns/moved.pem"), clock)
+                .push(MnsPusher.Format.XML, "/notifications", "M", OSS_MESSAGE)));
+        assertEquals(0, certs.requestCount("/mns/x509_public_certificate.pem"), "the redirect was not followed");
     }
 
     @Test
