@@ -44,11 +44,34 @@ final class EventMessages {
     }
 
     /**
-     * Reads an MNS body: an XML {@code Notification}, the same as JSON, or (anything else) a
-     * SIMPLIFIED body, which is the message itself and whose id travels in {@code x-mns-message-id}.
+     * Reads an MNS body: an XML {@code Notification} envelope, the same as JSON, or a SIMPLIFIED
+     * body, which is the message itself and whose id travels in {@code x-mns-message-id}. A body
+     * that is no envelope is taken as SIMPLIFIED when that header is there (a published message may
+     * itself be XML or JSON), and refused when it is not.
      */
     static MnsNotification mns(byte[] body, String headerMessageId, String headerSubscription)
             throws CallbackRejectedException {
+        MnsNotification envelope;
+        try {
+            envelope = envelope(body);
+        } catch (CallbackRejectedException e) {
+            if (headerMessageId == null) {
+                throw e;
+            }
+            envelope = null;
+        }
+        if (envelope != null) {
+            return envelope;
+        }
+        if (headerMessageId == null) {
+            throw new CallbackRejectedException(MALFORMED_BODY, "MNS body is neither an XML nor a JSON notification,"
+                    + " and no x-mns-message-id says it is a SIMPLIFIED one");
+        }
+        return new MnsNotification(headerMessageId, headerSubscription, new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** The XML or JSON notification envelope, or null when the body does not start like one. */
+    private static MnsNotification envelope(byte[] body) throws CallbackRejectedException {
         String text = new String(body, StandardCharsets.UTF_8).strip();
         if (text.startsWith("<")) {
             Element root = xml(body).getDocumentElement();
@@ -61,12 +84,12 @@ final class EventMessages {
         }
         if (text.startsWith("{")) {
             JsonNode root = json(body);
-            if (root.has("MessageId") && root.has("Message")) {
+            if (root.isObject() && root.has("MessageId") && root.has("Message")) {
                 return new MnsNotification(root.path("MessageId").asText(null),
                         root.path("SubscriptionName").asText(null), root.path("Message").asText(""));
             }
         }
-        return new MnsNotification(headerMessageId, headerSubscription, new String(body, StandardCharsets.UTF_8));
+        return null;
     }
 
     /** The OSS events in a published message: JSON {@code {"events":[...]}}, possibly base64-encoded. */

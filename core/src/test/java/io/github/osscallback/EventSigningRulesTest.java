@@ -128,6 +128,17 @@ class EventSigningRulesTest {
     }
 
     @Test
+    void aSimplifiedMessageThatIsItselfXmlOrJsonIsTheMessage() throws Exception {
+        assertEquals("<order id=\"1\"/>", EventMessages.mns("<order id=\"1\"/>".getBytes(StandardCharsets.UTF_8),
+                "H2", null).message);
+        assertEquals("<broken", EventMessages.mns("<broken".getBytes(StandardCharsets.UTF_8), "H3", null).message);
+        assertEquals(MALFORMED_BODY, assertThrows(CallbackRejectedException.class,
+                () -> EventMessages.mns("<order/>".getBytes(StandardCharsets.UTF_8), null, null)).reason());
+        assertEquals(MALFORMED_BODY, assertThrows(CallbackRejectedException.class,
+                () -> EventMessages.mns("plain".getBytes(StandardCharsets.UTF_8), null, null)).reason());
+    }
+
+    @Test
     void ossEventRecordsAreReadAndOtherMessagesYieldNone() {
         String message = "{\"events\":[{\"eventName\":\"ObjectRemoved:DeleteObject\",\"region\":\"cn-beijing\","
                 + "\"oss\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"k\",\"size\":1.5}}},{\"not\":\"oss\"}]}";

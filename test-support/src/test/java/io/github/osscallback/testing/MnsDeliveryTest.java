@@ -130,6 +130,13 @@ class MnsDeliveryTest {
     }
 
     @Test
+    void simplifiedMessageThatIsItselfXmlVerifies() throws Exception {
+        EventDelivery delivery = verifier.verify(pusher.push(MnsPusher.Format.SIMPLIFIED, "/notifications", "X",
+                "<order id=\"7\"/>").toEventRequest());
+        assertEquals("<order id=\"7\"/>", delivery.message());
+    }
+
+    @Test
     void certificatePastItsValidityStillVerifiesAsMnsOwnDoes() throws Exception {
         SigningCertificate old = SigningCertificate.generate(1024, Instant.parse("2015-01-01T00:00:00Z"),
                 Instant.parse("2016-01-01T00:00:00Z"));
