@@ -164,6 +164,8 @@ public final class EventVerifier implements AutoCloseable {
      *
      * @throws CallbackRejectedException when it is not a genuine delivery, or a duplicate
      *         ({@code duplicate_delivery}, answered 200 so the sender stops retrying)
+     * @throws IllegalArgumentException for an EventBridge delivery whose request was built without
+     *         its {@link EventRequest.Builder#url full URL}, which EventBridge signs
      */
     public EventDelivery verify(EventRequest request) throws CallbackRejectedException {
         Objects.requireNonNull(request, "request");

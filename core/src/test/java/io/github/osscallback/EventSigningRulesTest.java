@@ -49,6 +49,41 @@ class EventSigningRulesTest {
     }
 
     @Test
+    void mnsStringToSignOfTheGoExamplesSimplifiedDelivery() throws Exception {
+        // aliyun-mns-go-sdk example/http_authorization.go: a SIMPLIFIED delivery's headers (values masked there).
+        EventRequest request = EventRequest.builder("POST", "/api/test")
+                .header("Connection", "keep-alive")
+                .header("x-mns-message-id", "AC10020B0019681A95159E591D10****")
+                .header("Content-Type", "text/plain;charset=utf-8")
+                .header("Content-md5", "5B4682CCA07FFB080FFE0A9D9821****")
+                .header("x-mns-topic-owner", "****")
+                .header("x-mns-topic-name", "HTTP-test")
+                .header("x-mns-subscriber", "****")
+                .header("x-mns-subscription-name", "sub-test-header")
+                .header("x-mns-publish-time", "1730368640272")
+                .header("x-mns-request-id", "672354803035301900003***")
+                .header("Date", "Thu, 31 Oct 2024 09:57:20 GMT")
+                .header("x-mns-version", "2015-06-06")
+                .header("User-Agent", "Aliyun Notification Service Agent")
+                .header("x-mns-signing-cert-url", "aHR0cHM6Ly9tbnN0ZXN0Lm9zcy1jbi1oYW5nemhvdS5hbGl5dW5****")
+                .build();
+        assertEquals("POST\n5B4682CCA07FFB080FFE0A9D9821****\ntext/plain;charset=utf-8\n"
+                + "Thu, 31 Oct 2024 09:57:20 GMT\n"
+                + "x-mns-message-id:AC10020B0019681A95159E591D10****\n"
+                + "x-mns-publish-time:1730368640272\n"
+                + "x-mns-request-id:672354803035301900003***\n"
+                + "x-mns-signing-cert-url:aHR0cHM6Ly9tbnN0ZXN0Lm9zcy1jbi1oYW5nemhvdS5hbGl5dW5****\n"
+                + "x-mns-subscriber:****\n"
+                + "x-mns-subscription-name:sub-test-header\n"
+                + "x-mns-topic-name:HTTP-test\n"
+                + "x-mns-topic-owner:****\n"
+                + "x-mns-version:2015-06-06\n"
+                + "/api/test",
+                EventVerifier.mnsStringToSign(request, "5B4682CCA07FFB080FFE0A9D9821****", "text/plain;charset=utf-8",
+                        "Thu, 31 Oct 2024 09:57:20 GMT"));
+    }
+
+    @Test
     void mnsResourceIsTheRawTargetWithItsQuery() throws Exception {
         EventRequest request = EventRequest.builder("POST", "/n%2Fx?b=2&a=%41").build();
         assertTrue(EventVerifier.mnsStringToSign(request, "", "", "d").endsWith("d\n/n%2Fx?b=2&a=%41"));
