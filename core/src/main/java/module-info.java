@@ -11,6 +11,7 @@ module io.github.osscallback {
     requires com.fasterxml.jackson.databind;
     requires com.github.benmanes.caffeine;
     requires java.net.http;
+    requires java.xml;
 
     exports io.github.osscallback;
     exports io.github.osscallback.spi;

@@ -35,6 +35,13 @@ final class AllListeners implements CallbackListener {
     }
 
     @Override
+    public void eventAccepted(EventDelivery delivery) {
+        for (CallbackListener listener : listeners) {
+            listener.eventAccepted(delivery);
+        }
+    }
+
+    @Override
     public void rejected(CallbackRejectedException.Reason reason) {
         for (CallbackListener listener : listeners) {
             listener.rejected(reason);

@@ -34,6 +34,10 @@ public interface CallbackListener {
     default void accepted(OssCallback callback) {
     }
 
+    /** An MNS or EventBridge event delivery was verified by an {@link EventVerifier} and is handed to the application. */
+    default void eventAccepted(EventDelivery delivery) {
+    }
+
     /**
      * A request was rejected; called once per rejected request, whether the verifier, the body
      * limit or an adapter's request check (method, body read) refused it. A callback the

@@ -3,7 +3,8 @@ package io.github.osscallback;
 import java.util.Objects;
 
 /**
- * Thrown when a request is not a genuine, well-formed OSS callback. The {@link Reason} says why,
+ * Thrown when a request is not a genuine, well-formed OSS callback (or, from {@link EventVerifier},
+ * not a genuine MNS or EventBridge event delivery). The {@link Reason} says why,
  * which HTTP status to answer with, and a stable code for logs and error bodies.
  */
 public final class CallbackRejectedException extends Exception {
@@ -89,7 +90,29 @@ public final class CallbackRejectedException extends Exception {
          * With {@link ObjectConfirmation}: OSS did not answer in time, answered 5xx, could not be
          * reached, or too many checks were running; the callback fails closed.
          */
-        OSS_UNAVAILABLE(503, "oss_unavailable");
+        OSS_UNAVAILABLE(503, "oss_unavailable"),
+        /**
+         * An event delivery ({@link EventVerifier}): MNS's signed {@code Content-MD5} does not match
+         * the body. The body itself is not signed, so this check is what binds it to the signature.
+         */
+        CONTENT_MD5_MISMATCH(400, "content_md5_mismatch"),
+        /**
+         * An event delivery: its signed time ({@code Date} for MNS, {@code x-eventbridge-signature-timestamp}
+         * for EventBridge) is outside the verifier's window, so it may be a captured delivery sent again.
+         */
+        STALE_DELIVERY(403, "stale_delivery"),
+        /**
+         * An event delivery: signed in a way this library does not verify (EventBridge signature v2
+         * alone, a signature method other than {@code HMAC-SHA1}), or for a service the verifier was
+         * not built to accept.
+         */
+        UNSUPPORTED_SIGNATURE(400, "unsupported_signature"),
+        /**
+         * An event delivery whose message id was already accepted within the duplicate window. MNS and
+         * EventBridge retry until they get a 2xx answer, so this is answered 200: the sender stops
+         * retrying, and the application does not see the message twice.
+         */
+        DUPLICATE_DELIVERY(200, "duplicate_delivery");
 
         private final int httpStatus;
         private final String code;

@@ -16,6 +16,7 @@ final class GuardedListener implements CallbackListener {
     private final CallbackListener listener;
     private final AtomicBoolean acceptedFailed = new AtomicBoolean();
     private final AtomicBoolean rejectedFailed = new AtomicBoolean();
+    private final AtomicBoolean eventAcceptedFailed = new AtomicBoolean();
     private final AtomicBoolean fetchedFailed = new AtomicBoolean();
     private final AtomicBoolean fetchFailedFailed = new AtomicBoolean();
 
@@ -29,6 +30,15 @@ final class GuardedListener implements CallbackListener {
             listener.accepted(callback);
         } catch (RuntimeException | LinkageError e) {
             failed("accepted", acceptedFailed, e);
+        }
+    }
+
+    @Override
+    public void eventAccepted(EventDelivery delivery) {
+        try {
+            listener.eventAccepted(delivery);
+        } catch (RuntimeException | LinkageError e) {
+            failed("eventAccepted", eventAcceptedFailed, e);
         }
     }
 

@@ -34,6 +34,8 @@ final class KeySources {
     Executor refreshExecutor;
     /** Tests replace the HTTP fetch; null means {@link RemoteKeySource}. */
     Function<URI, CompletableFuture<PublicKey>> fetcher;
+    /** What the key hosts serve; events' hosts serve certificates. */
+    RemoteKeySource.KeyFormat format = RemoteKeySource.KeyFormat.PEM_KEY;
     private final Map<String, String> pinnedPems = new LinkedHashMap<>();
 
     void pin(String keyUrl, String pem) {
@@ -79,7 +81,8 @@ final class KeySources {
                         + " would never be used: " + policy + " does not allow that URL");
             }
             try {
-                pinned.put(urls.configuredFetchUri(pin.getKey()), PemKeys.parse(pin.getValue()));
+                pinned.put(urls.configuredFetchUri(pin.getKey()),
+                        format.parse(pin.getValue().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
             } catch (PemKeys.InvalidKeyFormat e) {
                 throw new IllegalStateException("key pinned for " + pin.getKey() + " does not parse: "
                         + e.getMessage(), e);
@@ -92,7 +95,7 @@ final class KeySources {
         Function<URI, CompletableFuture<PublicKey>> fetch = fetcher;
         Runnable closeFetch = () -> { }; // a fetcher passed in is its owner's to stop
         if (fetch == null) {
-            RemoteKeySource http = new RemoteKeySource(connectTimeout, fetchTimeout);
+            RemoteKeySource http = new RemoteKeySource(connectTimeout, fetchTimeout, format);
             fetch = http;
             closeFetch = http::close;
         }

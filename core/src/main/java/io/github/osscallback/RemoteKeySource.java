@@ -57,6 +57,7 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
 
     private final Duration connectTimeout;
     private final Duration fetchTimeout;
+    private final KeyFormat format;
     private OutboundThreads threads; // guarded by this
     private HttpClient client; // guarded by this
     private ExecutorService executor; // guarded by this
@@ -66,8 +67,22 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
     private boolean closed; // guarded by this
 
     RemoteKeySource(Duration connectTimeout, Duration fetchTimeout) {
+        this(connectTimeout, fetchTimeout, KeyFormat.PEM_KEY);
+    }
+
+    RemoteKeySource(Duration connectTimeout, Duration fetchTimeout, KeyFormat format) {
         this.connectTimeout = connectTimeout;
         this.fetchTimeout = fetchTimeout;
+        this.format = format;
+    }
+
+    /** What a key host serves: OSS serves PEM public keys, MNS and EventBridge X.509 certificates. */
+    enum KeyFormat {
+        PEM_KEY, X509_CERTIFICATE;
+
+        java.security.interfaces.RSAPublicKey parse(byte[] body) throws PemKeys.InvalidKeyFormat {
+            return this == PEM_KEY ? PemKeys.parse(body) : PemKeys.parseCertificate(body);
+        }
     }
 
     @Override
@@ -108,7 +123,7 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
                 return;
             }
             try {
-                result.complete(toKey(uri, answer));
+                result.complete(toKey(uri, answer, format));
             } catch (CallbackRejectedException e) {
                 boolean hostFailed = answer.statusCode() >= 500;
                 result.completeExceptionally(new KeyFetchFailure(
@@ -201,7 +216,7 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
         return new BoundedBodySubscriber(MAX_KEY_BYTES);
     }
 
-    private static PublicKey toKey(URI uri, HttpResponse<byte[]> response) throws CallbackRejectedException {
+    private static PublicKey toKey(URI uri, HttpResponse<byte[]> response, KeyFormat format) throws CallbackRejectedException {
         int status = response.statusCode();
         if (status >= 300 && status < 400) {
             throw new CallbackRejectedException(KEY_UNAVAILABLE, "key host answered " + status + " for " + uri
@@ -216,7 +231,7 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
                     + MAX_KEY_BYTES + " bytes");
         }
         try {
-            return PemKeys.parse(body);
+            return format.parse(body);
         } catch (PemKeys.InvalidKeyFormat e) {
             throw new CallbackRejectedException(INVALID_KEY, "key at " + uri + " does not parse: " + e.getMessage());
         }
