@@ -1,5 +1,6 @@
 package io.github.osscallback.quarkus.runtime;
 
+import io.github.osscallback.BodyType;
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.OssCallback;
@@ -15,9 +16,15 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Form;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +46,7 @@ public final class OssCallbackFilter {
 
     private final CallbackSetup setup;
     private final Map<Method, Boolean> annotated = new ConcurrentHashMap<>();
+    private final Map<Method, Boolean> readsForm = new ConcurrentHashMap<>();
 
     @Inject
     public OssCallbackFilter(CallbackSetup setup) {
@@ -51,12 +59,13 @@ public final class OssCallbackFilter {
         if (!verified(resource, context)) {
             return Uni.createFrom().nullItem();
         }
+        boolean formViews = readsForm(resource.getResourceMethod());
         if (io.vertx.core.Context.isOnEventLoopThread()) {
             // The body read and any key fetch block: never on the I/O thread.
-            return Uni.createFrom().item(() -> verifyNow(context, request))
+            return Uni.createFrom().item(() -> verifyNow(context, request, formViews))
                     .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
         }
-        return Uni.createFrom().item(verifyNow(context, request));
+        return Uni.createFrom().item(verifyNow(context, request, formViews));
     }
 
     /**
@@ -86,10 +95,52 @@ public final class OssCallbackFilter {
         return setup.coversPath("/" + context.getUriInfo().getPath(true).replaceFirst("^/+", ""));
     }
 
-    private Response verifyNow(ContainerRequestContext context, HttpServerRequest request) {
+    /**
+     * Whether the method reads the body as form parameters ({@code @FormParam}, {@code @RestForm}, a
+     * {@code MultivaluedMap} or {@code Form} entity): Quarkus REST decodes those itself, by rules of
+     * its own (a malformed escape is a 500, empty pairs are names), so such a method is given the
+     * verifier's fields re-encoded, never the signed bytes to decode otherwise.
+     */
+    private boolean readsForm(Method method) {
+        return method != null && readsForm.computeIfAbsent(method, m -> {
+            for (Class<?> type : m.getParameterTypes()) {
+                if (MultivaluedMap.class.isAssignableFrom(type) || Form.class.isAssignableFrom(type)) {
+                    return true;
+                }
+            }
+            for (Annotation[] annotations : m.getParameterAnnotations()) {
+                for (Annotation annotation : annotations) {
+                    String name = annotation.annotationType().getName();
+                    if (name.equals("jakarta.ws.rs.FormParam") || name.equals("org.jboss.resteasy.reactive.RestForm")) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        });
+    }
+
+    /** The verified form's fields, percent-encoded again, in the verifier's order; nothing for another body. */
+    private static byte[] reencoded(OssCallback callback) {
+        if (callback.bodyType() != BodyType.FORM) {
+            return new byte[0];
+        }
+        StringBuilder form = new StringBuilder();
+        for (Map.Entry<String, String> field : callback.fields().entrySet()) {
+            if (form.length() > 0) {
+                form.append('&');
+            }
+            form.append(URLEncoder.encode(field.getKey(), StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8));
+        }
+        return form.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private Response verifyNow(ContainerRequestContext context, HttpServerRequest request, boolean formViews) {
         try {
             CallbackEndpoint.Verified verified = setup.endpoint().verify(new Incoming(context, request));
-            context.setEntityStream(verified.bodyStream());
+            context.setEntityStream(formViews ? new ByteArrayInputStream(reencoded(verified.callback()))
+                    : verified.bodyStream());
             context.setProperty(PROPERTY, verified.callback());
             return null;
         } catch (CallbackRejectedException e) {
@@ -131,7 +182,10 @@ public final class OssCallbackFilter {
          * The request target as received, an absolute-form target ({@code http://host/p?q}) without its
          * scheme and authority: OSS signs the path and query exactly as sent (docs/protocol.md).
          */
-        private static String originForm(String uri) {
+        private static String originForm(String received) {
+            // Netty reads the request line byte by byte as ISO-8859-1; OSS signs raw UTF-8 as UTF-8.
+            String uri = received.chars().anyMatch(c -> c > 0x7f)
+                    ? new String(received.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8) : received;
             if (uri.startsWith("/")) {
                 return uri;
             }
