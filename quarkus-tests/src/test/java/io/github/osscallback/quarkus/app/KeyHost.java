@@ -2,14 +2,17 @@ package io.github.osscallback.quarkus.app;
 
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
+import io.github.osscallback.testing.OssStandIn;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Map;
 
 /**
- * The key host the application under test trusts: a loopback key server serving a fresh signer's
- * public key, its prefix given to the application as {@code oss.callback.key-url-prefixes}. The
+ * The key hosts the application under test trusts: a loopback key server serving a fresh signer's
+ * public key, and an OSS stand-in signing its callbacks with the same key, both prefixes given to
+ * the application as {@code oss.callback.key-url-prefixes}. The
  * tests read the signer and key URL back from the configuration ({@link Callbacks}).
  */
 public class KeyHost implements QuarkusTestResourceLifecycleManager {
@@ -17,24 +20,38 @@ public class KeyHost implements QuarkusTestResourceLifecycleManager {
     static final String SIGNER = "test.oss-signer-pem";
     static final String KEY_URL = "test.oss-key-url";
 
+    static final String OSS_ENDPOINT = "test.oss-endpoint";
+    static final String ACCESS_KEY_ID = "LTAI5tQuarkusTest";
+    static final String ACCESS_KEY_SECRET = "quarkusTestSecret0123456789abcdef";
+    static final String BUCKET = "photos";
+
     private LoopbackKeyServer keyServer;
+    private OssStandIn oss;
 
     @Override
     public Map<String, String> start() {
         OssCallbackSigner signer = OssCallbackSigner.generate();
         try {
             keyServer = LoopbackKeyServer.start();
+            // The OSS stand-in signs its callbacks with the same key and serves it at its own key URL.
+            oss = OssStandIn.builder().buckets(BUCKET).accessKey(ACCESS_KEY_ID, ACCESS_KEY_SECRET).signer(signer)
+                    .callbackTimeout(Duration.ofSeconds(60)).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         keyServer.serve("/oss/key.pem", signer.publicKeyPem());
-        return Map.of("oss.callback.key-url-prefixes", keyServer.baseUrl() + "/oss/",
+        String standInKeys = oss.keyUrl().substring(0, oss.keyUrl().lastIndexOf('/') + 1);
+        return Map.of("oss.callback.key-url-prefixes", keyServer.baseUrl() + "/oss/," + standInKeys,
                 SIGNER, signer.privateKeyPem(),
-                KEY_URL, keyServer.url("/oss/key.pem"));
+                KEY_URL, keyServer.url("/oss/key.pem"),
+                OSS_ENDPOINT, oss.endpoint().toString());
     }
 
     @Override
     public void stop() {
+        if (oss != null) {
+            oss.close();
+        }
         if (keyServer != null) {
             keyServer.close();
         }
