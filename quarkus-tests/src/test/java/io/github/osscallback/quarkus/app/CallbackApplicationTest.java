@@ -156,9 +156,9 @@ class CallbackApplicationTest {
 
     @Test
     void aDeclaredLengthOverTheLimitIs413BeforeTheBodyIsRead() throws IOException {
-        // Only the head is sent: a server that waited for the 5000 bytes before answering would time out here.
+        // Only the head is sent: a server that waited for the 100000 bytes before answering would time out here.
         String head = "POST /oss/callback/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + Callbacks.FORM
-                + "\r\nAuthorization: x\r\nx-oss-pub-key-url: x\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n";
+                + "\r\nAuthorization: x\r\nx-oss-pub-key-url: x\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n";
         String answer = exchange(head.getBytes(StandardCharsets.US_ASCII));
         assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
         assertTrue(answer.contains("\"body_too_large\""), answer);
@@ -166,7 +166,7 @@ class CallbackApplicationTest {
 
     @Test
     void aChunkedBodyIsCutAtTheLimit() throws IOException {
-        byte[] big = "x=".concat("a".repeat(6000)).getBytes(StandardCharsets.US_ASCII);
+        byte[] big = "x=".concat("a".repeat(70_000)).getBytes(StandardCharsets.US_ASCII);
         Map<String, String> headers = new LinkedHashMap<>(callbacks.signer.headers(callbacks.keyUrl, "/oss/callback/upload",
                 null, Callbacks.FORM, big));
         StringBuilder request = new StringBuilder("POST /oss/callback/upload HTTP/1.1\r\nHost: 127.0.0.1\r\n");

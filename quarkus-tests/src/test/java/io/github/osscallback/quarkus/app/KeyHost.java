@@ -25,7 +25,12 @@ public class KeyHost implements QuarkusTestResourceLifecycleManager {
     static final String ACCESS_KEY_SECRET = "quarkusTestSecret0123456789abcdef";
     static final String BUCKET = "photos";
 
+    static final String ATTACKER_SIGNER = "test.attacker-signer-pem";
+    static final String TRUSTED_BASE = "test.trusted-base";
+    static final String ATTACKER_BASE = "test.attacker-base";
+
     private LoopbackKeyServer keyServer;
+    private LoopbackKeyServer attacker;
     private OssStandIn oss;
 
     @Override
@@ -33,18 +38,28 @@ public class KeyHost implements QuarkusTestResourceLifecycleManager {
         OssCallbackSigner signer = OssCallbackSigner.generate();
         try {
             keyServer = LoopbackKeyServer.start();
+            attacker = LoopbackKeyServer.start();
             // The OSS stand-in signs its callbacks with the same key and serves it at its own key URL.
             oss = OssStandIn.builder().buckets(BUCKET).accessKey(ACCESS_KEY_ID, ACCESS_KEY_SECRET).signer(signer)
                     .callbackTimeout(Duration.ofSeconds(60)).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        keyServer.serve("/oss/key.pem", signer.publicKeyPem());
+        OssCallbackSigner attackerSigner = OssCallbackSigner.generate();
+        // For the hostile corpus: a trusted host serving another key, garbage, and a redirect elsewhere.
+        keyServer.serve("/oss/key.pem", signer.publicKeyPem())
+                .serve("/oss/other-key.pem", attackerSigner.publicKeyPem())
+                .serve("/oss/garbage.pem", "-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n")
+                .answer("/oss/redirect.pem", 302, "", Duration.ZERO, Map.of("Location", attacker.url("/key.pem")));
+        attacker.serve("/key.pem", attackerSigner.publicKeyPem()).serve("/oss/key.pem", attackerSigner.publicKeyPem());
         String standInKeys = oss.keyUrl().substring(0, oss.keyUrl().lastIndexOf('/') + 1);
         return Map.of("oss.callback.key-url-prefixes", keyServer.baseUrl() + "/oss/," + standInKeys,
                 SIGNER, signer.privateKeyPem(),
                 KEY_URL, keyServer.url("/oss/key.pem"),
-                OSS_ENDPOINT, oss.endpoint().toString());
+                OSS_ENDPOINT, oss.endpoint().toString(),
+                ATTACKER_SIGNER, attackerSigner.privateKeyPem(),
+                TRUSTED_BASE, keyServer.baseUrl(),
+                ATTACKER_BASE, attacker.baseUrl());
     }
 
     @Override
@@ -54,6 +69,9 @@ public class KeyHost implements QuarkusTestResourceLifecycleManager {
         }
         if (keyServer != null) {
             keyServer.close();
+        }
+        if (attacker != null) {
+            attacker.close();
         }
     }
 }
