@@ -86,9 +86,12 @@ public final class OssCallbackFilter {
     private boolean verified(ResourceInfo resource, ContainerRequestContext context) {
         Method method = resource.getResourceMethod();
         if (method != null && annotated.computeIfAbsent(method, m -> m.isAnnotationPresent(OssCallbackVerified.class)
-                || m.getDeclaringClass().isAnnotationPresent(OssCallbackVerified.class)
-                || resource.getResourceClass() != null
-                        && resource.getResourceClass().isAnnotationPresent(OssCallbackVerified.class))) {
+                || m.getDeclaringClass().isAnnotationPresent(OssCallbackVerified.class))) {
+            return true;
+        }
+        // Not in the cache: a method inherited by several resource classes may be verified in one only.
+        Class<?> resourceClass = resource.getResourceClass();
+        if (resourceClass != null && resourceClass.isAnnotationPresent(OssCallbackVerified.class)) {
             return true;
         }
         // The decoded path routing matched, so no encoding of the target can slip past the patterns.
