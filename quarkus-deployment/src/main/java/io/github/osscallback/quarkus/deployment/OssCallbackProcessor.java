@@ -1,0 +1,126 @@
+package io.github.osscallback.quarkus.deployment;
+
+import io.github.osscallback.OssCallback;
+import io.github.osscallback.quarkus.OssCallbackBody;
+import io.github.osscallback.quarkus.OssCallbackVerified;
+import io.quarkus.deployment.annotations.BuildProducer;
+import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.Produce;
+import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
+import io.quarkus.deployment.builditem.FeatureBuildItem;
+import io.quarkus.deployment.builditem.ServiceStartBuildItem;
+import io.github.osscallback.quarkus.runtime.CallbackBodyParameter;
+import io.github.osscallback.quarkus.runtime.OssCallbackParameter;
+import io.quarkus.resteasy.reactive.server.spi.MethodScannerBuildItem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jboss.jandex.AnnotationInstance;
+import org.jboss.jandex.AnnotationTarget;
+import org.jboss.jandex.DotName;
+import org.jboss.jandex.IndexView;
+import org.jboss.jandex.MethodInfo;
+import org.jboss.jandex.Type;
+import org.jboss.resteasy.reactive.server.core.parameters.ParameterExtractor;
+import org.jboss.resteasy.reactive.server.processor.scanning.MethodScanner;
+
+/**
+ * The build steps of the oss-callback extension: the feature, the {@code OssCallback} and
+ * {@link OssCallbackBody} parameters, and two refusals that would otherwise cost callbacks at
+ * run time without a word: oss-callback-jaxrs on the class path (Quarkus REST ignores the reader,
+ * writer and interceptor its feature registers, so a resource taking {@code OssCallback} would
+ * answer 415 to every genuine callback), and a resource method taking the verified callback that
+ * nothing verifies.
+ */
+class OssCallbackProcessor {
+
+    private static final String FEATURE = "oss-callback";
+    private static final String JAXRS_FEATURE = "io/github/osscallback/jaxrs/OssCallbackFeature.class";
+    private static final DotName VERIFIED = DotName.createSimple(OssCallbackVerified.class.getName());
+    private static final DotName BODY = DotName.createSimple(OssCallbackBody.class.getName());
+    private static final DotName CALLBACK = DotName.createSimple(OssCallback.class.getName());
+    private static final List<DotName> HTTP_METHODS = List.of(
+            DotName.createSimple("jakarta.ws.rs.GET"), DotName.createSimple("jakarta.ws.rs.POST"),
+            DotName.createSimple("jakarta.ws.rs.PUT"), DotName.createSimple("jakarta.ws.rs.DELETE"),
+            DotName.createSimple("jakarta.ws.rs.PATCH"), DotName.createSimple("jakarta.ws.rs.HEAD"),
+            DotName.createSimple("jakarta.ws.rs.OPTIONS"));
+
+    @BuildStep
+    FeatureBuildItem feature() {
+        return new FeatureBuildItem(FEATURE);
+    }
+
+    // The refusals produce nothing; marked as part of starting the application so they always run.
+    @BuildStep
+    @Produce(ServiceStartBuildItem.class)
+    void refuseJaxrsModule() {
+        if (Thread.currentThread().getContextClassLoader().getResource(JAXRS_FEATURE) != null) {
+            throw new IllegalStateException("oss-callback-jaxrs is on the class path of this Quarkus application:"
+                    + " Quarkus REST ignores the reader, writer and interceptor its OssCallbackFeature registers,"
+                    + " so resources taking OssCallback would answer 415 to every genuine callback. Remove the"
+                    + " oss-callback-jaxrs dependency; oss-callback-quarkus verifies Quarkus REST resources"
+                    + " (io.github.osscallback.quarkus.OssCallbackVerified).");
+        }
+    }
+
+    /**
+     * {@code OssCallback} and {@code @OssCallbackBody} parameters come from the verified callback,
+     * not from the entity: Quarkus REST would otherwise pick a reader by Content-Type (JSON only for
+     * a record, 415 for a form) and read a body the verifier already read.
+     */
+    @BuildStep
+    MethodScannerBuildItem callbackParameters() {
+        return new MethodScannerBuildItem(new MethodScanner() {
+            @Override
+            public ParameterExtractor handleCustomParameter(Type type, Map<DotName, AnnotationInstance> annotations,
+                                                            boolean field, Map<String, Object> methodContext) {
+                if (annotations.containsKey(BODY)) {
+                    return new CallbackBodyParameter(type.name().toString());
+                }
+                if (type.name().equals(CALLBACK)) {
+                    return new OssCallbackParameter();
+                }
+                return null;
+            }
+        });
+    }
+
+    @BuildStep
+    @Produce(ServiceStartBuildItem.class)
+    void refuseUnverifiedCallbackParameters(CombinedIndexBuildItem combinedIndex) {
+        IndexView index = combinedIndex.getIndex();
+        List<String> unverified = new ArrayList<>();
+        for (DotName httpMethod : HTTP_METHODS) {
+            for (AnnotationInstance annotation : index.getAnnotations(httpMethod)) {
+                if (annotation.target().kind() != AnnotationTarget.Kind.METHOD) {
+                    continue;
+                }
+                MethodInfo method = annotation.target().asMethod();
+                if (takesCallback(method) && !method.hasDeclaredAnnotation(VERIFIED)
+                        && !method.declaringClass().hasDeclaredAnnotation(VERIFIED)) {
+                    unverified.add(method.declaringClass().name() + "." + method.name());
+                }
+            }
+        }
+        if (!unverified.isEmpty()) {
+            throw new IllegalStateException("resource methods " + unverified + " take OssCallback or an @OssCallbackBody"
+                    + " parameter but are not annotated @OssCallbackVerified (on the method or its class), so nothing"
+                    + " would verify what they receive");
+        }
+    }
+
+    private static boolean takesCallback(MethodInfo method) {
+        for (int i = 0; i < method.parametersCount(); i++) {
+            Type type = method.parameterType(i);
+            if (type.name().equals(CALLBACK)) {
+                return true;
+            }
+        }
+        for (AnnotationInstance annotation : method.annotations(BODY)) {
+            if (annotation.target().kind() == AnnotationTarget.Kind.METHOD_PARAMETER) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,2 @@
+/** The build-time half of the oss-callback Quarkus extension; nothing here is API. */
+package io.github.osscallback.quarkus.deployment;
