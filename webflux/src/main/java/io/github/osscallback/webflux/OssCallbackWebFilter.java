@@ -295,7 +295,15 @@ public final class OssCallbackWebFilter implements WebFilter, Ordered {
 
         @Override
         public List<String> headers(String name) {
-            return request.getHeaders().getOrEmpty(name);
+            // By forEach: get and getOrEmpty take an Object in Spring 6 and a String in 7, so a call
+            // compiled against one fails to link on the other; forEach links on both.
+            List<String> values = new ArrayList<>(1);
+            request.getHeaders().forEach((header, headerValues) -> {
+                if (header.equalsIgnoreCase(name)) {
+                    values.addAll(headerValues);
+                }
+            });
+            return values;
         }
 
         @Override
