@@ -78,6 +78,7 @@ public final class OssCallbackWebFilter implements WebFilter, Ordered {
      * @throws IllegalArgumentException for a path in another form, or none
      */
     public OssCallbackWebFilter(CallbackVerifier verifier, List<String> paths) {
+        requireSupportedSpring();
         this.endpoint = CallbackEndpoint.of(NAME, Objects.requireNonNull(verifier, "verifier"), LOG);
         this.paths = List.copyOf(paths);
         if (this.paths.isEmpty()) {
@@ -97,6 +98,19 @@ public final class OssCallbackWebFilter implements WebFilter, Ordered {
                 throw new IllegalArgumentException("callback path '" + p + "' is not /exact/path, /prefix/* or"
                         + " *.extension");
             }
+        }
+    }
+
+    /**
+     * Fails at start-up, not at the first callback, on a Spring Framework older than 6.0.5, whose
+     * data buffers cannot be read without copying (and whose callbacks would all fail).
+     */
+    private static void requireSupportedSpring() {
+        try {
+            org.springframework.core.io.buffer.DataBuffer.class.getMethod("readableByteBuffers");
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("OssCallbackWebFilter needs Spring Framework 6.0.5 or later (Spring Boot"
+                    + " 3.1+); this application runs " + org.springframework.core.SpringVersion.getVersion(), e);
         }
     }
 

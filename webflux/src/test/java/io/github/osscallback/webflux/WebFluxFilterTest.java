@@ -165,6 +165,18 @@ class WebFluxFilterTest {
     }
 
     @Test
+    void pathsInAnotherFormAreRefusedWhenTheFilterIsMade() {
+        CallbackVerifier verifier = server.bean(CallbackVerifier.class);
+        for (String path : List.of("/oss/*/x", "oss/callback", "/oss/{id}", "**/*.cb", "/oss/**")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new OssCallbackWebFilter(verifier, path));
+            assertTrue(e.getMessage().contains("/exact/path, /prefix/* or *.extension"), e.getMessage());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new OssCallbackWebFilter(verifier, List.of()));
+    }
+
+    @Test
     void pathsNotCoveredAreLeftAlone() throws IOException {
         RawHttp.Response response = RawHttp.post(server.port(), "/elsewhere", Map.of("Content-Type", "text/plain"),
                 BODY);
