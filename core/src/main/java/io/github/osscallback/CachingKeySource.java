@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -92,54 +93,55 @@ final class CachingKeySource implements PublicKeySource {
     }
 
     @Override
-    public PublicKey get(URI uri) throws CallbackRejectedException {
+    public CompletableFuture<PublicKey> get(URI uri) {
         CachedKey cached = keys.getIfPresent(uri);
         if (cached != null) {
             // Millisecond arithmetic: this runs for every callback, and Instants would be allocated here.
             long now = clock.millis();
             if (now < cached.refreshAtMillis) {
-                return cached.key;
+                return cached.ready;
             }
             if (now < cached.expiresAtMillis) {
                 refreshInBackground(uri, cached);
-                return cached.key;
+                return cached.ready;
             }
             keys.asMap().remove(uri, cached);
         }
         if (closed) {
-            throw new CallbackRejectedException(CallbackRejectedException.Reason.KEY_UNAVAILABLE,
-                    "the verifier is closed; no key fetch for " + uri);
+            return CompletableFuture.failedFuture(new CallbackRejectedException(
+                    CallbackRejectedException.Reason.KEY_UNAVAILABLE, "the verifier is closed; no key fetch for " + uri));
         }
         CallbackRejectedException failed = recentFailures.getIfPresent(uri);
         if (failed != null) {
-            throw new CallbackRejectedException(failed.reason(), failed.getMessage()
-                    + " (not retried until the back-off ends)");
+            return CompletableFuture.failedFuture(new CallbackRejectedException(failed.reason(), failed.getMessage()
+                    + " (not retried until the back-off ends)"));
         }
         CompletableFuture<Outcome> mine = new CompletableFuture<>();
         CompletableFuture<Outcome> shared = sharedFetch(uri, null, mine);
-        Outcome outcome = shared == mine ? mine.join() : awaitOthersFetch(uri, shared);
+        CompletableFuture<Outcome> outcome;
+        if (shared == mine || shared.isDone()) {
+            outcome = shared; // started here, or no wait: no waiting slot
+        } else if (!waiters.tryAcquire()) {
+            return CompletableFuture.failedFuture(new CallbackRejectedException(
+                    CallbackRejectedException.Reason.KEY_UNAVAILABLE, maxWaiters
+                    + " requests are already waiting for key fetches; not waiting for the fetch of " + uri
+                    + " (maxKeyFetchWaiters)"));
+        } else {
+            // The slot is held until the fetch ends, whether a thread blocks on it or not: the bound is
+            // on requests held up by another's fetch, which is what a flood on a hanging host makes.
+            outcome = shared.whenComplete((o, e) -> waiters.release());
+        }
+        return outcome.thenApply(CachingKeySource::keyOrThrow);
+    }
+
+    /** Each request gets a rejection of its own, so no two callers share (and add to) one exception. */
+    private static PublicKey keyOrThrow(Outcome outcome) {
         if (outcome.key != null) {
             return outcome.key;
         }
         CallbackRejectedException rejection = outcome.rejection;
-        throw new CallbackRejectedException(rejection.reason(), rejection.getMessage(), rejection.getCause());
-    }
-
-    /** Waits for a fetch another request started, if a waiting slot is free. */
-    private Outcome awaitOthersFetch(URI uri, CompletableFuture<Outcome> shared) throws CallbackRejectedException {
-        if (shared.isDone()) {
-            return shared.join(); // no wait, so no slot
-        }
-        if (!waiters.tryAcquire()) {
-            throw new CallbackRejectedException(CallbackRejectedException.Reason.KEY_UNAVAILABLE, maxWaiters
-                    + " requests are already waiting for key fetches; not waiting for the fetch of " + uri
-                    + " (maxKeyFetchWaiters)");
-        }
-        try {
-            return shared.join();
-        } finally {
-            waiters.release();
-        }
+        throw new CompletionException(new CallbackRejectedException(rejection.reason(), rejection.getMessage(),
+                rejection.getCause()));
     }
 
     private void refreshInBackground(URI uri, CachedKey stale) {
@@ -274,12 +276,15 @@ final class CachingKeySource implements PublicKeySource {
     /** A key and when it was fetched. */
     private static final class CachedKey {
         final PublicKey key;
+        /** The key as a completed future, made once: the cached path allocates nothing per callback. */
+        final CompletableFuture<PublicKey> ready;
         final Instant fetchedAt;
         final long refreshAtMillis;
         final long expiresAtMillis;
 
         CachedKey(PublicKey key, Instant fetchedAt, Duration refreshAfter, Duration maxAge) {
             this.key = key;
+            this.ready = CompletableFuture.completedFuture(key);
             this.fetchedAt = fetchedAt;
             this.refreshAtMillis = fetchedAt.plus(refreshAfter).toEpochMilli();
             this.expiresAtMillis = fetchedAt.plus(maxAge).toEpochMilli();

@@ -12,6 +12,7 @@ import io.github.osscallback.internal.LogSafe;
 import io.github.osscallback.internal.Once;
 import io.github.osscallback.internal.QueryNames;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.net.URI;
 import java.security.InvalidKeyException;
 import java.security.PublicKey;
@@ -21,8 +22,12 @@ import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.function.Function;
 
 /**
@@ -129,15 +134,7 @@ public final class CallbackVerifier implements AutoCloseable {
      */
     public OssCallback verify(CallbackRequest request) throws CallbackRejectedException {
         Objects.requireNonNull(request, "request");
-        OssCallback callback;
-        try {
-            callback = verifyUnheard(request);
-        } catch (CallbackRejectedException e) {
-            listener.rejected(e.reason());
-            throw e;
-        }
-        listener.accepted(callback);
-        return callback;
+        return await(heard(verified(request)));
     }
 
     /**
@@ -154,53 +151,172 @@ public final class CallbackVerifier implements AutoCloseable {
             throws CallbackRejectedException {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(body, "body");
-        OssCallback callback;
+        CompletableFuture<OssCallback> result;
         try {
             requirePost(request);
-            callback = verifyUnheard(request.withBody(bodyLimit.read(body, declaredLength)));
+            result = verified(request.withBody(bodyLimit.read(body, declaredLength)));
         } catch (CallbackRejectedException e) {
-            listener.rejected(e.reason());
-            throw e;
+            result = CompletableFuture.failedFuture(e);
         }
-        listener.accepted(callback);
-        return callback;
+        return await(heard(result));
     }
 
-    private OssCallback verifyUnheard(CallbackRequest request) throws CallbackRejectedException {
-        requirePost(request);
-        byte[] signature = CallbackHeaders.signature(request);
-        KeyUrls.Trusted keyUrl = keyUrls.fromHeader(CallbackHeaders.keyUrl(request));
-        byte[] body = bodyLimit.check(request.bodyBytes());
-        StringToSign signed = StringToSign.of(signedPathPrefix + request.path(), request.query(), body);
-        signed.refuseReframingPath();
-        requireSignature(signed, signature, keyUrl, request, body);
-        OssCallback callback = parse(request, keyUrl, body);
-        String overlapping = QueryNames.overlapping(request.query(), callback.fields().keySet());
-        if (overlapping != null) {
-            throw new CallbackRejectedException(AMBIGUOUS_PARAMETER, "query parameter '" + LogSafe.text(overlapping)
-                    + "' has the name of a signed body field; a name must come from one source only");
-        }
-        UploadTokens.Checked token = checkUploadToken(callback, signed);
-        callback = token == null ? callback : callback.withUploadSubject(token.subject);
-        String replayKey = rejectReplay(signature);
+    /**
+     * Verifies a callback request as {@link #verify(CallbackRequest)} does, without blocking the
+     * calling thread on a key fetch, the replay store (one that implements
+     * {@link ReplayStore#firstSeenAsync}) or the check with OSS: the stage completes on whichever
+     * thread finishes the last of them, and at once when none is needed (a pinned or cached key,
+     * a store in memory). Same reasons, statuses and listener events as the blocking path, which
+     * is this one joined.
+     *
+     * @return a stage with the verified callback, or failed with a {@link CallbackRejectedException}
+     *     (wrapped in a {@link java.util.concurrent.CompletionException} for dependent stages)
+     */
+    public CompletionStage<OssCallback> verifyAsync(CallbackRequest request) {
+        Objects.requireNonNull(request, "request");
+        return heard(verified(request));
+    }
+
+    /**
+     * Verifies a callback request whose body arrives from a publisher, without blocking: a request
+     * that is not a {@code POST}, or declares more than {@link #maxBodyBytes()}, is refused without
+     * subscribing; otherwise the body is collected and refused ({@code BODY_TOO_LARGE}, the
+     * subscription cancelled) as soon as more than the limit or more than its Content-Length
+     * arrives. Each buffer is copied before {@code onNext} returns, so an adapter may release
+     * pooled buffers right after. Then verifies as {@link #verifyAsync(CallbackRequest)}. Any
+     * body {@code request} carries is ignored.
+     *
+     * @param declaredLength the Content-Length, or -1 when unknown (chunked)
+     * @return as {@link #verifyAsync(CallbackRequest)}, and failed with {@code BODY_TOO_LARGE}, or
+     *     {@code BODY_UNREADABLE} when the publisher fails or ends short of its Content-Length
+     */
+    public CompletionStage<OssCallback> verifyAsync(CallbackRequest request, Flow.Publisher<ByteBuffer> body,
+                                                    long declaredLength) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(body, "body");
+        CompletableFuture<OssCallback> result;
         try {
-            if (objectCheck != null) {
-                objectCheck.confirm(callback);
-            }
-            useUploadToken(token);
+            requirePost(request);
+            result = bodyLimit.collect(body, declaredLength).thenCompose(bytes -> verified(request.withBody(bytes)));
         } catch (CallbackRejectedException e) {
-            // Not accepted after all: an identical genuine callback later must not be taken for its replay.
-            if (replayKey != null) {
-                try {
-                    replayStore.forget(replayKey);
-                } catch (RuntimeException ignored) {
-                    // A store that cannot forget keeps the key until its window ends; the refusal stands.
-                }
+            result = CompletableFuture.failedFuture(e);
+        }
+        return heard(result);
+    }
+
+    /** The outcome, once the listener has heard it: a stage after this one sees a listener that knows. */
+    private CompletableFuture<OssCallback> heard(CompletableFuture<OssCallback> result) {
+        return result.whenComplete((callback, error) -> {
+            if (error == null) {
+                listener.accepted(callback);
+                return;
+            }
+            Throwable cause = unwrapped(error);
+            if (cause instanceof CallbackRejectedException) {
+                listener.rejected(((CallbackRejectedException) cause).reason());
+            }
+        });
+    }
+
+    /** The blocking paths (this verifier's, and the event verifier's key fetch): the stages joined, a rejection thrown as itself. */
+    static <T> T await(CompletableFuture<T> result) throws CallbackRejectedException {
+        try {
+            return result.join();
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = unwrapped(e);
+            if (cause instanceof CallbackRejectedException) {
+                throw (CallbackRejectedException) cause;
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
             }
             throw e;
         }
-        return callback;
     }
+
+    private static Throwable unwrapped(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /**
+     * The verification, in the order every path takes: what the request itself shows (method,
+     * headers, key URL, body size, path) at once; then the key (pinned or cached: at once;
+     * fetched: when the fetch ends), signature, body reading and upload token check; then the
+     * replay store; then the check with OSS and the use of the upload token. Each wait is a
+     * future, so nothing here blocks; the blocking path joins the result.
+     */
+    private CompletableFuture<OssCallback> verified(CallbackRequest request) {
+        byte[] signature;
+        KeyUrls.Trusted keyUrl;
+        byte[] body;
+        StringToSign signed;
+        try {
+            requirePost(request);
+            signature = CallbackHeaders.signature(request);
+            keyUrl = keyUrls.fromHeader(CallbackHeaders.keyUrl(request));
+            body = bodyLimit.check(request.bodyBytes());
+            signed = StringToSign.of(signedPathPrefix + request.path(), request.query(), body);
+            signed.refuseReframingPath();
+        } catch (CallbackRejectedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return keys.get(keyUrl.fetchUri).thenCompose(key -> {
+            OssCallback callback;
+            UploadTokens.Checked token;
+            try {
+                requireSignature(signed, signature, keyUrl, request, body, key);
+                callback = parse(request, keyUrl, body);
+                String overlapping = QueryNames.overlapping(request.query(), callback.fields().keySet());
+                if (overlapping != null) {
+                    throw new CallbackRejectedException(AMBIGUOUS_PARAMETER, "query parameter '"
+                            + LogSafe.text(overlapping) + "' has the name of a signed body field; a name must come"
+                            + " from one source only");
+                }
+                token = checkUploadToken(callback, signed);
+            } catch (CallbackRejectedException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            OssCallback checked = token == null ? callback : callback.withUploadSubject(token.subject);
+            return rejectReplay(signature).thenCompose(replayKey -> confirmAndUseToken(checked, token, replayKey));
+        });
+    }
+
+    /**
+     * The last steps, after the replay store recorded the callback: the check with OSS, then the
+     * upload token used up (last, so a callback failing any other check, such as a forgery
+     * carrying a copied token, never uses up the token of the genuine upload).
+     */
+    private CompletableFuture<OssCallback> confirmAndUseToken(OssCallback callback, UploadTokens.Checked token,
+                                                              String replayKey) {
+        CompletableFuture<Void> confirmed = objectCheck == null ? DONE : objectCheck.confirm(callback);
+        CompletableFuture<Void> used = token == null ? confirmed
+                : confirmed.thenCompose(nothing -> uploadTokens.use(token, usedTokens));
+        if (replayKey == null) {
+            return used.thenApply(nothing -> callback);
+        }
+        return used.handle((nothing, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(callback);
+            }
+            // Not accepted after all: an identical genuine callback later must not be taken for its
+            // replay. Answered once the store forgot (best effort, bounded by the store).
+            CompletionStage<Void> forgotten;
+            try {
+                forgotten = replayStore.forgetAsync(replayKey);
+            } catch (RuntimeException e) {
+                forgotten = DONE; // a store that cannot forget keeps the key until its window ends
+            }
+            return forgotten.toCompletableFuture().<OssCallback>handle((v, ignored) -> {
+                throw error instanceof CompletionException ? (CompletionException) error
+                        : new CompletionException(error);
+            });
+        }).thenCompose(Function.identity());
+    }
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private static void requirePost(CallbackRequest request) throws CallbackRejectedException {
         if (!request.method().equals("POST")) {
@@ -210,8 +326,7 @@ public final class CallbackVerifier implements AutoCloseable {
     }
 
     private void requireSignature(StringToSign signed, byte[] signature, KeyUrls.Trusted keyUrl,
-                                  CallbackRequest request, byte[] body) throws CallbackRejectedException {
-        PublicKey key = keys.get(keyUrl.fetchUri);
+                                  CallbackRequest request, byte[] body, PublicKey key) throws CallbackRejectedException {
         boolean matches;
         try {
             matches = signed.verifies(key, signature);
@@ -283,48 +398,47 @@ public final class CallbackVerifier implements AutoCloseable {
     }
 
     /**
-     * Uses up the callback's upload token: the last step, so a callback that fails any other check
-     * (a forgery carrying a copied token, say) never uses up the token of the genuine upload.
-     */
-    private void useUploadToken(UploadTokens.Checked token) throws CallbackRejectedException {
-        if (token != null) {
-            uploadTokens.use(token, usedTokens);
-        }
-    }
-
-    /**
      * Refuses a callback seen before, when replay protection is on. Keyed by the signature: it
      * covers path, query and body, so OSS's fallback delivery to another callback URL (another
      * path) is a different key, while a replay of the same request is not.
      *
      * @return the key recorded, or null without replay protection
      */
-    private String rejectReplay(byte[] signature) throws CallbackRejectedException {
+    private CompletableFuture<String> rejectReplay(byte[] signature) {
         if (replayStore == null) {
-            return null;
+            return NO_REPLAY_KEY;
         }
         String key = Base64.getEncoder().encodeToString(signature);
-        boolean first;
+        CompletionStage<Boolean> recorded;
         try {
-            first = replayStore.firstSeen(key, replayWindow);
+            recorded = replayStore.firstSeenAsync(key, replayWindow);
         } catch (RuntimeException e) {
-            throw new CallbackRejectedException(CallbackRejectedException.Reason.REPLAY_STORE_UNAVAILABLE,
-                    "replay store failed: " + e.getClass().getSimpleName(), e);
+            recorded = CompletableFuture.failedFuture(e);
         }
-        if (!first) {
-            throw new CallbackRejectedException(CallbackRejectedException.Reason.REPLAYED,
-                    "this callback (same signature, path, query and body) was already accepted within the last "
-                            + replayWindow);
-        }
-        return key;
+        return recorded.toCompletableFuture().handle((first, error) -> {
+            if (error != null) {
+                Throwable cause = unwrapped(error);
+                throw new CompletionException(new CallbackRejectedException(
+                        CallbackRejectedException.Reason.REPLAY_STORE_UNAVAILABLE,
+                        "replay store failed: " + cause.getClass().getSimpleName(), cause));
+            }
+            if (!first) {
+                throw new CompletionException(new CallbackRejectedException(CallbackRejectedException.Reason.REPLAYED,
+                        "this callback (same signature, path, query and body) was already accepted within the last "
+                                + replayWindow));
+            }
+            return key;
+        });
     }
+
+    private static final CompletableFuture<String> NO_REPLAY_KEY = CompletableFuture.completedFuture(null);
 
     /**
      * Fetches and caches the key for a key URL now, so the first callback does not wait for it.
      * OSS gives a callback 5 seconds in all; warm the cache at start-up when you use a remote key.
      */
     public void prefetchKey(String keyUrl) throws CallbackRejectedException {
-        keys.get(keyUrls.fetchUri(keyUrl));
+        await(keys.get(keyUrls.fetchUri(keyUrl)));
     }
 
     /**

@@ -254,7 +254,7 @@ public final class EventVerifier implements AutoCloseable {
         Instant signedAt = httpDate(date);
         requireWithin(signedAt, mnsDateWindow, "Date");
         URI fetch = mnsUrls.fetchUri(certificateUrl);
-        PublicKey key = mnsCertificates.get(fetch);
+        PublicKey key = CallbackVerifier.await(mnsCertificates.get(fetch));
         String toSign = mnsStringToSign(request, contentMd5, contentType == null ? "" : contentType, date);
         if (!rsaVerifies("SHA1withRSA", key, toSign.getBytes(StandardCharsets.UTF_8), signature)) {
             throw new CallbackRejectedException(SIGNATURE_MISMATCH, "MNS signature does not match the request under"
@@ -356,7 +356,7 @@ public final class EventVerifier implements AutoCloseable {
                     + (token == null ? "absent" : "not the configured token"));
         }
         URI fetch = eventBridgeUrls.fetchUri(certificateUrl);
-        PublicKey key = eventBridgeCertificates.get(fetch);
+        PublicKey key = CallbackVerifier.await(eventBridgeCertificates.get(fetch));
         byte[] secret = decryptSecret(key, encryptedSecret);
         String toSign = eventBridgeStringToSign(url, timestamp, method, version, certificateUrl, token,
                 request.bodyBytes());

@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The verifier's side of {@link ObjectConfirmation}: one signed {@code HeadObject} per callback,
- * on the request thread, bounded in time and in number. The HTTP client and its threads are made
+ * sent asynchronously (no thread waits for OSS unless the blocking path joins it), bounded in time
+ * and in number. The HTTP client and its threads are made
  * with the verifier, not at the first check as {@link RemoteKeySource} does for keys: every
  * callback uses them, and making the client (the JDK's TLS set-up) takes about a second on a cold
  * JVM, which the first callback should not pay out of OSS's 5 s. {@link #close()} ends them.
@@ -68,7 +69,23 @@ final class ObjectCheck implements AutoCloseable {
      * Confirms the callback's object with OSS, or refuses the callback. Messages name no bucket,
      * object or header value: those come from the body, which the uploader wrote.
      */
-    void confirm(OssCallback callback) throws CallbackRejectedException {
+    CompletableFuture<Void> confirm(OssCallback callback) {
+        try {
+            return head(callback).thenApply(answer -> {
+                try {
+                    judge(callback, answer);
+                    return null;
+                } catch (CallbackRejectedException e) {
+                    throw new CompletionException(e);
+                }
+            });
+        } catch (CallbackRejectedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The HeadObject sent for the callback's object, or a refusal before asking. */
+    private CompletableFuture<HttpResponse<Void>> head(OssCallback callback) throws CallbackRejectedException {
         String bucket = callback.bucket().orElseThrow(() -> new CallbackRejectedException(OBJECT_NOT_CONFIRMED,
                 "callback names no bucket, so there is no object to confirm with OSS"));
         if (!config.buckets().contains(bucket)) {
@@ -79,7 +96,10 @@ final class ObjectCheck implements AutoCloseable {
         String key = callback.object().orElseThrow(() -> new CallbackRejectedException(OBJECT_NOT_CONFIRMED,
                 "callback names no object to confirm with OSS"));
         refuseUnaskableKey(key);
-        HttpResponse<Void> answer = head(bucket, key);
+        return head(bucket, key);
+    }
+
+    private void judge(OssCallback callback, HttpResponse<Void> answer) throws CallbackRejectedException {
         int status = answer.statusCode();
         if (status == 200) {
             compare(callback, answer.headers());
@@ -125,7 +145,7 @@ final class ObjectCheck implements AutoCloseable {
         }
     }
 
-    private HttpResponse<Void> head(String bucket, String key) throws CallbackRejectedException {
+    private CompletableFuture<HttpResponse<Void>> head(String bucket, String key) throws CallbackRejectedException {
         if (!permits.tryAcquire()) {
             throw new CallbackRejectedException(OSS_UNAVAILABLE, config.maxConcurrentRequests()
                     + " checks with OSS are already running (maxConcurrentRequests); not queued");
@@ -192,30 +212,34 @@ final class ObjectCheck implements AutoCloseable {
         return request.build();
     }
 
-    private HttpResponse<Void> await(CompletableFuture<HttpResponse<Void>> response, long deadline)
-            throws CallbackRejectedException {
-        try {
-            return response.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            response.cancel(true);
-            throw timedOut(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            response.cancel(true);
-            throw new CallbackRejectedException(OSS_UNAVAILABLE, "interrupted while waiting for OSS", e);
-        } catch (CancellationException e) {
-            throw new CallbackRejectedException(OSS_UNAVAILABLE, "the verifier was closed during the check with OSS");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof HttpTimeoutException) {
-                throw timedOut(cause);
-            }
-            if (cause instanceof CancellationException) {
-                throw new CallbackRejectedException(OSS_UNAVAILABLE, "the verifier was closed during the check with OSS");
-            }
-            throw new CallbackRejectedException(OSS_UNAVAILABLE, "HeadObject failed: "
-                    + (cause == null ? "unknown" : cause.getClass().getSimpleName()), cause);
-        }
+    /**
+     * The answer, bounded by the deadline without a thread waiting for it: the JDK's delayer fails
+     * a copy of the exchange when time is up, and the exchange itself is then cancelled.
+     */
+    private CompletableFuture<HttpResponse<Void>> await(CompletableFuture<HttpResponse<Void>> response,
+                                                        long deadline) {
+        return response.copy()
+                .orTimeout(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                .handle((answer, error) -> {
+                    if (error == null) {
+                        return answer;
+                    }
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (cause instanceof TimeoutException) {
+                        response.cancel(true);
+                        throw new CompletionException(timedOut(cause));
+                    }
+                    if (cause instanceof HttpTimeoutException) {
+                        throw new CompletionException(timedOut(cause));
+                    }
+                    if (cause instanceof CancellationException) {
+                        throw new CompletionException(new CallbackRejectedException(OSS_UNAVAILABLE,
+                                "the verifier was closed during the check with OSS"));
+                    }
+                    throw new CompletionException(new CallbackRejectedException(OSS_UNAVAILABLE, "HeadObject failed: "
+                            + cause.getClass().getSimpleName(), cause));
+                });
     }
 
     private CallbackRejectedException timedOut(Throwable cause) {

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Remembers which callbacks were already accepted, for replay protection. The default keeps
@@ -38,6 +40,36 @@ public interface ReplayStore {
      * keeps the key until its window ends; it must never throw. The default forgets nothing.
      */
     default void forget(String key) {
+    }
+
+    /**
+     * {@link #firstSeen} without holding the caller's thread, for the verifier's non-blocking path
+     * ({@link CallbackVerifier#verifyAsync}) and, joined, its blocking one. A store that talks to
+     * a server overrides it with its client's asynchronous API (the Redis store does); the default
+     * calls {@link #firstSeen} on the calling thread, which is right for a store in memory and
+     * blocks for one that waits.
+     *
+     * @return a stage completing as {@code firstSeen} returns, or exceptionally as it throws
+     */
+    default CompletionStage<Boolean> firstSeenAsync(String key, Duration window) {
+        try {
+            return CompletableFuture.completedFuture(firstSeen(key, window));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * {@link #forget} without holding the caller's thread; best effort, so the stage always
+     * completes normally. The default calls {@link #forget} on the calling thread.
+     */
+    default CompletionStage<Void> forgetAsync(String key) {
+        try {
+            forget(key);
+        } catch (RuntimeException ignored) {
+            // forget must not throw; one that does has forgotten nothing, which is allowed
+        }
+        return CompletableFuture.completedFuture(null);
     }
 
     /**

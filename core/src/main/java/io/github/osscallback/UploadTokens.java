@@ -31,6 +31,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -310,23 +313,32 @@ public final class UploadTokens {
      * plus the skew once more, since the nodes sharing the store may disagree by as much among
      * themselves.
      *
-     * @throws CallbackRejectedException {@code UPLOAD_TOKEN_USED} if it was used before, or
+     * @return a future failing with {@code UPLOAD_TOKEN_USED} if it was used before, or
      *     {@code REPLAY_STORE_UNAVAILABLE} if the store cannot record it (fails closed)
      */
-    void use(Checked token, ReplayStore store) throws CallbackRejectedException {
+    CompletableFuture<Void> use(Checked token, ReplayStore store) {
         Duration lifetime = Duration.between(clock.instant(), token.expiry.plus(skew).plus(skew));
-        boolean first;
+        CompletionStage<Boolean> recorded;
         try {
-            first = store.firstSeen(USED_KEY_PREFIX + token.id,
+            recorded = store.firstSeenAsync(USED_KEY_PREFIX + token.id,
                     lifetime.compareTo(MIN_USED_RECORD) < 0 ? MIN_USED_RECORD : lifetime);
         } catch (RuntimeException e) {
-            throw new CallbackRejectedException(REPLAY_STORE_UNAVAILABLE, "replay store failed while recording the"
-                    + " upload token as used: " + e.getClass().getSimpleName(), e);
+            recorded = CompletableFuture.failedFuture(e);
         }
-        if (!first) {
-            throw new CallbackRejectedException(UPLOAD_TOKEN_USED, "upload token was already used by an accepted"
-                    + " callback; each token vouches for one callback");
-        }
+        return recorded.toCompletableFuture().handle((first, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                throw new CompletionException(new CallbackRejectedException(REPLAY_STORE_UNAVAILABLE, "replay store"
+                        + " failed while recording the upload token as used: " + cause.getClass().getSimpleName(),
+                        cause));
+            }
+            if (!first) {
+                throw new CompletionException(new CallbackRejectedException(UPLOAD_TOKEN_USED, "upload token was"
+                        + " already used by an accepted callback; each token vouches for one callback"));
+            }
+            return null;
+        });
     }
 
     /** A token that passed {@link #check}: who it is for, and what to record when its callback is accepted. */

@@ -13,6 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -134,6 +137,51 @@ public final class CallbackEndpoint implements AutoCloseable {
      * for the adapter to answer with {@link CallbackRejectedException#toReply()}.
      */
     public Verified verify(Incoming request) throws CallbackRejectedException {
+        checkContainerOnce(request);
+        String method = request.method();
+        try {
+            InputStream body = "POST".equals(method) ? bodyOf(request) : InputStream.nullInputStream();
+            OssCallback callback = verifier.verify(head(request), body, request.declaredLength());
+            return new Verified(callback);
+        } catch (CallbackRejectedException e) {
+            logRejection(log, name, e, method, request.remoteAddress());
+            throw e;
+        }
+    }
+
+    /**
+     * Verifies one request without blocking, its body arriving from {@code body} (the request's
+     * {@link Incoming#body()} is not used): as {@link #verify(Incoming)}, with the body limit held
+     * before buffering more and the subscription cancelled when it is exceeded (see
+     * {@link CallbackVerifier#verifyAsync(CallbackRequest, Flow.Publisher, long)}); nothing is
+     * subscribed for a request that is not a {@code POST}. Each buffer is copied before
+     * {@code onNext} returns, so the adapter may release pooled buffers right after. A rejection
+     * is logged here, once, in the same format.
+     *
+     * @return a stage with the verified request, or failed with the {@link CallbackRejectedException}
+     *     (wrapped in a {@link java.util.concurrent.CompletionException} for dependent stages)
+     */
+    public CompletionStage<Verified> verifyAsync(Incoming request, Flow.Publisher<ByteBuffer> body) {
+        Objects.requireNonNull(body, "body");
+        checkContainerOnce(request);
+        String method = request.method();
+        return verifier.verifyAsync(head(request), body, request.declaredLength())
+                .toCompletableFuture()
+                .handle((callback, error) -> {
+                    if (error == null) {
+                        return new Verified(callback);
+                    }
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (cause instanceof CallbackRejectedException) {
+                        logRejection(log, name, (CallbackRejectedException) cause, method, request.remoteAddress());
+                    }
+                    throw error instanceof CompletionException ? (CompletionException) error
+                            : new CompletionException(error);
+                });
+    }
+
+    private void checkContainerOnce(Incoming request) {
         if (containerCheck != null && !containerChecked.get() && !containerChecked.getAndSet(true)) {
             try {
                 containerCheck.check(request.containerRequest(), name, log);
@@ -142,27 +190,23 @@ public final class CallbackEndpoint implements AutoCloseable {
                 log.log(System.Logger.Level.DEBUG, "container check skipped: {0}", e.toString());
             }
         }
-        String method = request.method();
-        try {
-            CallbackRequest.Builder head = CallbackRequest.builder()
-                    .method(method)
-                    .path(request.rawPath())
-                    .query(request.rawQuery());
-            for (String header : CallbackRequest.HEADERS_READ) {
-                List<String> values = request.headers(header);
-                if (values != null) {
-                    for (String value : values) {
-                        head.header(header, value);
-                    }
+    }
+
+    /** The request as the verifier reads it: method, raw target and the headers it looks at. */
+    private static CallbackRequest head(Incoming request) {
+        CallbackRequest.Builder head = CallbackRequest.builder()
+                .method(request.method())
+                .path(request.rawPath())
+                .query(request.rawQuery());
+        for (String header : CallbackRequest.HEADERS_READ) {
+            List<String> values = request.headers(header);
+            if (values != null) {
+                for (String value : values) {
+                    head.header(header, value);
                 }
             }
-            InputStream body = "POST".equals(method) ? bodyOf(request) : InputStream.nullInputStream();
-            OssCallback callback = verifier.verify(head.build(), body, request.declaredLength());
-            return new Verified(callback);
-        } catch (CallbackRejectedException e) {
-            logRejection(log, name, e, method, request.remoteAddress());
-            throw e;
         }
+        return head.build();
     }
 
     /**

@@ -119,6 +119,43 @@ public class CallbackEndpointTest {
     }
 
     @Test
+    void theNonBlockingPathLogsTheSameLineAndSubscribesOnlyForPost() {
+        Lines log = new Lines();
+        CallbackEndpoint endpoint = CallbackEndpoint.of("TestAdapter", CallbackVerifier.builder().build(), log);
+        java.util.concurrent.Flow.Publisher<java.nio.ByteBuffer> untouchable = subscriber -> {
+            throw new AssertionError("a GET body must not be subscribed to");
+        };
+        CallbackEndpoint.Incoming get = request("GET", () -> {
+            throw new AssertionError("the non-blocking path never reads the stream");
+        }, "203.0.113.9");
+        java.util.concurrent.CompletionException wrapped = assertThrows(java.util.concurrent.CompletionException.class,
+                () -> endpoint.verifyAsync(get, untouchable).toCompletableFuture().join());
+        CallbackRejectedException e = (CallbackRejectedException) wrapped.getCause();
+        assertEquals(CallbackRejectedException.Reason.METHOD_NOT_ALLOWED, e.reason());
+        assertEquals(List.of("INFO OSS callback rejected by TestAdapter: method_not_allowed (405), GET from 203.0.113.9: "
+                + e.getMessage()), log.lines);
+
+        log.lines.clear();
+        byte[] body = "bucket=b&secret=p4ssw0rd".getBytes();
+        java.util.concurrent.SubmissionPublisher<java.nio.ByteBuffer> publisher = new java.util.concurrent.SubmissionPublisher<>(
+                Runnable::run, 4);
+        CallbackEndpoint.Incoming post = request("POST", () -> {
+            throw new AssertionError("the non-blocking path never reads the stream");
+        }, null);
+        java.util.concurrent.CompletableFuture<CallbackEndpoint.Verified> verified =
+                endpoint.verifyAsync(post, publisher).toCompletableFuture();
+        publisher.submit(java.nio.ByteBuffer.wrap(body));
+        publisher.close();
+        CallbackRejectedException mismatch = (CallbackRejectedException) assertThrows(
+                java.util.concurrent.CompletionException.class, verified::join).getCause();
+        assertEquals(1, log.lines.size(), log.lines.toString());
+        String line = log.lines.get(0);
+        assertTrue(line.startsWith("INFO OSS callback rejected by TestAdapter: " + mismatch.reason().code() + " ("
+                + mismatch.reason().httpStatus() + "), POST: "), line);
+        assertFalse(line.contains("p4ssw0rd"), line);
+    }
+
+    @Test
     void bodyIsReadOnlyForPostAndARejectionIsLoggedOnceOnOneLine() {
         Lines log = new Lines();
         CallbackEndpoint endpoint = CallbackEndpoint.of("TestAdapter", CallbackVerifier.builder().build(), log);

@@ -21,6 +21,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,42 +72,84 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
     }
 
     /**
-     * Records the key for the window unless some node already did.
+     * Records the key for the window unless some node already did, waiting at most the command
+     * timeout (the calling thread waits; {@link #firstSeenAsync} does not).
      *
      * @throws IllegalStateException if Redis does not confirm within the command timeout, refuses
      *                               the command or is not connected
      */
     @Override
     public boolean firstSeen(String key, Duration window) {
-        Objects.requireNonNull(key, "key");
-        long millis = ceilMillis(Objects.requireNonNull(window, "window"));
-        RedisFuture<String> reply = commands.set(keyPrefix + sha256Hex(key), "1", SetArgs.Builder.nx().px(millis));
-        String answer;
+        CompletableFuture<Boolean> answer = firstSeenAsync(key, window);
         try {
-            answer = reply.get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            // Do not let an unanswered command wait for a Redis that may never answer.
-            reply.cancel(true);
-            throw unanswered(e);
+            return answer.get();
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof RedisCommandTimeoutException) {
-                // Lettuce's own timeout on a connection we created, set to the same value, may fire first.
-                throw unanswered(cause);
-            }
-            throw new IllegalStateException("Redis refused SET NX: " + cause.getClass().getSimpleName(), cause);
+            Throwable cause = e.getCause();
+            throw cause instanceof IllegalStateException ? (IllegalStateException) cause
+                    : new IllegalStateException("Redis refused SET NX: " + cause.getClass().getSimpleName(), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            reply.cancel(true);
+            answer.cancel(true);
             throw new IllegalStateException("interrupted while waiting for Redis", e);
         }
-        if (answer == null) {
-            return false;
+    }
+
+    /**
+     * As {@link #firstSeen}, on Lettuce's asynchronous API: no thread waits for Redis. The stage
+     * fails with the same {@link IllegalStateException}s, the command timeout kept by the JDK's
+     * delayer rather than a waiting thread.
+     */
+    @Override
+    public CompletableFuture<Boolean> firstSeenAsync(String key, Duration window) {
+        Objects.requireNonNull(key, "key");
+        long millis = ceilMillis(Objects.requireNonNull(window, "window"));
+        RedisFuture<String> reply;
+        try {
+            reply = commands.set(keyPrefix + sha256Hex(key), "1", SetArgs.Builder.nx().px(millis));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Redis refused SET NX: "
+                    + e.getClass().getSimpleName(), e));
         }
-        if ("OK".equals(answer)) {
-            return true;
-        }
-        throw new IllegalStateException("Redis answered SET NX with '" + answer + "', expected OK or nil");
+        return bounded(reply).handle((answer, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof TimeoutException || cause instanceof RedisCommandTimeoutException) {
+                    // Lettuce's own timeout on a connection we created, set to the same value, may fire first.
+                    throw unanswered(cause);
+                }
+                throw new IllegalStateException("Redis refused SET NX: " + cause.getClass().getSimpleName(), cause);
+            }
+            if (answer == null) {
+                return false;
+            }
+            if ("OK".equals(answer)) {
+                return true;
+            }
+            throw new IllegalStateException("Redis answered SET NX with '" + answer + "', expected OK or nil");
+        });
+    }
+
+    /**
+     * The reply, failed with a {@link TimeoutException} after the command timeout; the command is
+     * then cancelled, so nothing waits for a Redis that may never answer.
+     */
+    private CompletableFuture<String> bounded(RedisFuture<String> reply) {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        reply.whenComplete((value, error) -> {
+            if (error == null) {
+                answer.complete(value);
+            } else {
+                answer.completeExceptionally(error);
+            }
+        });
+        answer.orTimeout(commandTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                .whenComplete((value, error) -> {
+                    if (error instanceof TimeoutException) {
+                        reply.cancel(true);
+                    }
+                });
+        return answer;
     }
 
     /**
@@ -114,16 +158,20 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
      */
     @Override
     public void forget(String key) {
+        forgetAsync(key).join();
+    }
+
+    /** As {@link #forget}, without a thread waiting for Redis; always completes normally. */
+    @Override
+    public CompletableFuture<Void> forgetAsync(String key) {
         Objects.requireNonNull(key, "key");
-        RedisFuture<String> reply = commands.getdel(keyPrefix + sha256Hex(key));
+        RedisFuture<String> reply;
         try {
-            reply.get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            reply.cancel(true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            reply.cancel(true);
+            reply = commands.getdel(keyPrefix + sha256Hex(key));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(null);
         }
+        return bounded(reply).handle((value, error) -> null);
     }
 
     private IllegalStateException unanswered(Throwable cause) {

@@ -90,6 +90,29 @@ class RedisReplayStoreTest {
     }
 
     @Test
+    void theAsynchronousApiAnswersAsTheBlockingOneAndHoldsNoThreadWhileRedisIsPaused() throws Exception {
+        try (RedisReplayStore store = RedisReplayStore.builder().uri(redis.uri())
+                .commandTimeout(Duration.ofSeconds(1)).build()) {
+            assertTrue(store.firstSeenAsync("sig-a", Duration.ofMinutes(5)).toCompletableFuture().join());
+            assertFalse(store.firstSeenAsync("sig-a", Duration.ofMinutes(5)).toCompletableFuture().join());
+            store.forgetAsync("sig-a").toCompletableFuture().join();
+            assertTrue(store.firstSeen("sig-a", Duration.ofMinutes(5)), "forgotten, so seen anew");
+            assertEquals("+OK", redis.command("CLIENT PAUSE 30000 WRITE"));
+            try {
+                var pending = store.firstSeenAsync("during", Duration.ofMinutes(1)).toCompletableFuture();
+                // Returned at once although Redis does not answer: no thread is waiting for it.
+                assertFalse(pending.isDone());
+                java.util.concurrent.CompletionException e = assertThrows(java.util.concurrent.CompletionException.class,
+                        pending::join);
+                assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
+                assertTrue(e.getCause().getMessage().contains("within 1000 ms"), e.getCause().getMessage());
+            } finally {
+                assertEquals("+OK", redis.command("CLIENT UNPAUSE"));
+            }
+        }
+    }
+
+    @Test
     void slowRedisFailsWithinTheCommandTimeout() throws Exception {
         try (RedisReplayStore store = RedisReplayStore.builder().uri(redis.uri())
                 .commandTimeout(Duration.ofSeconds(1)).build()) {

@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Import;
  * (see {@link KeyHealth} for what each status means). Boot 4 moved the health types to
  * {@code org.springframework.boot.health}; each line has its own guarded configuration below.
  */
-@AutoConfiguration(after = OssCallbackAutoConfiguration.class)
+@AutoConfiguration(after = {OssCallbackAutoConfiguration.class, OssCallbackReactiveAutoConfiguration.class})
 @ConditionalOnSingleCandidate(CallbackVerifier.class)
 public final class OssCallbackHealthAutoConfiguration {
 

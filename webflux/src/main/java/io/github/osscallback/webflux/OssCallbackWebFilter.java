@@ -1,0 +1,338 @@
+package io.github.osscallback.webflux;
+
+import io.github.osscallback.CallbackRejectedException;
+import io.github.osscallback.CallbackReply;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.OssCallback;
+import io.github.osscallback.spi.CallbackEndpoint;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Flow;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import reactor.core.publisher.Mono;
+
+/**
+ * Verifies OSS callbacks in Spring WebFlux before any handler (or Spring Security) sees them,
+ * without blocking the event loop: the body is read from the request's data buffers within the
+ * verifier's limit (413 as soon as more arrives, the read cancelled), the key fetch, the replay
+ * store and the check with OSS are waited for without a thread, and a rejection is answered with
+ * its status and reason code and logged in one line, without calling the application.
+ *
+ * <p>A verified request goes on with its exact body ({@code @RequestBody} as {@code String},
+ * {@code byte[]} or a record), {@link ServerWebExchange#getFormData()} giving the verifier's
+ * reading of a form body (never a second decoding), and the callback in the exchange attribute
+ * {@link #CALLBACK_ATTRIBUTE} ({@link #callback(ServerWebExchange)}; handler arguments through
+ * {@link OssCallbackArgumentResolver}). Its reply is held until complete and sent with an exact
+ * Content-Length, and one OSS would refuse (not JSON, too large) is logged as an error.
+ *
+ * <pre>{@code
+ * @Bean
+ * OssCallbackWebFilter ossCallbackFilter(CallbackVerifier verifier) {
+ *     return new OssCallbackWebFilter(verifier, List.of("/oss/callback/*"));
+ * }
+ * }</pre>
+ *
+ * <p>Paths are written as the Spring Boot starter's {@code oss.callback.paths}: {@code /exact},
+ * {@code /prefix/*} (the prefix and everything below it) or {@code *.extension}, matched against
+ * the decoded path within the application, as handler mappings match it, so no encoding of a
+ * callback path reaches a handler unverified.
+ */
+public final class OssCallbackWebFilter implements WebFilter, Ordered {
+
+    /** The exchange attribute holding the verified {@link OssCallback}. */
+    public static final String CALLBACK_ATTRIBUTE = OssCallback.class.getName();
+    /** The name rejections are logged under. */
+    static final String NAME = "OssCallbackWebFilter";
+    private static final System.Logger LOG = System.getLogger(OssCallbackWebFilter.class.getName());
+
+    private final CallbackEndpoint endpoint;
+    private final List<PathPattern> patterns = new ArrayList<>();
+    private final List<String> extensions = new ArrayList<>();
+    private final List<String> paths;
+
+    /**
+     * A filter verifying with this verifier, which stays the caller's to close.
+     *
+     * @param paths {@code /exact}, {@code /prefix/*} or {@code *.extension}, as the starter's
+     *     {@code oss.callback.paths}
+     * @throws IllegalArgumentException for a path in another form, or none
+     */
+    public OssCallbackWebFilter(CallbackVerifier verifier, List<String> paths) {
+        requireSupportedSpring();
+        this.endpoint = CallbackEndpoint.of(NAME, Objects.requireNonNull(verifier, "verifier"), LOG);
+        this.paths = List.copyOf(paths);
+        if (this.paths.isEmpty()) {
+            throw new IllegalArgumentException("OssCallbackWebFilter needs at least one callback path");
+        }
+        PathPatternParser parser = new PathPatternParser();
+        for (String path : this.paths) {
+            String p = path.trim();
+            if (p.startsWith("*.") && p.indexOf('/') < 0 && p.indexOf('*', 1) < 0) {
+                extensions.add(p.substring(1));
+            } else if (p.startsWith("/") && p.indexOf('*') < 0 && p.indexOf('{') < 0) {
+                patterns.add(parser.parse(p));
+            } else if (p.startsWith("/") && p.endsWith("/*") && p.indexOf('*') == p.length() - 1
+                    && p.indexOf('{') < 0) {
+                patterns.add(parser.parse(p + "*"));
+            } else {
+                throw new IllegalArgumentException("callback path '" + p + "' is not /exact/path, /prefix/* or"
+                        + " *.extension");
+            }
+        }
+    }
+
+    /**
+     * Fails at start-up, not at the first callback, on a Spring Framework older than 6.0.5, whose
+     * data buffers cannot be read without copying (and whose callbacks would all fail).
+     */
+    private static void requireSupportedSpring() {
+        try {
+            org.springframework.core.io.buffer.DataBuffer.class.getMethod("readableByteBuffers");
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("OssCallbackWebFilter needs Spring Framework 6.0.5 or later (Spring Boot"
+                    + " 3.1+); this application runs " + org.springframework.core.SpringVersion.getVersion(), e);
+        }
+    }
+
+    /** As {@link #OssCallbackWebFilter(CallbackVerifier, List)}. */
+    public OssCallbackWebFilter(CallbackVerifier verifier, String... paths) {
+        this(verifier, List.of(paths));
+    }
+
+    /** The verified callback of this exchange, if the filter verified it. */
+    public static Optional<OssCallback> callback(ServerWebExchange exchange) {
+        return Optional.ofNullable(exchange.getAttribute(CALLBACK_ATTRIBUTE));
+    }
+
+    /** The verifier. */
+    public CallbackVerifier verifier() {
+        return endpoint.verifier();
+    }
+
+    /** The callback paths, as given. */
+    public List<String> paths() {
+        return paths;
+    }
+
+    /** First of all filters: nothing may read the body before it, and Spring Security sees verified callbacks. */
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        if (!covers(request.getPath().pathWithinApplication())) {
+            return chain.filter(exchange);
+        }
+        Incoming incoming = new Incoming(request);
+        Flow.Publisher<ByteBuffer> body = HttpMethod.POST.equals(request.getMethod())
+                ? new DataBufferPublisher(request.getBody()) : NO_BODY;
+        return Mono.fromCompletionStage(() -> endpoint.verifyAsync(incoming, body))
+                .materialize()
+                .flatMap(signal -> {
+                    if (signal.hasValue()) {
+                        return proceed(exchange, chain, signal.get().callback());
+                    }
+                    if (!signal.isOnError()) {
+                        return Mono.<Void>error(new IllegalStateException("verification ended without an outcome"));
+                    }
+                    Throwable error = unwrapped(signal.getThrowable());
+                    if (error instanceof CallbackRejectedException) {
+                        // logged by the endpoint, once
+                        return reject(exchange, (CallbackRejectedException) error);
+                    }
+                    return Mono.error(error);
+                });
+    }
+
+    private Mono<Void> proceed(ServerWebExchange exchange, WebFilterChain chain, OssCallback callback) {
+        VerifiedExchange verified = new VerifiedExchange(exchange, callback, endpoint);
+        verified.getAttributes().put(CALLBACK_ATTRIBUTE, callback);
+        return chain.filter(verified).onErrorResume(
+                e -> unwrapped(e) instanceof CallbackRejectedException && !exchange.getResponse().isCommitted(),
+                e -> {
+                    // The application refused it (a body that does not bind, say): answered as the filter would.
+                    CallbackRejectedException rejection = (CallbackRejectedException) unwrapped(e);
+                    CallbackEndpoint.logRejection(LOG, "the application", rejection,
+                            exchange.getRequest().getMethod().name(), remoteAddress(exchange.getRequest()));
+                    return reject(exchange, rejection);
+                });
+    }
+
+    private static Mono<Void> reject(ServerWebExchange exchange, CallbackRejectedException e) {
+        exchange.getAttributes().put(CallbackEndpoint.REJECTION_ATTRIBUTE, e.reason().code());
+        return write(exchange.getResponse(), e.toReply());
+    }
+
+    /** Writes a reply with its status, headers and exact Content-Length. */
+    static Mono<Void> write(ServerHttpResponse response, CallbackReply reply) {
+        response.setStatusCode(HttpStatusCode.valueOf(reply.status()));
+        HttpHeaders headers = response.getHeaders();
+        reply.headers().forEach(headers::set);
+        headers.set(HttpHeaders.CONTENT_TYPE, reply.contentType());
+        headers.setContentLength(reply.contentLength());
+        return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(reply.body())));
+    }
+
+    private boolean covers(PathContainer path) {
+        for (PathPattern pattern : patterns) {
+            if (pattern.matches(path)) {
+                return true;
+            }
+        }
+        if (!extensions.isEmpty()) {
+            List<PathContainer.Element> elements = path.elements();
+            for (int i = elements.size() - 1; i >= 0; i--) {
+                if (elements.get(i) instanceof PathContainer.PathSegment segment) {
+                    String last = segment.valueToMatch();
+                    for (String extension : extensions) {
+                        if (last.endsWith(extension)) {
+                            return true;
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Throwable unwrapped(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    static String remoteAddress(ServerHttpRequest request) {
+        InetSocketAddress remote = request.getRemoteAddress();
+        if (remote == null) {
+            return null;
+        }
+        return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+    }
+
+    @Override
+    public String toString() {
+        return NAME + paths + "[" + endpoint.verifier() + "]";
+    }
+
+    /** Never subscribed: the verifier reads a body for POST only. */
+    private static final Flow.Publisher<ByteBuffer> NO_BODY = subscriber -> {
+        throw new IllegalStateException("the verifier reads no body but a POST's");
+    };
+
+    /** The request as the verifier reads it. */
+    private static final class Incoming implements CallbackEndpoint.Incoming {
+        private final ServerHttpRequest request;
+        /**
+         * Reactor Netty reads the request line byte for byte as ISO-8859-1, so raw UTF-8 in the
+         * target (which OSS sends and signs as UTF-8) arrives as one char per byte; Servlet-based
+         * WebFlux servers decode it as UTF-8 already.
+         */
+        private final boolean bytesAsLatin1;
+
+        Incoming(ServerHttpRequest request) {
+            this.request = request;
+            Object nativeRequest = nativeRequest(request);
+            this.bytesAsLatin1 = nativeRequest != null && nativeRequest.getClass().getName().startsWith("reactor.netty.");
+        }
+
+        private static Object nativeRequest(ServerHttpRequest request) {
+            try {
+                return ServerHttpRequestDecorator.getNativeRequest(request);
+            } catch (IllegalArgumentException e) {
+                return null; // a request type that does not say
+            }
+        }
+
+        /** The target's text as sent: bytes read one per char put back together as the UTF-8 they were. */
+        private String asSent(String raw) {
+            if (raw == null || !bytesAsLatin1) {
+                return raw;
+            }
+            boolean ascii = true;
+            for (int i = 0; i < raw.length(); i++) {
+                char c = raw.charAt(i);
+                if (c > 0xFF) {
+                    return raw; // not one char per byte after all
+                }
+                ascii &= c < 0x80;
+            }
+            if (ascii) {
+                return raw;
+            }
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1)))
+                        .toString();
+            } catch (CharacterCodingException e) {
+                return raw; // not UTF-8: verified as received, and refused if that is not what was signed
+            }
+        }
+
+        @Override
+        public String method() {
+            return request.getMethod().name();
+        }
+
+        @Override
+        public String rawPath() {
+            return asSent(request.getURI().getRawPath());
+        }
+
+        @Override
+        public String rawQuery() {
+            return asSent(request.getURI().getRawQuery());
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            // By forEach: get and getOrEmpty take an Object in Spring 6 and a String in 7, so a call
+            // compiled against one fails to link on the other; forEach links on both.
+            List<String> values = new ArrayList<>(1);
+            request.getHeaders().forEach((header, headerValues) -> {
+                if (header.equalsIgnoreCase(name)) {
+                    values.addAll(headerValues);
+                }
+            });
+            return values;
+        }
+
+        @Override
+        public java.io.InputStream body() {
+            throw new UnsupportedOperationException("the body is read from its data buffers, without blocking");
+        }
+
+        @Override
+        public long declaredLength() {
+            return request.getHeaders().getContentLength();
+        }
+
+        @Override
+        public String remoteAddress() {
+            return OssCallbackWebFilter.remoteAddress(request);
+        }
+    }
+}
