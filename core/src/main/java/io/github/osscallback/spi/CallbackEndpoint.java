@@ -21,10 +21,11 @@ import java.util.function.Function;
 
 /**
  * What every server adapter does around a {@link CallbackVerifier}, written once: configuring it
- * from container settings, reading the body of a {@code POST} within the limit, verifying, logging
- * a rejection in one format, checking the application's reply as OSS will take it, and checking
- * the container once for settings that break genuine callbacks. An adapter (the servlet filter, the JAX-RS filter) only translates its container's
- * request into an {@link Incoming} and writes the reply; applications use the adapters, or
+ * from container settings, having the body of a {@code POST} read within the limit, verifying
+ * (blocking, or without blocking through {@link #verifyAsync}), logging a rejection in one format,
+ * checking the application's reply as OSS will take it, and checking the container once for
+ * settings that break genuine callbacks. An adapter only translates its container's request into
+ * an {@link Incoming} and writes the reply; applications use the adapters, or
  * {@link CallbackVerifier} directly.
  */
 public final class CallbackEndpoint implements AutoCloseable {
