@@ -4,11 +4,8 @@ import io.github.osscallback.CallbackListener;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.servlet.OssCallbackFilter;
 import jakarta.servlet.DispatcherType;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
-import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -23,7 +20,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
-import org.springframework.core.type.MethodMetadata;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -76,27 +72,8 @@ public class OssCallbackAutoConfiguration {
     @Bean
     @Lazy(false)
     InitializingBean ossCallbackPropertiesApplied(Environment environment, ConfigurableListableBeanFactory beans) {
-        return () -> {
-            List<String> own = new ArrayList<>();
-            for (String name : beans.getBeanNamesForType(CallbackVerifier.class, true, false)) {
-                if (!builtByTheStarter(beans, name)) {
-                    own.add(name);
-                }
-            }
-            if (!own.isEmpty()) {
-                PropertiesVerifier.refuseUnread(environment, own);
-            }
-        };
-    }
-
-    private static boolean builtByTheStarter(ConfigurableListableBeanFactory beans, String name) {
-        if (!beans.containsBeanDefinition(name)) {
-            return false; // registered as an instance: the application's
-        }
-        BeanDefinition definition = beans.getBeanDefinition(name);
-        MethodMetadata factoryMethod = definition instanceof AnnotatedBeanDefinition
-                ? ((AnnotatedBeanDefinition) definition).getFactoryMethodMetadata() : null;
-        return factoryMethod != null && factoryMethod.getDeclaringClassName().equals(OssCallbackAutoConfiguration.class.getName());
+        return () -> PropertiesVerifier.refuseUnreadBesideOwnVerifiers(environment, beans,
+                OssCallbackAutoConfiguration.class);
     }
 
     /**

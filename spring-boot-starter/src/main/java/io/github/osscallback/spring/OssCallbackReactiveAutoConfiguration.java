@@ -4,12 +4,8 @@ import io.github.osscallback.CallbackListener;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.webflux.OssCallbackWebFilter;
 import io.github.osscallback.webflux.OssCallbackWebFluxConfiguration;
-import java.util.ArrayList;
-import java.util.List;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
-import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -19,7 +15,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
-import org.springframework.core.type.MethodMetadata;
 
 /**
  * OSS callbacks in a Spring Boot WebFlux application, from the same {@code oss.callback.*}
@@ -53,28 +48,8 @@ public class OssCallbackReactiveAutoConfiguration {
     @Bean
     @Lazy(false)
     InitializingBean ossCallbackPropertiesApplied(Environment environment, ConfigurableListableBeanFactory beans) {
-        return () -> {
-            List<String> own = new ArrayList<>();
-            for (String name : beans.getBeanNamesForType(CallbackVerifier.class, true, false)) {
-                if (!builtByTheStarter(beans, name)) {
-                    own.add(name);
-                }
-            }
-            if (!own.isEmpty()) {
-                PropertiesVerifier.refuseUnread(environment, own);
-            }
-        };
-    }
-
-    private static boolean builtByTheStarter(ConfigurableListableBeanFactory beans, String name) {
-        if (!beans.containsBeanDefinition(name)) {
-            return false;
-        }
-        BeanDefinition definition = beans.getBeanDefinition(name);
-        MethodMetadata factoryMethod = definition instanceof AnnotatedBeanDefinition
-                ? ((AnnotatedBeanDefinition) definition).getFactoryMethodMetadata() : null;
-        return factoryMethod != null
-                && factoryMethod.getDeclaringClassName().equals(OssCallbackReactiveAutoConfiguration.class.getName());
+        return () -> PropertiesVerifier.refuseUnreadBesideOwnVerifiers(environment, beans,
+                OssCallbackReactiveAutoConfiguration.class);
     }
 
     /**

@@ -8,9 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
+import org.springframework.core.type.MethodMetadata;
 
 /**
  * The verifier the starter builds: the {@code oss.callback.*} properties, then the listener
@@ -69,6 +73,34 @@ final class PropertiesVerifier {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new InvalidCallbackPropertiesException(inPropertyNames(e.getMessage()), e);
         }
+    }
+
+    /**
+     * {@link #refuseUnread} for the verifier beans the application defined itself: every one not
+     * made by {@code starterConfiguration}'s factory method (an instance registered directly is the
+     * application's too). Read from the bean definitions, so verifiers of every source are seen.
+     */
+    static void refuseUnreadBesideOwnVerifiers(Environment environment, ConfigurableListableBeanFactory beans,
+                                               Class<?> starterConfiguration) {
+        List<String> own = new ArrayList<>();
+        for (String name : beans.getBeanNamesForType(CallbackVerifier.class, true, false)) {
+            if (!madeBy(beans, name, starterConfiguration)) {
+                own.add(name);
+            }
+        }
+        if (!own.isEmpty()) {
+            refuseUnread(environment, own);
+        }
+    }
+
+    private static boolean madeBy(ConfigurableListableBeanFactory beans, String name, Class<?> configuration) {
+        if (!beans.containsBeanDefinition(name)) {
+            return false;
+        }
+        BeanDefinition definition = beans.getBeanDefinition(name);
+        MethodMetadata factoryMethod = definition instanceof AnnotatedBeanDefinition
+                ? ((AnnotatedBeanDefinition) definition).getFactoryMethodMetadata() : null;
+        return factoryMethod != null && factoryMethod.getDeclaringClassName().equals(configuration.getName());
     }
 
     /**
