@@ -1,5 +1,6 @@
 package io.github.osscallback.quarkus.runtime;
 
+import io.github.osscallback.spi.CallbackPaths;
 import io.github.osscallback.spi.VerifierSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,39 +94,11 @@ final class CallbackSettings {
     }
 
     /** The path patterns of {@link #PATHS}: {@code /exact}, {@code /prefix/*} or {@code *.extension}. */
-    static List<String> paths(Config config) {
-        List<String> paths = config.getOptionalValues(PATHS, String.class).orElse(DEFAULT_PATHS);
-        List<String> patterns = new ArrayList<>();
-        for (String path : paths) {
-            String pattern = path.trim();
-            boolean valid = pattern.startsWith("/") ? pattern.indexOf('*') < 0 || pattern.indexOf('*') == pattern.length() - 1
-                    && pattern.endsWith("/*") : pattern.startsWith("*.") && pattern.indexOf('/') < 0;
-            if (!valid) {
-                throw new IllegalStateException(PATHS + " entry " + (patterns.size() + 1)
-                        + " is not a path pattern (write /exact/path, /prefix/* or *.extension)");
-            }
-            patterns.add(pattern);
+    static CallbackPaths paths(Config config) {
+        try {
+            return CallbackPaths.parse(config.getOptionalValues(PATHS, String.class).orElse(DEFAULT_PATHS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(PATHS + " " + e.getMessage(), e);
         }
-        return patterns;
-    }
-
-    /** Whether a path (decoded, as routing matched it) falls under one of the patterns. */
-    static boolean matches(List<String> patterns, String path) {
-        for (String pattern : patterns) {
-            if (pattern.endsWith("/*")) {
-                String prefix = pattern.substring(0, pattern.length() - 2);
-                if (path.equals(prefix) || path.startsWith(prefix + "/")) {
-                    return true;
-                }
-            } else if (pattern.startsWith("*.")) {
-                int slash = path.lastIndexOf('/');
-                if (path.substring(slash + 1).endsWith(pattern.substring(1))) {
-                    return true;
-                }
-            } else if (path.equals(pattern)) {
-                return true;
-            }
-        }
-        return false;
     }
 }
