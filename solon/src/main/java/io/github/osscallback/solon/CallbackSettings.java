@@ -5,7 +5,6 @@ import io.github.osscallback.spi.VerifierSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -24,7 +23,6 @@ final class CallbackSettings {
     static final String PATHS = PREFIX + "paths";
     static final CallbackPaths DEFAULT_PATHS = CallbackPaths.parse(List.of("/oss/callback/*"));
 
-    private static final Pattern UPPER = Pattern.compile("[A-Z]");
     private static final Pattern INDEX = Pattern.compile("\\[(\\d+)]$");
 
     /** VerifierSettings name to its value, as strings. */
@@ -112,14 +110,7 @@ final class CallbackSettings {
 
     /** The property name of a {@link VerifierSettings} name: {@code oss.callback.} and its kebab-case form. */
     static String propertyName(String settingName) {
-        Matcher upper = UPPER.matcher(settingName);
-        StringBuilder kebab = new StringBuilder(PREFIX);
-        int from = 0;
-        while (upper.find()) {
-            kebab.append(settingName, from, upper.start()).append('-').append(upper.group().toLowerCase(Locale.ROOT));
-            from = upper.end();
-        }
-        return kebab.append(settingName, from, settingName.length()).toString();
+        return VerifierSettings.propertyName(PREFIX, settingName);
     }
 
     /**
@@ -127,11 +118,7 @@ final class CallbackSettings {
      * ({@code setting keyUrlPrefixes='…'}), the application wrote properties.
      */
     static String inPropertyNames(String message) {
-        String out = message == null ? "" : message;
-        for (String name : VerifierSettings.NAMES) {
-            out = out.replaceAll("(?:setting )?\\b" + name + "\\b", Matcher.quoteReplacement(propertyName(name)));
-        }
-        return out;
+        return VerifierSettings.inPropertyNames(message, PREFIX);
     }
 
     /** Kebab case to camel case ({@code key-url-prefixes} to {@code keyUrlPrefixes}); camel case stays. */

@@ -5,11 +5,8 @@ import io.github.osscallback.spi.VerifierSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -25,21 +22,13 @@ final class CallbackSettings {
     static final String PATHS = PREFIX + "paths";
     static final List<String> DEFAULT_PATHS = List.of("/oss/callback/*");
 
-    private static final Pattern UPPER = Pattern.compile("[A-Z]");
 
     private CallbackSettings() {
     }
 
     /** The property name of a {@link VerifierSettings} name. */
     static String propertyName(String settingName) {
-        Matcher upper = UPPER.matcher(settingName);
-        StringBuilder kebab = new StringBuilder(PREFIX);
-        int from = 0;
-        while (upper.find()) {
-            kebab.append(settingName, from, upper.start()).append('-').append(upper.group().toLowerCase(Locale.ROOT));
-            from = upper.end();
-        }
-        return kebab.append(settingName, from, settingName.length()).toString();
+        return VerifierSettings.propertyName(PREFIX, settingName);
     }
 
     /** Every property this extension reads, verifier settings first. */
@@ -76,11 +65,7 @@ final class CallbackSettings {
 
     /** A message about settings, with each setting name replaced by its property name. */
     static String inPropertyNames(String message) {
-        String out = message == null ? "" : message;
-        for (String name : VerifierSettings.NAMES) {
-            out = out.replaceAll("(?:setting )?\\b" + name + "\\b", Matcher.quoteReplacement(propertyName(name)));
-        }
-        return out;
+        return VerifierSettings.inPropertyNames(message, PREFIX);
     }
 
     /** The {@link VerifierSettings} the configuration sets, by setting name, as strings. */
