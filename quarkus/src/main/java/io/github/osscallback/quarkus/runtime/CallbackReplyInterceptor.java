@@ -15,9 +15,9 @@ import org.jboss.resteasy.reactive.server.core.CurrentRequestManager;
  * Frames the reply to a verified callback as OSS needs it, whatever writes it (a
  * {@code CallbackReply}, or quarkus-rest-jackson for a Map or record): the writer's bytes are held,
  * checked as OSS will take them ({@code CallbackEndpoint.checkReply}, which logs one error for a
- * reply OSS would refuse) and sent with their exact Content-Length: where writer interceptors run,
- * Quarkus REST writes through its output stream, which sends a reply over its buffer (8 KiB)
- * chunked unless the response declares a length, and OSS fails a chunked reply. Replies to other
+ * reply OSS would refuse) and sent with their exact Content-Length: Quarkus REST's output stream
+ * sends a reply over its buffer (8 KiB) chunked unless the response declares a length (a 100 KB Map
+ * from quarkus-rest-jackson did), and OSS fails a chunked reply. Replies to other
  * requests pass through untouched. Public for the code Quarkus generates around it; not API.
  */
 @Provider
