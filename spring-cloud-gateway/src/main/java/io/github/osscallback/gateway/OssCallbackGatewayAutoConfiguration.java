@@ -69,9 +69,8 @@ public class OssCallbackGatewayAutoConfiguration {
         return "oss-callback-gateway verifies callbacks in Spring Cloud Gateway server-webflux"
                 + " (spring-cloud-starter-gateway-server-webflux), which this application does not have"
                 + (webMvcGateway ? " (it runs Spring Cloud Gateway server-webmvc)" : "")
-                + ". For a servlet application, Spring Cloud Gateway server-webmvc included, depend on"
-                + " oss-callback-spring-boot-starter instead: its servlet filter verifies oss.callback.paths before"
-                + " any handler, the gateway's too";
+                + ". In a servlet application depend on oss-callback-spring-boot-starter instead: its servlet filter"
+                + " verifies oss.callback.paths before any handler";
     }
 
     private static boolean isPresent(String className) {
