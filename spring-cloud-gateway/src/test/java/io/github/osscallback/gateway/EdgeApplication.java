@@ -34,9 +34,11 @@ class EdgeApplication {
     RouteLocator dslRoutes(RouteLocatorBuilder routes, OssCallbackGatewayFilterFactory ossCallback,
                            @Value("${edge.downstream}") String downstream) {
         return routes.routes()
-                // Ordered after StripPrefix (order 0 in the DSL): it must still verify what OSS called.
+                // Wrapped to run after StripPrefix (order 0 in the DSL; the filter's own order would
+                // ignore the 10): it must still verify what OSS called, not the stripped path.
                 .route("late", r -> r.path("/late/**")
-                        .filters(f -> f.stripPrefix(1).filter(ossCallback.filter(), 10))
+                        .filters(f -> f.stripPrefix(1)
+                                .filter((exchange, chain) -> ossCallback.filter().filter(exchange, chain), 10))
                         .uri(downstream))
                 .build();
     }
