@@ -5,24 +5,16 @@ import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.OssCallback;
 import io.github.osscallback.spi.CallbackEndpoint;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Flow;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -146,14 +138,11 @@ public final class OssCallbackWebFilter implements WebFilter, Ordered {
         if (!covers(request.getPath().pathWithinApplication())) {
             return chain.filter(exchange);
         }
-        Incoming incoming = new Incoming(request);
-        Flow.Publisher<ByteBuffer> body = HttpMethod.POST.equals(request.getMethod())
-                ? new DataBufferPublisher(request.getBody()) : NO_BODY;
-        return Mono.fromCompletionStage(() -> endpoint.verifyAsync(incoming, body))
+        return ExchangeVerification.verify(endpoint, request, request.getURI())
                 .materialize()
                 .flatMap(signal -> {
                     if (signal.hasValue()) {
-                        return proceed(exchange, chain, signal.get().callback());
+                        return proceed(exchange, chain, signal.get());
                     }
                     if (!signal.isOnError()) {
                         return Mono.<Void>error(new IllegalStateException("verification ended without an outcome"));
@@ -182,8 +171,7 @@ public final class OssCallbackWebFilter implements WebFilter, Ordered {
     }
 
     private static Mono<Void> reject(ServerWebExchange exchange, CallbackRejectedException e) {
-        exchange.getAttributes().put(CallbackEndpoint.REJECTION_ATTRIBUTE, e.reason().code());
-        return write(exchange.getResponse(), e.toReply());
+        return ExchangeVerification.reject(exchange, e);
     }
 
     /** Writes a reply with its status, headers and exact Content-Length. */
@@ -224,115 +212,11 @@ public final class OssCallbackWebFilter implements WebFilter, Ordered {
     }
 
     static String remoteAddress(ServerHttpRequest request) {
-        InetSocketAddress remote = request.getRemoteAddress();
-        if (remote == null) {
-            return null;
-        }
-        return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+        return ExchangeVerification.remoteAddress(request);
     }
 
     @Override
     public String toString() {
         return NAME + paths + "[" + endpoint.verifier() + "]";
-    }
-
-    /** Never subscribed: the verifier reads a body for POST only. */
-    private static final Flow.Publisher<ByteBuffer> NO_BODY = subscriber -> {
-        throw new IllegalStateException("the verifier reads no body but a POST's");
-    };
-
-    /** The request as the verifier reads it. */
-    private static final class Incoming implements CallbackEndpoint.Incoming {
-        private final ServerHttpRequest request;
-        /**
-         * Reactor Netty reads the request line byte for byte as ISO-8859-1, so raw UTF-8 in the
-         * target (which OSS sends and signs as UTF-8) arrives as one char per byte; Servlet-based
-         * WebFlux servers decode it as UTF-8 already.
-         */
-        private final boolean bytesAsLatin1;
-
-        Incoming(ServerHttpRequest request) {
-            this.request = request;
-            Object nativeRequest = nativeRequest(request);
-            this.bytesAsLatin1 = nativeRequest != null && nativeRequest.getClass().getName().startsWith("reactor.netty.");
-        }
-
-        private static Object nativeRequest(ServerHttpRequest request) {
-            try {
-                return ServerHttpRequestDecorator.getNativeRequest(request);
-            } catch (IllegalArgumentException e) {
-                return null; // a request type that does not say
-            }
-        }
-
-        /** The target's text as sent: bytes read one per char put back together as the UTF-8 they were. */
-        private String asSent(String raw) {
-            if (raw == null || !bytesAsLatin1) {
-                return raw;
-            }
-            boolean ascii = true;
-            for (int i = 0; i < raw.length(); i++) {
-                char c = raw.charAt(i);
-                if (c > 0xFF) {
-                    return raw; // not one char per byte after all
-                }
-                ascii &= c < 0x80;
-            }
-            if (ascii) {
-                return raw;
-            }
-            try {
-                return StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1)))
-                        .toString();
-            } catch (CharacterCodingException e) {
-                return raw; // not UTF-8: verified as received, and refused if that is not what was signed
-            }
-        }
-
-        @Override
-        public String method() {
-            return request.getMethod().name();
-        }
-
-        @Override
-        public String rawPath() {
-            return asSent(request.getURI().getRawPath());
-        }
-
-        @Override
-        public String rawQuery() {
-            return asSent(request.getURI().getRawQuery());
-        }
-
-        @Override
-        public List<String> headers(String name) {
-            // By forEach: get and getOrEmpty take an Object in Spring 6 and a String in 7, so a call
-            // compiled against one fails to link on the other; forEach links on both.
-            List<String> values = new ArrayList<>(1);
-            request.getHeaders().forEach((header, headerValues) -> {
-                if (header.equalsIgnoreCase(name)) {
-                    values.addAll(headerValues);
-                }
-            });
-            return values;
-        }
-
-        @Override
-        public java.io.InputStream body() {
-            throw new UnsupportedOperationException("the body is read from its data buffers, without blocking");
-        }
-
-        @Override
-        public long declaredLength() {
-            return request.getHeaders().getContentLength();
-        }
-
-        @Override
-        public String remoteAddress() {
-            return OssCallbackWebFilter.remoteAddress(request);
-        }
     }
 }
