@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.osscallback.benchmarks.ServerCpuPerRequest \
  *     [--stacks jetty,tomcat,webflux] [--requests 10000] [--connections 8] [--warmup 4] [--rounds 7] [--shape form-200]
+ *     [--variants filter,framed,buffered,plain] [--server-jvm "-XX:StartFlightRecording=filename=server.jfr"]
  * </pre>
  */
 public final class ServerCpuPerRequest {
@@ -52,6 +53,8 @@ public final class ServerCpuPerRequest {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("stacks", "jetty,tomcat,webflux", "requests", "10000",
                 "connections", "8", "warmup", "4", "rounds", "7", "shape", "form-200"));
+        options.put("variants", String.join(",", VARIANTS));
+        options.put("server-jvm", "");
         for (int i = 0; i < args.length; i += 2) {
             String name = args[i].replaceFirst("^--", "");
             if (!options.containsKey(name) || i + 1 >= args.length) {
@@ -76,18 +79,23 @@ public final class ServerCpuPerRequest {
             String keyUrl = keyServer.url("/oss/key.pem");
             for (String stack : options.get("stacks").split(",")) {
                 report.append(runStack(stack, keyServer.baseUrl() + "/oss/", keyUrl, oss, shape, requests, connections,
-                        warmup, rounds));
+                        warmup, rounds, List.of(options.get("variants").split(",")), options.get("server-jvm")));
             }
         }
         System.out.println(report);
     }
 
     private static String runStack(String stack, String trustedPrefix, String keyUrl, OssCallbackSigner oss, String shape,
-                                   int requests, int connections, int warmup, int rounds) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process server = new ProcessBuilder(java, "-Xms512m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                CpuServer.class.getName(), stack, trustedPrefix, keyUrl).redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+                                   int requests, int connections, int warmup, int rounds, List<String> variants,
+                                   String serverJvm) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xms512m", "-Xmx512m"));
+        if (!serverJvm.isBlank()) {
+            command.addAll(List.of(serverJvm.trim().split("\\s+"))); // such as a flight recording, to see where the time goes
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), CpuServer.class.getName(), stack,
+                trustedPrefix, keyUrl));
+        Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
@@ -95,7 +103,6 @@ public final class ServerCpuPerRequest {
                 throw new IllegalStateException(stack + " server did not start: " + line);
             }
             int port = Integer.parseInt(line.substring(5).trim());
-            List<String> variants = VARIANTS;
             Map<String, byte[]> wire = new LinkedHashMap<>();
             byte[] body = Bodies.of(shape);
             for (String variant : variants) {
@@ -135,7 +142,7 @@ public final class ServerCpuPerRequest {
                                   String shape, double[] load) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
                 "%n%s, %s body, %d requests per batch over %d connections, %d rounds (load average %.1f to %.1f)%n",
-                stack, shape, requests, connections, results.get("filter").size(), load[0], load[1]));
+                stack, shape, requests, connections, results.values().iterator().next().size(), load[0], load[1]));
         s.append(String.format(Locale.ROOT, "%-9s %26s %30s%n", "variant", "CPU us/request [spread]",
                 "requests/s [spread]"));
         for (Map.Entry<String, List<Batch>> e : results.entrySet()) {
@@ -143,6 +150,9 @@ public final class ServerCpuPerRequest {
             double[] rate = e.getValue().stream().mapToDouble(b -> b.perSecond(requests)).toArray();
             s.append(String.format(Locale.ROOT, "%-9s %8.1f [%6.1f - %6.1f] %10.0f [%7.0f - %7.0f]%n", e.getKey(),
                     median(cpu), min(cpu), max(cpu), median(rate), min(rate), max(rate)));
+        }
+        if (!results.keySet().containsAll(VARIANTS)) {
+            return s.toString(); // ratios need every variant
         }
         s.append(ratio("CPU filter / buffered", results, "filter", "buffered", requests, true));
         s.append(ratio("CPU framed / buffered (reply framing)", results, "framed", "buffered", requests, true));
