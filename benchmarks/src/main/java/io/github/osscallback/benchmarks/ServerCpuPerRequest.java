@@ -99,7 +99,10 @@ public final class ServerCpuPerRequest {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
-            if (line == null || !line.startsWith("port ")) {
+            while (line != null && !line.startsWith("port ")) {
+                line = out.readLine(); // what the server's JVM printed first, such as a flight recording's start
+            }
+            if (line == null) {
                 throw new IllegalStateException(stack + " server did not start: " + line);
             }
             int port = Integer.parseInt(line.substring(5).trim());
