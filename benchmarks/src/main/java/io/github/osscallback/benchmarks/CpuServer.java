@@ -3,7 +3,9 @@ package io.github.osscallback.benchmarks;
 import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.KeyUrlPolicy;
+import io.github.osscallback.ReplayStore;
 import io.github.osscallback.fixtures.Jetty;
+import io.github.osscallback.redis.RedisReplayStore;
 import io.github.osscallback.servlet.FramingOnlyFilter;
 import io.github.osscallback.servlet.OssCallbackFilter;
 import io.github.osscallback.servlet.OssCallbacks;
@@ -54,7 +56,9 @@ import reactor.netty.http.server.HttpServer;
  * filter), {@code /framed/} (a filter that buffers the body and holds the reply as the library's
  * does, without verifying), {@code /buffered/} (a filter that only buffers the body) and
  * {@code /plain/} (no filter). Prints {@code port N} once it listens, and stops when its standard
- * input ends. Arguments: stack, key URL prefix to trust, key URL to prefetch.
+ * input ends. Arguments: stack, key URL prefix to trust, key URL to prefetch. The stack
+ * {@code jetty-replay} is Jetty with the library's filter and replay protection instead, in memory
+ * under {@code /memory/} and on Redis under {@code /redis/} (a fourth argument: the Redis URI).
  */
 public final class CpuServer {
 
@@ -116,6 +120,32 @@ public final class CpuServer {
                 server = () -> {
                     tomcat.stop();
                     tomcat.destroy();
+                };
+                break;
+            }
+            case "jetty-replay": {
+                // Replay protection, in memory under /memory/ and on Redis (args[3]) under /redis/.
+                RedisReplayStore redis = RedisReplayStore.builder().uri(args[3]).build();
+                Server jetty = new Server();
+                ServerConnector connector = Jetty.addConnector(jetty, "127.0.0.1", 0);
+                ServletContextHandler context = new ServletContextHandler("/");
+                Map<String, ReplayStore> stores = Map.of("/memory/*", ReplayStore.inMemory(1_000_000), "/redis/*", redis);
+                for (Map.Entry<String, ReplayStore> store : stores.entrySet()) {
+                    CallbackVerifier replaying = CallbackVerifier.builder()
+                            .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(args[1]).build())
+                            .replayProtection(Duration.ofMinutes(10), store.getValue())
+                            .build();
+                    replaying.prefetchKey(args[2]);
+                    context.addFilter(new FilterHolder(new OssCallbackFilter(replaying)), store.getKey(),
+                            EnumSet.of(DispatcherType.REQUEST));
+                    context.addServlet(new ServletHolder(new Endpoint()), store.getKey());
+                }
+                jetty.setHandler(context);
+                jetty.start();
+                port = connector.getLocalPort();
+                server = () -> {
+                    jetty.stop();
+                    redis.close();
                 };
                 break;
             }

@@ -1,5 +1,6 @@
 package io.github.osscallback.benchmarks;
 
+import io.github.osscallback.fixtures.RedisServer;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
 import java.io.BufferedInputStream;
@@ -39,8 +40,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.osscallback.benchmarks.ServerCpuPerRequest \
- *     [--stacks jetty,tomcat,webflux] [--requests 10000] [--connections 8] [--warmup 4] [--rounds 7] [--shape form-200]
+ *     [--stacks jetty,tomcat,webflux,jetty-replay] [--requests 10000] [--connections 8] [--warmup 4] [--rounds 7] [--shape form-200]
  *     [--variants filter,framed,buffered,plain] [--server-jvm "-XX:StartFlightRecording=filename=server.jfr"]
+ *
+ * --stacks jetty-replay: the filter with replay protection in memory against Redis (a redis-server
+ *     it starts), each request a distinct callback
  * </pre>
  */
 public final class ServerCpuPerRequest {
@@ -95,6 +99,12 @@ public final class ServerCpuPerRequest {
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), CpuServer.class.getName(), stack,
                 trustedPrefix, keyUrl));
+        boolean replay = stack.equals("jetty-replay");
+        RedisServer redis = replay ? RedisServer.start() : null;
+        if (replay) {
+            command.add(redis.uri());
+            variants = List.of("memory", "redis");
+        }
         Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -114,6 +124,26 @@ public final class ServerCpuPerRequest {
                     c.exchange(wire.get(variant)); // fails at once if the setup is wrong
                 }
             }
+            // With replay protection each request is a distinct callback, signed before its batch.
+            int[] sequence = {0};
+            java.util.function.BiFunction<String, Integer, byte[][]> distinct = (variant, count) -> {
+                byte[][] all = new byte[count][];
+                for (int i = 0; i < count; i++) {
+                    byte[] unique = ("bucket=bench-bucket&object=uploads%2Fphoto-" + sequence[0]++
+                            + ".jpg&size=123456&mimeType=image%2Fjpeg").getBytes(StandardCharsets.US_ASCII);
+                    try {
+                        all[i] = request(port, "/" + variant + "/cb", oss, keyUrl, Bodies.FORM, unique);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return all;
+            };
+            // The redis-server this process started, its only child besides the server (whose executable
+            // may be named otherwise: Debian's redis-server is a link to redis-check-rdb), counted apart.
+            ProcessHandle redisProcess = replay ? ProcessHandle.current().children()
+                    .filter(p -> p.pid() != server.pid())
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no redis-server child process")) : null;
             Map<String, List<Batch>> results = new LinkedHashMap<>();
             variants.forEach(v -> results.put(v, new ArrayList<>()));
             double[] load = {Double.MAX_VALUE, 0};
@@ -121,22 +151,32 @@ public final class ServerCpuPerRequest {
                 for (int k = 0; k < variants.size(); k++) {
                     String variant = variants.get((k + round) % variants.size());
                     double before = loadAverage();
-                    Batch batch = batch(server.toHandle(), wire.get(variant), port, requests, connections);
+                    byte[][] sends = replay ? distinct.apply(variant, requests) : new byte[][] {wire.get(variant)};
+                    long redis0 = redisProcess == null ? 0 : cpuNanos(redisProcess);
+                    Batch batch = batch(server.toHandle(), sends, port, requests, connections);
+                    if (redisProcess != null) {
+                        batch.redisNanos = cpuNanos(redisProcess) - redis0;
+                    }
                     double after = loadAverage();
                     if (round >= warmup) {
                         results.get(variant).add(batch);
                         load[0] = Math.min(load[0], Math.min(before, after));
                         load[1] = Math.max(load[1], Math.max(before, after));
                     }
-                    System.out.printf("%s round %d %-8s %8.1f us CPU/request %8.0f requests/s (load %.1f)%n", stack,
-                            round - warmup, variant, batch.cpuMicrosPerRequest(requests), batch.perSecond(requests), after);
+                    System.out.printf("%s round %d %-8s %8.1f us CPU/request %8.0f requests/s (load %.1f)%s%n", stack,
+                            round - warmup, variant, batch.cpuMicrosPerRequest(requests), batch.perSecond(requests), after,
+                            redisProcess == null ? "" : String.format(Locale.ROOT, "; redis-server %.1f us CPU/request",
+                                    batch.redisNanos / 1000.0 / requests));
                 }
             }
-            return summary(stack, results, requests, connections, shape, load);
+            return summary(stack, results, requests, connections, replay ? "distinct ~100 B form" : shape, load);
         } finally {
             server.getOutputStream().close();
             if (!server.waitFor(20, TimeUnit.SECONDS)) {
                 server.destroyForcibly();
+            }
+            if (redis != null) {
+                redis.close();
             }
         }
     }
@@ -154,8 +194,15 @@ public final class ServerCpuPerRequest {
             s.append(String.format(Locale.ROOT, "%-9s %8.1f [%6.1f - %6.1f] %10.0f [%7.0f - %7.0f]%n", e.getKey(),
                     median(cpu), min(cpu), max(cpu), median(rate), min(rate), max(rate)));
         }
+        if (results.containsKey("redis") && results.containsKey("memory")) {
+            s.append(ratio("CPU redis / memory (server JVM)", results, "redis", "memory", requests, true));
+            s.append(ratio("requests/s redis / memory", results, "redis", "memory", requests, false));
+            double[] redisCpu = results.get("redis").stream().mapToDouble(b -> b.redisNanos / 1000.0 / requests).toArray();
+            s.append(String.format(Locale.ROOT, "%-48s %6.1f  [%5.1f - %5.1f]%n", "redis-server's own CPU us/request",
+                    median(redisCpu), min(redisCpu), max(redisCpu)));
+        }
         if (!results.keySet().containsAll(VARIANTS)) {
-            return s.toString(); // ratios need every variant
+            return s.toString(); // the other ratios need every variant
         }
         s.append(ratio("CPU filter / buffered", results, "filter", "buffered", requests, true));
         s.append(ratio("CPU framed / buffered (reply framing)", results, "framed", "buffered", requests, true));
@@ -215,6 +262,8 @@ public final class ServerCpuPerRequest {
     private static final class Batch {
         final long cpuNanos;
         final long wallNanos;
+        /** With replay protection on Redis: the redis-server process's CPU time in the batch. */
+        long redisNanos;
 
         Batch(long cpuNanos, long wallNanos) {
             this.cpuNanos = cpuNanos;
@@ -230,8 +279,11 @@ public final class ServerCpuPerRequest {
         }
     }
 
-    /** Sends {@code requests} copies of one request over {@code connections} connections opened beforehand. */
-    private static Batch batch(ProcessHandle server, byte[] request, int port, int requests, int connections)
+    /**
+     * Sends {@code requests} requests over {@code connections} connections opened beforehand: the
+     * n-th of {@code sends}, or copies of its only one.
+     */
+    private static Batch batch(ProcessHandle server, byte[][] sends, int port, int requests, int connections)
             throws Exception {
         List<Connection> open = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
@@ -242,12 +294,12 @@ public final class ServerCpuPerRequest {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             Connection c = open.get(i);
-            int count = requests / connections + (i < requests % connections ? 1 : 0);
+            int first = i;
             Thread t = new Thread(() -> {
                 try {
                     start.await();
-                    for (int n = 0; n < count; n++) {
-                        c.exchange(request);
+                    for (int n = first; n < requests; n += connections) {
+                        c.exchange(sends[sends.length == 1 ? 0 : n]);
                     }
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
