@@ -206,16 +206,46 @@ public final class CallbackVerifier implements AutoCloseable {
 
     /** The outcome, once the listener has heard it: a stage after this one sees a listener that knows. */
     private CompletableFuture<OssCallback> heard(CompletableFuture<OssCallback> result) {
-        return result.whenComplete((callback, error) -> {
+        if (!result.isDone()) {
+            return result.whenComplete(this::tell);
+        }
+        // Decided already (a pinned or cached key, no store or check to wait for: most callbacks), so
+        // told here, as whenComplete would, without a stage of its own. The result is this call's own.
+        boolean failed = result.isCompletedExceptionally();
+        OssCallback callback = failed ? null : result.join();
+        Throwable error = failed ? failure(result) : null;
+        try {
+            tell(callback, error);
+        } catch (RuntimeException | Error e) {
             if (error == null) {
-                listener.accepted(callback);
-                return;
+                return CompletableFuture.failedFuture(e);
             }
-            Throwable cause = unwrapped(error);
-            if (cause instanceof CallbackRejectedException) {
-                listener.rejected(((CallbackRejectedException) cause).reason());
+            if (error != e) {
+                error.addSuppressed(e);
             }
-        });
+        }
+        return result;
+    }
+
+    private void tell(OssCallback callback, Throwable error) {
+        if (error == null) {
+            listener.accepted(callback);
+            return;
+        }
+        Throwable cause = unwrapped(error);
+        if (cause instanceof CallbackRejectedException) {
+            listener.rejected(((CallbackRejectedException) cause).reason());
+        }
+    }
+
+    /** Why a future that completed exceptionally failed, as whenComplete would see it. */
+    private static Throwable failure(CompletableFuture<?> failed) {
+        try {
+            failed.join();
+            throw new IllegalStateException("the future did not fail");
+        } catch (CompletionException | CancellationException e) {
+            return e;
+        }
     }
 
     /** The blocking paths (this verifier's, and the event verifier's key fetch): the stages joined, a rejection thrown as itself. */
@@ -263,25 +293,41 @@ public final class CallbackVerifier implements AutoCloseable {
         } catch (CallbackRejectedException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return keys.get(keyUrl.fetchUri).thenCompose(key -> {
-            OssCallback callback;
-            UploadTokens.Checked token;
-            try {
-                requireSignature(signed, signature, keyUrl, request, body, key);
-                callback = parse(request, keyUrl, body);
-                String overlapping = QueryNames.overlapping(request.query(), callback.fields().keySet());
-                if (overlapping != null) {
-                    throw new CallbackRejectedException(AMBIGUOUS_PARAMETER, "query parameter '"
-                            + LogSafe.text(overlapping) + "' has the name of a signed body field; a name must come"
-                            + " from one source only");
-                }
-                token = checkUploadToken(callback, signed);
-            } catch (CallbackRejectedException e) {
-                return CompletableFuture.failedFuture(e);
+        CompletableFuture<PublicKey> key = keys.get(keyUrl.fetchUri);
+        if (!key.isDone() || key.isCompletedExceptionally()) {
+            return key.thenCompose(fetched -> withKey(request, keyUrl, signature, body, signed, fetched));
+        }
+        // A pinned or cached key: the same steps, here, without a stage for each (as thenCompose
+        // would, whatever the steps throw ends up in the result).
+        try {
+            return withKey(request, keyUrl, signature, body, signed, key.join());
+        } catch (RuntimeException | Error e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<OssCallback> withKey(CallbackRequest request, KeyUrls.Trusted keyUrl, byte[] signature,
+                                                   byte[] body, StringToSign signed, PublicKey key) {
+        OssCallback callback;
+        UploadTokens.Checked token;
+        try {
+            requireSignature(signed, signature, keyUrl, request, body, key);
+            callback = parse(request, keyUrl, body);
+            String overlapping = QueryNames.overlapping(request.query(), callback.fields().keySet());
+            if (overlapping != null) {
+                throw new CallbackRejectedException(AMBIGUOUS_PARAMETER, "query parameter '"
+                        + LogSafe.text(overlapping) + "' has the name of a signed body field; a name must come"
+                        + " from one source only");
             }
-            OssCallback checked = token == null ? callback : callback.withUploadSubject(token.subject);
-            return rejectReplay(signature).thenCompose(replayKey -> confirmAndUseToken(checked, token, replayKey));
-        });
+            token = checkUploadToken(callback, signed);
+        } catch (CallbackRejectedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        OssCallback checked = token == null ? callback : callback.withUploadSubject(token.subject);
+        if (replayStore == null) {
+            return confirmAndUseToken(checked, token, null);
+        }
+        return rejectReplay(signature).thenCompose(replayKey -> confirmAndUseToken(checked, token, replayKey));
     }
 
     /**
@@ -291,6 +337,9 @@ public final class CallbackVerifier implements AutoCloseable {
      */
     private CompletableFuture<OssCallback> confirmAndUseToken(OssCallback callback, UploadTokens.Checked token,
                                                               String replayKey) {
+        if (objectCheck == null && token == null && replayKey == null) {
+            return CompletableFuture.completedFuture(callback);
+        }
         CompletableFuture<Void> confirmed = objectCheck == null ? DONE : objectCheck.confirm(callback);
         CompletableFuture<Void> used = token == null ? confirmed
                 : confirmed.thenCompose(nothing -> uploadTokens.use(token, usedTokens));

@@ -150,8 +150,13 @@ public class EndToEndBenchmark {
         @Override
         public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
                 throws IOException, ServletException {
+            chain.doFilter(replaying((HttpServletRequest) request), response);
+        }
+
+        /** The request with its body read whole, and a request that replays it. */
+        static HttpServletRequest replaying(HttpServletRequest request) throws IOException {
             byte[] body = request.getInputStream().readAllBytes();
-            chain.doFilter(new HttpServletRequestWrapper((HttpServletRequest) request) {
+            return new HttpServletRequestWrapper(request) {
                 @Override
                 public ServletInputStream getInputStream() {
                     ByteArrayInputStream in = new ByteArrayInputStream(body);
@@ -182,7 +187,7 @@ public class EndToEndBenchmark {
                         }
                     };
                 }
-            }, response);
+            };
         }
     }
 

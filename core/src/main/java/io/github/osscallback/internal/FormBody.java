@@ -63,12 +63,19 @@ final class FormBody {
     static final class Pairs {
         private final byte[] body;
         private final boolean jsonValues;
-        private final FormDecoder decoder;
+        /** Made at the first name or value that needs it: most form bodies have few escapes, JSON ones none. */
+        private FormDecoder decoder;
 
         Pairs(byte[] body, boolean jsonValues) {
             this.body = body;
             this.jsonValues = jsonValues;
-            this.decoder = new FormDecoder(body);
+        }
+
+        private FormDecoder decoder() {
+            if (decoder == null) {
+                decoder = new FormDecoder(body);
+            }
+            return decoder;
         }
 
         BodyParser.Parsed read() {
@@ -94,7 +101,7 @@ final class FormBody {
                     if (nameEnd < 0) {
                         return null;
                     }
-                    name = decoder.decode(start, nameEnd, pairIndex);
+                    name = decoder().decode(start, nameEnd, pairIndex);
                     requireName(name, pairIndex);
                     int valueStart = nameEnd + 1;
                     if (valueStart < body.length && body[valueStart] == '"') {
@@ -115,7 +122,7 @@ final class FormBody {
                         if (indexOf(body, (byte) '"', valueStart, end) < end) {
                             return null;
                         }
-                        value = decoder.decode(valueStart, end, pairIndex);
+                        value = decoder().decode(valueStart, end, pairIndex);
                     }
                 } else {
                     // One pass finds the pair's end and '=', and whether name and value need decoding.
@@ -154,12 +161,12 @@ final class FormBody {
                     if (nameEnd < 0) {
                         nameEnd = end;
                     }
-                    name = plainName ? BodyParser.ascii(body, start, nameEnd) : decoder.decodeEscaped(start, nameEnd, pairIndex);
+                    name = plainName ? BodyParser.ascii(body, start, nameEnd) : decoder().decodeEscaped(start, nameEnd, pairIndex);
                     requireName(name, pairIndex);
                     int valueStart = Math.min(nameEnd + 1, end);
                     boolean added = plainValue ? fields.addSlice(name, body, valueStart, end)
                             : asciiEscapedValue ? fields.addEscapedSlice(name, body, valueStart, end)
-                            : fields.add(name, decoder.decodeEscaped(nameEnd + 1, end, pairIndex));
+                            : fields.add(name, decoder().decodeEscaped(nameEnd + 1, end, pairIndex));
                     if (!added) {
                         throw duplicate(name);
                     }
@@ -297,11 +304,8 @@ final class FormBody {
      * text into characters first and those that decode escapes to bytes first then read the same.
      */
     private static void requireUtf8(byte[] body) throws BodyParser.Unreadable {
-        for (byte b : body) {
-            if (b < 0) {
-                utf8(body, 0, body.length, -2);
-                return;
-            }
+        if (BodyParser.hasNonAscii(body, 0, body.length)) {
+            utf8(body, 0, body.length, -2);
         }
     }
 
@@ -350,16 +354,19 @@ final class FormBody {
 
         /** Text with escapes (each already known to be two ASCII hex digits), {@code +} or non-ASCII bytes. */
         private String decodeEscaped(int from, int to, int pairIndex) throws BodyParser.Unreadable {
-            if (scratch == null) {
-                scratch = new byte[body.length];
+            if (scratch == null || scratch.length < to - from) {
+                // As long as the text at hand, grown as needed: escaped names are short, the body may not be.
+                scratch = new byte[Math.max(to - from, scratch == null ? 32 : Math.min(body.length, scratch.length * 2))];
             }
             int n = PercentDecoder.decode(body, from, to, true, scratch);
-            if (isAscii(scratch, n)) {
+            if (!BodyParser.hasNonAscii(scratch, 0, n)) {
                 // Escaped ASCII (%2F, %3A, +), the usual case: exact as Latin-1, no decoder needed.
                 return BodyParser.ascii(scratch, 0, n);
             }
+            if (chars == null || chars.capacity() < n) {
+                chars = CharBuffer.allocate(Math.max(n, scratch.length));
+            }
             if (utf8 == null) {
-                chars = CharBuffer.allocate(body.length);
                 utf8 = StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -375,14 +382,5 @@ final class FormBody {
             // UTF-8 never decodes to more chars than bytes, so the buffer cannot overflow.
             return new String(chars.array(), 0, chars.position());
         }
-    }
-
-    private static boolean isAscii(byte[] bytes, int length) {
-        for (int i = 0; i < length; i++) {
-            if (bytes[i] < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

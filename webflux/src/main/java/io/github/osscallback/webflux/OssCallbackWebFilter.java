@@ -215,8 +215,19 @@ public final class OssCallbackWebFilter implements WebFilter, Ordered {
         return ExchangeVerification.remoteAddress(request);
     }
 
+    /**
+     * Made once: Spring's filter chain asks for it on every request (it names the filter in the
+     * chain's checkpoint), and the verifier's description is long. What it describes never changes.
+     */
     @Override
     public String toString() {
-        return NAME + paths + "[" + endpoint.verifier() + "]";
+        String text = description;
+        if (text == null) {
+            text = NAME + paths + "[" + endpoint.verifier() + "]";
+            description = text; // racy but safe, as String.hashCode: any thread builds an equal string
+        }
+        return text;
     }
+
+    private String description;
 }
