@@ -61,6 +61,8 @@ public final class OssCallbackWebFilter implements WebFilter, Ordered {
     private final List<PathPattern> patterns = new ArrayList<>();
     private final List<String> extensions = new ArrayList<>();
     private final List<String> paths;
+    /** The text of {@link #toString()}, made at the first call. */
+    private String description;
 
     /**
      * A filter verifying with this verifier, which stays the caller's to close.
@@ -228,6 +230,4 @@ public final class OssCallbackWebFilter implements WebFilter, Ordered {
         }
         return text;
     }
-
-    private String description;
 }
