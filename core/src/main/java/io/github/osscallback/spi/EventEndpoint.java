@@ -1,0 +1,272 @@
+package io.github.osscallback.spi;
+
+import io.github.osscallback.CallbackRejectedException;
+import io.github.osscallback.EventDelivery;
+import io.github.osscallback.EventRequest;
+import io.github.osscallback.EventVerifier;
+import io.github.osscallback.internal.LogSafe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * What every server adapter does around an {@link EventVerifier}, written once: turning the
+ * container's request into an {@link EventRequest} (every header, the raw target, the full URL
+ * EventBridge signs), reading the body within the limit, verifying (blocking, or without
+ * blocking through {@link #verifyAsync}), logging a refusal in one line, the replies an adapter
+ * sends without the application, and letting a sender's retry in when the application failed.
+ *
+ * <p>A redelivery (a message id already accepted, {@code duplicate_delivery}) is answered by the
+ * adapter, without calling the application: 200, so MNS and EventBridge stop retrying, with a
+ * body that says it is a duplicate rather than an error ({@link #replyTo}). The application is
+ * thus called once per message, and again only after {@link #finished} saw it fail. The reasons
+ * are in docs/events.md ("Redeliveries").
+ */
+public final class EventEndpoint {
+
+    /** The request attribute (servlet) or exchange attribute in which an adapter leaves a refusal's reason code. */
+    public static final String REJECTION_ATTRIBUTE = CallbackEndpoint.REJECTION_ATTRIBUTE;
+
+    private static final Reply ACCEPTED = new Reply(204, null, new byte[0]);
+
+    private final String name;
+    private final EventVerifier verifier;
+    private final System.Logger log;
+    private final String baseUrl;
+
+    private EventEndpoint(String name, EventVerifier verifier, System.Logger log, String baseUrl) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.log = Objects.requireNonNull(log, "log");
+        this.baseUrl = baseUrl;
+    }
+
+    /**
+     * An endpoint verifying with the given verifier, which stays its caller's (close it yourself).
+     *
+     * @param name the adapter, as refusals name it (e.g. {@code OssEventFilter})
+     * @param log where refusals go: the adapter's own logger
+     */
+    public static EventEndpoint of(String name, EventVerifier verifier, System.Logger log) {
+        return new EventEndpoint(name, verifier, log, null);
+    }
+
+    /**
+     * This endpoint taking EventBridge's signed URL as {@code baseUrl} (scheme, host, port and
+     * any path prefix a proxy strips) followed by the raw request target, instead of the URL the
+     * request itself shows. Needed behind a proxy that terminates TLS or rewrites the host.
+     *
+     * @param baseUrl e.g. {@code https://events.example.com}, without a trailing slash
+     */
+    public EventEndpoint withBaseUrl(String baseUrl) {
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        if (!(baseUrl.startsWith("https://") || baseUrl.startsWith("http://")) || baseUrl.endsWith("/")) {
+            throw new IllegalArgumentException(name + ": the base URL must be http(s)://host[:port][/prefix]"
+                    + " without a trailing slash");
+        }
+        return new EventEndpoint(name, verifier, log, baseUrl);
+    }
+
+    /** The verifier. */
+    public EventVerifier verifier() {
+        return verifier;
+    }
+
+    /**
+     * Verifies one request, reading its body within the verifier's limit. A refusal is logged
+     * here, once, and rethrown for the adapter to answer with {@link #replyTo}.
+     *
+     * @throws CallbackRejectedException when it is not a genuine delivery, or a redelivery
+     */
+    public EventDelivery verify(Incoming request) throws CallbackRejectedException {
+        try {
+            return verifier.verify(head(request), bodyOf(request), request.declaredLength());
+        } catch (CallbackRejectedException e) {
+            logRefusal(e, request);
+            throw e;
+        }
+    }
+
+    /**
+     * Verifies one request without blocking, its body arriving from {@code body} (the request's
+     * {@link Incoming#body()} is not used), within the verifier's limit; each buffer is copied
+     * before {@code onNext} returns. A refusal is logged here, once.
+     *
+     * @return a stage with the delivery, or failed with the {@link CallbackRejectedException}
+     *     (wrapped in a {@link CompletionException} for dependent stages)
+     */
+    public CompletionStage<EventDelivery> verifyAsync(Incoming request, Flow.Publisher<ByteBuffer> body) {
+        Objects.requireNonNull(body, "body");
+        EventRequest head;
+        try {
+            head = head(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return verifier.verifyAsync(head, body, request.declaredLength()).toCompletableFuture()
+                .whenComplete((delivery, error) -> {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (cause instanceof CallbackRejectedException) {
+                        logRefusal((CallbackRejectedException) cause, request);
+                    }
+                });
+    }
+
+    /**
+     * The reply to a refusal, with an exact length: for a redelivery 200 and
+     * {@code {"status":"DUPLICATE","reason":"duplicate_delivery"}}, for anything else the reason's
+     * status and {@code {"status":"REJECTED","reason":"<code>"}}.
+     */
+    public static Reply replyTo(CallbackRejectedException e) {
+        CallbackRejectedException.Reason reason = e.reason();
+        String status = reason == CallbackRejectedException.Reason.DUPLICATE_DELIVERY ? "DUPLICATE" : "REJECTED";
+        byte[] body = ("{\"status\":\"" + status + "\",\"reason\":\"" + reason.code() + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        return new Reply(reason.httpStatus(), "application/json", body);
+    }
+
+    /** The reply when the application handled a delivery and wrote nothing: 204, as MNS's own sample answers. */
+    public static Reply accepted() {
+        return ACCEPTED;
+    }
+
+    /**
+     * Tells the endpoint how the application's handling of a delivery ended: when the answer is
+     * not 2xx the sender will retry, so the delivery's message id is forgotten and the retry is
+     * taken as a first delivery, not answered as a duplicate. Blocks on the duplicate store;
+     * reactive adapters use {@link #finishedAsync}.
+     *
+     * @param status the status sent, or 500 when the application threw
+     */
+    public void finished(EventDelivery delivery, int status) {
+        if (status < 200 || status > 299) {
+            verifier.release(delivery);
+            log.log(System.Logger.Level.INFO, "{0}: the application answered {1} to {2} message {3}; its id is"
+                    + " released so the retry is handled as a first delivery", name, String.valueOf(status),
+                    delivery.service(), LogSafe.text(delivery.messageId().orElse("")));
+        }
+    }
+
+    /** {@link #finished} without blocking on the duplicate store; the stage always completes normally. */
+    public CompletionStage<Void> finishedAsync(EventDelivery delivery, int status) {
+        if (status >= 200 && status <= 299) {
+            return CompletableFuture.completedFuture(null);
+        }
+        log.log(System.Logger.Level.INFO, "{0}: the application answered {1} to {2} message {3}; its id is"
+                + " released so the retry is handled as a first delivery", name, String.valueOf(status),
+                delivery.service(), LogSafe.text(delivery.messageId().orElse("")));
+        return verifier.releaseAsync(delivery).exceptionally(e -> null);
+    }
+
+    private void logRefusal(CallbackRejectedException e, Incoming request) {
+        CallbackRejectedException.Reason reason = e.reason();
+        String from = request.remoteAddress() == null ? "" : " from " + LogSafe.text(request.remoteAddress());
+        if (reason == CallbackRejectedException.Reason.DUPLICATE_DELIVERY) {
+            // Not an error: the sender retried a delivery the application already has.
+            log.log(System.Logger.Level.INFO, "OSS event redelivery answered by {0} without the application:"
+                    + " {1} ({2}){3}: {4}", name, reason.code(), String.valueOf(reason.httpStatus()), from,
+                    e.getMessage());
+            return;
+        }
+        log.log(System.Logger.Level.INFO, "OSS event delivery rejected by {0}: {1} ({2}), {3}{4}: {5}", name,
+                reason.code(), String.valueOf(reason.httpStatus()), LogSafe.text(request.method()), from,
+                e.getMessage());
+    }
+
+    /** The request as the verifier reads it: method, raw target, full URL and every header. */
+    private EventRequest head(Incoming request) {
+        String target = request.rawPath() + (request.rawQuery() == null ? "" : "?" + request.rawQuery());
+        String url = baseUrl != null ? baseUrl + target : request.url();
+        EventRequest.Builder head = EventRequest.builder(request.method(), target);
+        if (url != null) {
+            head.url(url);
+        }
+        for (String header : request.headerNames()) {
+            List<String> values = request.headers(header);
+            if (values != null) {
+                for (String value : values) {
+                    head.header(header, value);
+                }
+            }
+        }
+        return head.build();
+    }
+
+    /** The body; a container that cannot give it gets one failing at the first read, refused as unreadable. */
+    private static InputStream bodyOf(Incoming request) {
+        try {
+            InputStream in = request.body();
+            return in != null ? in : InputStream.nullInputStream();
+        } catch (IOException e) {
+            return new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    throw e;
+                }
+            };
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EventEndpoint[" + name + "]";
+    }
+
+    /** One request as the container presents it: what {@link CallbackEndpoint.Incoming} gives, plus every header and the URL. */
+    public interface Incoming extends CallbackEndpoint.Incoming {
+        /** Every header name the request carries (in any case; repeated names are harmless). */
+        Iterable<String> headerNames();
+
+        /**
+         * The URL as the sender addressed it: scheme, the {@code Host} header as sent, and the raw
+         * target; EventBridge signs it. Null when the container cannot say.
+         */
+        String url();
+    }
+
+    /** A reply an adapter writes as it is: status, content type (null when there is no body) and body. */
+    public static final class Reply {
+        private final int status;
+        private final String contentType;
+        private final byte[] body;
+
+        Reply(int status, String contentType, byte[] body) {
+            this.status = status;
+            this.contentType = contentType;
+            this.body = body;
+        }
+
+        /** The status. */
+        public int status() {
+            return status;
+        }
+
+        /** The content type, or null for a reply without a body. */
+        public String contentType() {
+            return contentType;
+        }
+
+        /** The body's exact length, for Content-Length. */
+        public int contentLength() {
+            return body.length;
+        }
+
+        /** A copy of the body. */
+        public byte[] body() {
+            return body.clone();
+        }
+
+        @Override
+        public String toString() {
+            return "Reply[" + status + ", " + body.length + " bytes]";
+        }
+    }
+}
