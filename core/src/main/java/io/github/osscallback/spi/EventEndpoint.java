@@ -9,12 +9,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.function.Function;
 
 /**
  * What every server adapter does around an {@link EventVerifier}, written once: turning the
@@ -29,7 +35,7 @@ import java.util.concurrent.Flow;
  * thus called once per message, and again only after {@link #finished} saw it fail. The reasons
  * are in docs/events.md ("Redeliveries").
  */
-public final class EventEndpoint {
+public final class EventEndpoint implements AutoCloseable {
 
     /** The request attribute (servlet) or exchange attribute in which an adapter leaves a refusal's reason code. */
     public static final String REJECTION_ATTRIBUTE = CallbackEndpoint.REJECTION_ATTRIBUTE;
@@ -40,12 +46,16 @@ public final class EventEndpoint {
     private final EventVerifier verifier;
     private final System.Logger log;
     private final String baseUrl;
+    /** Whether this endpoint built the verifier, and so closes it; a verifier passed in is its owner's. */
+    private final boolean ownsVerifier;
 
-    private EventEndpoint(String name, EventVerifier verifier, System.Logger log, String baseUrl) {
+    private EventEndpoint(String name, EventVerifier verifier, System.Logger log, String baseUrl,
+                          boolean ownsVerifier) {
         this.name = Objects.requireNonNull(name, "name");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.log = Objects.requireNonNull(log, "log");
         this.baseUrl = baseUrl;
+        this.ownsVerifier = ownsVerifier;
     }
 
     /**
@@ -55,7 +65,59 @@ public final class EventEndpoint {
      * @param log where refusals go: the adapter's own logger
      */
     public static EventEndpoint of(String name, EventVerifier verifier, System.Logger log) {
-        return new EventEndpoint(name, verifier, log, null);
+        return new EventEndpoint(name, verifier, log, null, false);
+    }
+
+    /**
+     * An endpoint verifying with a verifier it builds from container settings (servlet
+     * init-params) and owns: {@link #close()} closes it. Every name starting with {@code prefix}
+     * is an {@link EventSettings} name after it, and one that is not is refused with the nearest
+     * setting suggested; {@code baseUrl} sets {@link #withBaseUrl}.
+     *
+     * @throws IllegalStateException naming the adapter and the setting (never the token's value)
+     *     when a setting is unknown, malformed or contradicts another
+     */
+    public static EventEndpoint configured(String name, String source, String prefix, Iterable<String> names,
+                                           Function<String, ?> value, System.Logger log) {
+        Objects.requireNonNull(log, "log");
+        String adapter = name + " (" + source + ")";
+        Map<String, String> settings = new HashMap<>();
+        for (String fullName : names) {
+            if (!fullName.startsWith(prefix)) {
+                continue;
+            }
+            String setting = fullName.substring(prefix.length());
+            if (!EventSettings.NAMES.contains(setting)) {
+                throw new IllegalStateException(adapter + " is misconfigured: " + EventSettings.unknown(prefix, fullName));
+            }
+            Object v = value.apply(fullName);
+            if (v != null) {
+                settings.put(setting, v.toString());
+            }
+        }
+        EventVerifier built;
+        String base;
+        try {
+            built = EventSettings.configure(EventVerifier.builder(), settings).build();
+            base = EventSettings.baseUrl(settings).orElse(null);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalStateException(adapter + " is misconfigured: " + e.getMessage(), e);
+        }
+        EventEndpoint endpoint = new EventEndpoint(name, built, log, null, true);
+        try {
+            return base == null ? endpoint : endpoint.withBaseUrl(base);
+        } catch (IllegalArgumentException e) {
+            built.close();
+            throw new IllegalStateException(adapter + " is misconfigured: setting baseUrl: " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes the verifier if this endpoint built it ({@link #configured}); one passed in is left open. */
+    @Override
+    public void close() {
+        if (ownsVerifier) {
+            verifier.close();
+        }
     }
 
     /**
@@ -71,7 +133,7 @@ public final class EventEndpoint {
             throw new IllegalArgumentException(name + ": the base URL must be http(s)://host[:port][/prefix]"
                     + " without a trailing slash");
         }
-        return new EventEndpoint(name, verifier, log, baseUrl);
+        return new EventEndpoint(name, verifier, log, baseUrl, ownsVerifier);
     }
 
     /** The verifier. */
@@ -189,7 +251,12 @@ public final class EventEndpoint {
         if (url != null) {
             head.url(url);
         }
+        Set<String> seen = new HashSet<>();
         for (String header : request.headerNames()) {
+            // A container may list one name twice in two spellings; its values are read once.
+            if (!seen.add(header.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
             List<String> values = request.headers(header);
             if (values != null) {
                 for (String value : values) {
