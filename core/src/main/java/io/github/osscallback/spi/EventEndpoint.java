@@ -149,7 +149,8 @@ public final class EventEndpoint implements AutoCloseable {
      */
     public EventDelivery verify(Incoming request) throws CallbackRejectedException {
         try {
-            return verifier.verify(head(request), bodyOf(request), request.declaredLength());
+            EventRequest head = head(request);
+            return verifier.verify(head, bodyOf(request), request.declaredLength());
         } catch (CallbackRejectedException e) {
             logRefusal(e, request);
             throw e;
@@ -169,7 +170,8 @@ public final class EventEndpoint implements AutoCloseable {
         EventRequest head;
         try {
             head = head(request);
-        } catch (RuntimeException e) {
+        } catch (CallbackRejectedException e) {
+            logRefusal(e, request);
             return CompletableFuture.failedFuture(e);
         }
         return verifier.verifyAsync(head, body, request.declaredLength()).toCompletableFuture()
@@ -244,12 +246,22 @@ public final class EventEndpoint implements AutoCloseable {
     }
 
     /** The request as the verifier reads it: method, raw target, full URL and every header. */
-    private EventRequest head(Incoming request) {
-        String target = request.rawPath() + (request.rawQuery() == null ? "" : "?" + request.rawQuery());
+    private EventRequest head(Incoming request) throws CallbackRejectedException {
+        String path = request.rawPath();
+        if (path == null || !path.startsWith("/")) {
+            throw new CallbackRejectedException(CallbackRejectedException.Reason.MALFORMED_PATH,
+                    "the request target is not a path");
+        }
+        String target = path + (request.rawQuery() == null ? "" : "?" + request.rawQuery());
         String url = baseUrl != null ? baseUrl + target : request.url();
         EventRequest.Builder head = EventRequest.builder(request.method(), target);
         if (url != null) {
             head.url(url);
+        } else if (request.headers("x-eventbridge-signature") != null
+                && !request.headers("x-eventbridge-signature").isEmpty()) {
+            // The verifier needs the URL EventBridge signed; without a Host there is none to rebuild.
+            throw new CallbackRejectedException(CallbackRejectedException.Reason.MISSING_HEADER,
+                    "host is absent, and EventBridge signs the full URL");
         }
         Set<String> seen = new HashSet<>();
         for (String header : request.headerNames()) {

@@ -100,7 +100,7 @@ class EventEndpointTest {
 
             @Override
             public String url() {
-                return origin + d.target();
+                return origin == null ? null : origin + d.target();
             }
         };
     }
@@ -127,6 +127,20 @@ class EventEndpointTest {
         EventDelivery behindProxy = endpoint.withBaseUrl("https://events.example.com")
                 .verify(incoming(again.withHeader("x-unsigned", "1"), "http://127.0.0.1:8080"));
         assertEquals("E-2", behindProxy.messageId().orElseThrow());
+    }
+
+    @Test
+    void aRequestTheEndpointCannotRebuildIsRefusedNotThrown() {
+        SignedDelivery d = deliverer.deliver("https://events.example.com/eb", "{\"id\":\"E\"}");
+        assertEquals(CallbackRejectedException.Reason.MISSING_HEADER, assertThrows(CallbackRejectedException.class,
+                () -> endpoint.verify(incoming(d, null))).reason());
+        SignedDelivery asterisk = d.withTarget("*", "*");
+        assertEquals(CallbackRejectedException.Reason.MALFORMED_PATH, assertThrows(CallbackRejectedException.class,
+                () -> endpoint.verify(incoming(asterisk, "http://h"))).reason());
+        CompletionException async = assertThrows(CompletionException.class, () -> endpoint.verifyAsync(
+                incoming(d, null), publisher(d.body())).toCompletableFuture().join());
+        assertEquals(CallbackRejectedException.Reason.MISSING_HEADER,
+                assertInstanceOf(CallbackRejectedException.class, async.getCause()).reason());
     }
 
     @Test
