@@ -40,7 +40,7 @@ public final class EventEndpoint implements AutoCloseable {
     /** The request attribute (servlet) or exchange attribute in which an adapter leaves a refusal's reason code. */
     public static final String REJECTION_ATTRIBUTE = CallbackEndpoint.REJECTION_ATTRIBUTE;
 
-    private static final Reply ACCEPTED = new Reply(204, null, new byte[0]);
+    private static final Reply ACCEPTED = new Reply(204, null, new byte[0], Map.of());
 
     private final String name;
     private final EventVerifier verifier;
@@ -185,7 +185,7 @@ public final class EventEndpoint implements AutoCloseable {
     }
 
     /**
-     * The reply to a refusal, with an exact length: for a redelivery 200 and
+     * The reply to a refusal, with an exact length (and {@code Allow: POST} on a 405): for a redelivery 200 and
      * {@code {"status":"DUPLICATE","reason":"duplicate_delivery"}}, for anything else the reason's
      * status and {@code {"status":"REJECTED","reason":"<code>"}}.
      */
@@ -194,7 +194,9 @@ public final class EventEndpoint implements AutoCloseable {
         String status = reason == CallbackRejectedException.Reason.DUPLICATE_DELIVERY ? "DUPLICATE" : "REJECTED";
         byte[] body = ("{\"status\":\"" + status + "\",\"reason\":\"" + reason.code() + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
-        return new Reply(reason.httpStatus(), "application/json", body);
+        // RFC 9110: a 405 names the methods the resource does accept.
+        return new Reply(reason.httpStatus(), "application/json", body,
+                reason == CallbackRejectedException.Reason.METHOD_NOT_ALLOWED ? Map.of("Allow", "POST") : Map.of());
     }
 
     /** The reply when the application handled a delivery and wrote nothing: 204, as MNS's own sample answers. */
@@ -316,11 +318,18 @@ public final class EventEndpoint implements AutoCloseable {
         private final int status;
         private final String contentType;
         private final byte[] body;
+        private final Map<String, String> headers;
 
-        Reply(int status, String contentType, byte[] body) {
+        Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
             this.status = status;
             this.contentType = contentType;
             this.body = body;
+            this.headers = headers;
+        }
+
+        /** Headers to set besides Content-Type and Content-Length: {@code Allow} on a 405. */
+        public Map<String, String> headers() {
+            return headers;
         }
 
         /** The status. */

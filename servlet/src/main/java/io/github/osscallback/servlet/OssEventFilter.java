@@ -127,6 +127,7 @@ public class OssEventFilter implements Filter {
     /** Writes a reply the filter makes itself, with an exact Content-Length. */
     static void reply(HttpServletResponse response, EventEndpoint.Reply reply) throws IOException {
         response.setStatus(reply.status());
+        reply.headers().forEach(response::setHeader);
         if (reply.contentType() != null) {
             response.setContentType(reply.contentType());
         }

@@ -190,6 +190,25 @@ abstract class EventFilterContractTest {
     }
 
     @Test
+    void mnsDeliveryByAnotherMethodIsRefusedNamingTheAllowedOne() throws Exception {
+        SignedDelivery put = mns("MSG-1").withMethod("PUT");
+        StringBuilder head = new StringBuilder("PUT ").append(put.target()).append(" HTTP/1.1\r\nHost: 127.0.0.1:")
+                .append(port).append("\r\n");
+        put.headers().forEach((n, v) -> head.append(n).append(": ").append(v).append("\r\n"));
+        head.append("Content-Length: ").append(put.body().length).append("\r\nConnection: close\r\n\r\n");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(put.body());
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertEquals("HTTP/1.1 405", answer.substring(0, 12), answer);
+            assertEquals(true, answer.toLowerCase(java.util.Locale.ROOT).contains("\r\nallow: post\r\n"), answer);
+            assertEquals(true, answer.endsWith("{\"status\":\"REJECTED\",\"reason\":\"method_not_allowed\"}"), answer);
+        }
+        assertEquals(List.of(), seen);
+    }
+
+    @Test
     void redeliveryIsAnsweredTwoHundredWithoutTheApplication() throws Exception {
         SignedDelivery push = mns("MSG-1");
         SignedDelivery delivery = eventBridge("EB-1");

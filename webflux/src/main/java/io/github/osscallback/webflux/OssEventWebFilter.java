@@ -149,6 +149,7 @@ public final class OssEventWebFilter implements WebFilter, Ordered {
     private static Mono<Void> write(ServerHttpResponse response, EventEndpoint.Reply reply) {
         response.setStatusCode(HttpStatusCode.valueOf(reply.status()));
         HttpHeaders headers = response.getHeaders();
+        reply.headers().forEach(headers::set);
         if (reply.contentType() != null) {
             headers.set(HttpHeaders.CONTENT_TYPE, reply.contentType());
         }
