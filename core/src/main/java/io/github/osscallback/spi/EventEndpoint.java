@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -40,22 +41,43 @@ public final class EventEndpoint implements AutoCloseable {
     /** The request attribute (servlet) or exchange attribute in which an adapter leaves a refusal's reason code. */
     public static final String REJECTION_ATTRIBUTE = CallbackEndpoint.REJECTION_ATTRIBUTE;
 
-    private static final Reply ACCEPTED = new Reply(204, null, new byte[0], Map.of());
-
     private final String name;
     private final EventVerifier verifier;
     private final System.Logger log;
     private final String baseUrl;
     /** Whether this endpoint built the verifier, and so closes it; a verifier passed in is its owner's. */
     private final boolean ownsVerifier;
+    private final ContainerCheck containerCheck;
+    private final AtomicBoolean containerChecked = new AtomicBoolean();
 
     private EventEndpoint(String name, EventVerifier verifier, System.Logger log, String baseUrl,
-                          boolean ownsVerifier) {
+                          boolean ownsVerifier, ContainerCheck containerCheck) {
         this.name = Objects.requireNonNull(name, "name");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.log = Objects.requireNonNull(log, "log");
         this.baseUrl = baseUrl;
         this.ownsVerifier = ownsVerifier;
+        this.containerCheck = containerCheck;
+    }
+
+    /**
+     * This endpoint with a container check run once, at its first request (Jetty's header cache,
+     * which may change the case of a signed header's value, breaks deliveries as it breaks
+     * callbacks). The verifier and who owns it are unchanged: close only one of the two endpoints.
+     */
+    public EventEndpoint withContainerCheck(ContainerCheck check) {
+        return new EventEndpoint(name, verifier, log, baseUrl, ownsVerifier, Objects.requireNonNull(check, "check"));
+    }
+
+    private void checkContainerOnce(Incoming request) {
+        if (containerCheck != null && !containerChecked.get() && !containerChecked.getAndSet(true)) {
+            try {
+                containerCheck.check(request.containerRequest(), name, log);
+            } catch (RuntimeException | LinkageError e) {
+                // A diagnostic must never fail a delivery.
+                log.log(System.Logger.Level.DEBUG, "container check skipped: {0}", e.toString());
+            }
+        }
     }
 
     /**
@@ -65,7 +87,7 @@ public final class EventEndpoint implements AutoCloseable {
      * @param log where refusals go: the adapter's own logger
      */
     public static EventEndpoint of(String name, EventVerifier verifier, System.Logger log) {
-        return new EventEndpoint(name, verifier, log, null, false);
+        return new EventEndpoint(name, verifier, log, null, false, null);
     }
 
     /**
@@ -103,7 +125,7 @@ public final class EventEndpoint implements AutoCloseable {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IllegalStateException(adapter + " is misconfigured: " + e.getMessage(), e);
         }
-        EventEndpoint endpoint = new EventEndpoint(name, built, log, null, true);
+        EventEndpoint endpoint = new EventEndpoint(name, built, log, null, true, null);
         try {
             return base == null ? endpoint : endpoint.withBaseUrl(base);
         } catch (IllegalArgumentException e) {
@@ -133,7 +155,7 @@ public final class EventEndpoint implements AutoCloseable {
             throw new IllegalArgumentException(name + ": the base URL must be http(s)://host[:port][/prefix]"
                     + " without a trailing slash");
         }
-        return new EventEndpoint(name, verifier, log, baseUrl, ownsVerifier);
+        return new EventEndpoint(name, verifier, log, baseUrl, ownsVerifier, containerCheck);
     }
 
     /** The verifier. */
@@ -148,6 +170,7 @@ public final class EventEndpoint implements AutoCloseable {
      * @throws CallbackRejectedException when it is not a genuine delivery, or a redelivery
      */
     public EventDelivery verify(Incoming request) throws CallbackRejectedException {
+        checkContainerOnce(request);
         try {
             EventRequest head = head(request);
             return verifier.verify(head, bodyOf(request), request.declaredLength());
@@ -167,6 +190,7 @@ public final class EventEndpoint implements AutoCloseable {
      */
     public CompletionStage<EventDelivery> verifyAsync(Incoming request, Flow.Publisher<ByteBuffer> body) {
         Objects.requireNonNull(body, "body");
+        checkContainerOnce(request);
         EventRequest head;
         try {
             head = head(request);
@@ -197,11 +221,6 @@ public final class EventEndpoint implements AutoCloseable {
         // RFC 9110: a 405 names the methods the resource does accept.
         return new Reply(reason.httpStatus(), "application/json", body,
                 reason == CallbackRejectedException.Reason.METHOD_NOT_ALLOWED ? Map.of("Allow", "POST") : Map.of());
-    }
-
-    /** The reply when the application handled a delivery and wrote nothing: 204, as MNS's own sample answers. */
-    public static Reply accepted() {
-        return ACCEPTED;
     }
 
     /**

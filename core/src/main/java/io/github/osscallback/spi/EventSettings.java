@@ -51,11 +51,6 @@ public final class EventSettings {
         return s;
     }
 
-    /** What a setting takes, as its description; empty for a name that is no setting. */
-    public static Optional<String> description(String name) {
-        return Optional.ofNullable(SETTINGS.get(name));
-    }
-
     /**
      * The message refusing a name that is no setting, in the spelling of an entry point whose
      * names are {@code prefix} and a setting name, with the nearest setting.

@@ -3,6 +3,7 @@ package io.github.osscallback.servlet;
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.EventDelivery;
 import io.github.osscallback.EventVerifier;
+import io.github.osscallback.spi.ContainerCheck;
 import io.github.osscallback.spi.EventEndpoint;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -59,7 +60,7 @@ public class OssEventFilter implements Filter {
 
     /** A filter around an endpoint made in code (to set {@link EventEndpoint#withBaseUrl}, say). */
     public OssEventFilter(EventEndpoint endpoint) {
-        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint").withContainerCheck(ContainerCheck.jettyHeaderCache());
     }
 
     @Override
@@ -75,7 +76,8 @@ public class OssEventFilter implements Filter {
             return;
         }
         try {
-            endpoint = EventEndpoint.configured(name, "init-params", "", params, config::getInitParameter, LOG);
+            endpoint = EventEndpoint.configured(name, "init-params", "", params, config::getInitParameter, LOG)
+                    .withContainerCheck(ContainerCheck.jettyHeaderCache());
         } catch (IllegalStateException e) {
             throw new ServletException(e.getMessage(), e);
         }
@@ -251,6 +253,11 @@ public class OssEventFilter implements Filter {
         @Override
         public String remoteAddress() {
             return request.getRemoteAddr();
+        }
+
+        @Override
+        public Object containerRequest() {
+            return OssCallbackFilter.Incoming.unwrap(request);
         }
 
         /** The scheme and the Host header as sent: EventBridge signs the URL it was configured with. */
