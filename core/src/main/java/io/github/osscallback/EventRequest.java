@@ -23,6 +23,14 @@ public final class EventRequest {
     private final Map<String, List<String>> headers;
     private final byte[] body;
 
+    private EventRequest(EventRequest head, byte[] body) {
+        this.method = head.method;
+        this.target = head.target;
+        this.url = head.url;
+        this.headers = head.headers;
+        this.body = body;
+    }
+
     private EventRequest(Builder b) {
         this.method = b.method;
         this.target = b.target;
@@ -75,6 +83,11 @@ public final class EventRequest {
 
     byte[] bodyBytes() {
         return body;
+    }
+
+    /** This request with a body the verifier read itself (not copied: it is the verifier's own array). */
+    EventRequest withBody(byte[] read) {
+        return new EventRequest(this, read);
     }
 
     @Override

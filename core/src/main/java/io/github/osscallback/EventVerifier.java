@@ -15,7 +15,9 @@ import static io.github.osscallback.CallbackRejectedException.Reason.UNSUPPORTED
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.osscallback.internal.LogSafe;
 import io.github.osscallback.internal.Once;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -35,6 +37,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -95,6 +101,7 @@ public final class EventVerifier implements AutoCloseable {
     private final ReplayStore duplicates;
     private final Duration duplicateWindow;
     private final int maxBodyBytes;
+    private final BodyLimit bodyLimit;
     private final Clock clock;
     private final CallbackListener listener;
 
@@ -111,6 +118,7 @@ public final class EventVerifier implements AutoCloseable {
         this.duplicates = b.replayStore != null ? b.replayStore
                 : ReplayStore.inMemory(DEFAULT_DUPLICATE_STORE_ENTRIES, b.clock);
         this.maxBodyBytes = b.maxBodyBytes;
+        this.bodyLimit = new BodyLimit(b.maxBodyBytes);
         this.listener = b.listener;
     }
 
@@ -169,14 +177,79 @@ public final class EventVerifier implements AutoCloseable {
      */
     public EventDelivery verify(EventRequest request) throws CallbackRejectedException {
         Objects.requireNonNull(request, "request");
+        return CallbackVerifier.await(heard(verified(request)));
+    }
+
+    /**
+     * Verifies a delivery whose body is still to be read: reads it from {@code body} within
+     * {@link #maxBodyBytes()}, refusing more before buffering it, then verifies as
+     * {@link #verify(EventRequest)}. Any body {@code request} carries is ignored.
+     *
+     * @param declaredLength the Content-Length, or -1 when unknown (chunked)
+     * @throws CallbackRejectedException as {@code verify}, and {@code body_too_large}, or
+     *     {@code body_unreadable} on I/O failure or a body shorter than its Content-Length
+     */
+    public EventDelivery verify(EventRequest request, InputStream body, long declaredLength)
+            throws CallbackRejectedException {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(body, "body");
+        CompletableFuture<EventDelivery> result;
         try {
-            EventDelivery delivery = verifyOrThrow(request);
-            listener.eventAccepted(delivery);
-            return delivery;
+            result = verified(request.withBody(bodyLimit.read(body, declaredLength)));
         } catch (CallbackRejectedException e) {
-            listener.rejected(e.reason());
-            throw e;
+            result = CompletableFuture.failedFuture(e);
         }
+        return CallbackVerifier.await(heard(result));
+    }
+
+    /**
+     * Verifies a delivery as {@link #verify(EventRequest)} does, without blocking the calling
+     * thread on a certificate fetch or the duplicate store (one that implements
+     * {@link ReplayStore#firstSeenAsync}): the stage completes on whichever thread finishes the
+     * last of them, and at once when neither waits. Same reasons and listener events as the
+     * blocking path, which is this one joined.
+     *
+     * @return a stage with the verified delivery, or failed with a {@link CallbackRejectedException}
+     *     (wrapped in a {@link CompletionException} for dependent stages)
+     */
+    public CompletionStage<EventDelivery> verifyAsync(EventRequest request) {
+        Objects.requireNonNull(request, "request");
+        return heard(verified(request));
+    }
+
+    /**
+     * Verifies a delivery whose body arrives from a publisher, without blocking: refused without
+     * subscribing when it declares more than {@link #maxBodyBytes()}, and as soon as more than the
+     * limit (or than its Content-Length) arrives, the subscription cancelled. Each buffer is copied
+     * before {@code onNext} returns, so an adapter may release pooled buffers right after. Then
+     * verifies as {@link #verifyAsync(EventRequest)}. Any body {@code request} carries is ignored.
+     *
+     * @param declaredLength the Content-Length, or -1 when unknown (chunked)
+     */
+    public CompletionStage<EventDelivery> verifyAsync(EventRequest request, Flow.Publisher<ByteBuffer> body,
+                                                      long declaredLength) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(body, "body");
+        return heard(bodyLimit.collect(body, declaredLength).thenCompose(bytes -> verified(request.withBody(bytes))));
+    }
+
+    /** The largest body accepted, in bytes. */
+    public int maxBodyBytes() {
+        return bodyLimit.maxBytes();
+    }
+
+    private CompletableFuture<EventDelivery> heard(CompletableFuture<EventDelivery> result) {
+        return result.whenComplete((delivery, error) -> {
+            if (error == null) {
+                listener.eventAccepted(delivery);
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof CallbackRejectedException) {
+                listener.rejected(((CallbackRejectedException) cause).reason());
+            }
+        });
     }
 
     /**
@@ -185,6 +258,15 @@ public final class EventVerifier implements AutoCloseable {
      */
     public void release(EventDelivery delivery) {
         delivery.duplicateKey().ifPresent(duplicates::forget);
+    }
+
+    /**
+     * {@link #release} without blocking on the duplicate store (one that implements
+     * {@link ReplayStore#forgetAsync}); the stage always completes normally.
+     */
+    public CompletionStage<Void> releaseAsync(EventDelivery delivery) {
+        return delivery.duplicateKey().map(key -> duplicates.forgetAsync(key))
+                .orElse(CompletableFuture.completedFuture(null));
     }
 
     /** Where each accepted service's certificates stand (pinned, cached, last failure). */
@@ -210,7 +292,20 @@ public final class EventVerifier implements AutoCloseable {
         }
     }
 
-    private EventDelivery verifyOrThrow(EventRequest request) throws CallbackRejectedException {
+    /**
+     * The verification: what the request itself shows at once; then the certificate (pinned or
+     * cached: at once; fetched: when the fetch ends), signature and body; then the duplicate
+     * store. Each wait is a future, so nothing here blocks; the blocking path joins the result.
+     */
+    private CompletableFuture<EventDelivery> verified(EventRequest request) {
+        try {
+            return verifiedOrThrow(request);
+        } catch (CallbackRejectedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<EventDelivery> verifiedOrThrow(EventRequest request) throws CallbackRejectedException {
         if (request.bodyBytes().length > maxBodyBytes) {
             throw new CallbackRejectedException(BODY_TOO_LARGE, "body of " + request.bodyBytes().length
                     + " bytes exceeds the limit of " + maxBodyBytes);
@@ -240,7 +335,7 @@ public final class EventVerifier implements AutoCloseable {
 
     // --- MNS (docs/events.md, "MNS HTTP push") ---
 
-    private EventDelivery verifyMns(EventRequest request) throws CallbackRejectedException {
+    private CompletableFuture<EventDelivery> verifyMns(EventRequest request) throws CallbackRejectedException {
         if (!request.method().equals("POST")) {
             throw new CallbackRejectedException(METHOD_NOT_ALLOWED, "method is " + LogSafe.text(request.method())
                     + ", MNS pushes with POST");
@@ -254,25 +349,27 @@ public final class EventVerifier implements AutoCloseable {
         Instant signedAt = httpDate(date);
         requireWithin(signedAt, mnsDateWindow, "Date");
         URI fetch = mnsUrls.fetchUri(certificateUrl);
-        PublicKey key = CallbackVerifier.await(mnsCertificates.get(fetch));
-        String toSign = mnsStringToSign(request, contentMd5, contentType == null ? "" : contentType, date);
-        if (!rsaVerifies("SHA1withRSA", key, toSign.getBytes(StandardCharsets.UTF_8), signature)) {
-            throw new CallbackRejectedException(SIGNATURE_MISMATCH, "MNS signature does not match the request under"
-                    + " the certificate at " + LogSafe.text(certificateUrl));
-        }
-        requireMd5(contentMd5, request.bodyBytes());
-        EventMessages.MnsNotification notification = EventMessages.mns(request.bodyBytes(),
-                single(request, "x-mns-message-id", false), single(request, "x-mns-subscription-name", false));
-        if (notification.messageId == null || notification.messageId.isEmpty()) {
-            throw new CallbackRejectedException(MALFORMED_BODY, "MNS delivery names no message id (neither a"
-                    + " MessageId in the body nor x-mns-message-id)");
-        }
-        String message = EventMessages.unwrapped(notification.message);
-        String key2 = "mns:" + (notification.subscription == null ? "" : notification.subscription) + ":"
-                + notification.messageId;
-        recordFirst(key2, notification.messageId);
-        return new EventDelivery(EventDelivery.Service.MNS, notification.messageId, key2, certificateUrl, signedAt,
-                request.bodyBytes(), message, EventMessages.ossEventsInMessage(message));
+        return mnsCertificates.get(fetch).thenCompose(key -> checked(() -> {
+            String toSign = mnsStringToSign(request, contentMd5, contentType == null ? "" : contentType, date);
+            if (!rsaVerifies("SHA1withRSA", key, toSign.getBytes(StandardCharsets.UTF_8), signature)) {
+                throw new CallbackRejectedException(SIGNATURE_MISMATCH, "MNS signature does not match the request"
+                        + " under the certificate at " + LogSafe.text(certificateUrl));
+            }
+            requireMd5(contentMd5, request.bodyBytes());
+            EventMessages.MnsNotification notification = EventMessages.mns(request.bodyBytes(),
+                    single(request, "x-mns-message-id", false), single(request, "x-mns-subscription-name", false));
+            if (notification.messageId == null || notification.messageId.isEmpty()) {
+                throw new CallbackRejectedException(MALFORMED_BODY, "MNS delivery names no message id (neither a"
+                        + " MessageId in the body nor x-mns-message-id)");
+            }
+            String message = EventMessages.unwrapped(notification.message);
+            String duplicateKey = "mns:" + (notification.subscription == null ? "" : notification.subscription)
+                    + ":" + notification.messageId;
+            EventDelivery delivery = new EventDelivery(EventDelivery.Service.MNS, notification.messageId,
+                    duplicateKey, certificateUrl, signedAt, request.bodyBytes(), message,
+                    EventMessages.ossEventsInMessage(message));
+            return recordFirst(duplicateKey, notification.messageId).thenApply(recorded -> delivery);
+        }));
     }
 
     /**
@@ -333,7 +430,7 @@ public final class EventVerifier implements AutoCloseable {
      * otherwise v1. A delivery carrying both is judged by v2 alone: v1 adds nothing a v2 signature
      * does not already prove.
      */
-    private EventDelivery verifyEventBridge(EventRequest request) throws CallbackRejectedException {
+    private CompletableFuture<EventDelivery> verifyEventBridge(EventRequest request) throws CallbackRejectedException {
         boolean v2 = !request.headers(EB_SIGNATURE_V2).isEmpty();
         byte[] signature = v2 ? base64(EB_SIGNATURE_V2, single(request, EB_SIGNATURE_V2, true))
                 : base64(EB_SIGNATURE, single(request, EB_SIGNATURE, true));
@@ -361,36 +458,38 @@ public final class EventVerifier implements AutoCloseable {
                     + (token == null ? "absent" : "not the configured token"));
         }
         URI fetch = eventBridgeUrls.fetchUri(certificateUrl);
-        PublicKey key = CallbackVerifier.await(eventBridgeCertificates.get(fetch));
-        byte[] toSign = eventBridgeStringToSign(url, timestamp, algorithmHeader, algorithm, version, certificateUrl,
-                token, request.bodyBytes()).getBytes(StandardCharsets.UTF_8);
-        boolean matches;
-        if (v2) {
-            matches = rsaVerifies("SHA256withRSA", key, toSign, signature);
-        } else {
-            byte[] secret = decryptSecret(key, encryptedSecret);
-            try {
-                Mac mac = Mac.getInstance("HmacSHA1");
-                mac.init(new SecretKeySpec(secret, "HmacSHA1"));
-                matches = MessageDigest.isEqual(mac.doFinal(toSign), signature);
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new CallbackRejectedException(SIGNATURE_MISMATCH, "EventBridge secret is not a usable HMAC key");
+        return eventBridgeCertificates.get(fetch).thenCompose(key -> checked(() -> {
+            byte[] toSign = eventBridgeStringToSign(url, timestamp, algorithmHeader, algorithm, version,
+                    certificateUrl, token, request.bodyBytes()).getBytes(StandardCharsets.UTF_8);
+            boolean matches;
+            if (v2) {
+                matches = rsaVerifies("SHA256withRSA", key, toSign, signature);
+            } else {
+                byte[] secret = decryptSecret(key, encryptedSecret);
+                try {
+                    Mac mac = Mac.getInstance("HmacSHA1");
+                    mac.init(new SecretKeySpec(secret, "HmacSHA1"));
+                    matches = MessageDigest.isEqual(mac.doFinal(toSign), signature);
+                } catch (GeneralSecurityException | IllegalArgumentException e) {
+                    throw new CallbackRejectedException(SIGNATURE_MISMATCH,
+                            "EventBridge secret is not a usable HMAC key");
+                }
             }
-        }
-        if (!matches) {
-            throw new CallbackRejectedException(SIGNATURE_MISMATCH, "EventBridge signature " + (v2 ? "v2" : "v1")
-                    + " does not match the request under the certificate at " + LogSafe.text(certificateUrl));
-        }
-        JsonNode envelope = EventMessages.cloudEvent(request.bodyBytes());
-        String id = envelope == null ? null : envelope.path("id").asText(null);
-        String duplicateKey = null;
-        if (id != null && !id.isEmpty()) {
-            duplicateKey = "eventbridge:" + envelope.path("source").asText("") + ":" + id;
-            recordFirst(duplicateKey, id);
-        }
-        return new EventDelivery(EventDelivery.Service.EVENTBRIDGE, id, duplicateKey, certificateUrl, signedAt,
-                request.bodyBytes(), new String(request.bodyBytes(), StandardCharsets.UTF_8),
-                EventMessages.ossEventsInCloudEvent(envelope));
+            if (!matches) {
+                throw new CallbackRejectedException(SIGNATURE_MISMATCH, "EventBridge signature " + (v2 ? "v2" : "v1")
+                        + " does not match the request under the certificate at " + LogSafe.text(certificateUrl));
+            }
+            JsonNode envelope = EventMessages.cloudEvent(request.bodyBytes());
+            String id = envelope == null ? null : envelope.path("id").asText(null);
+            String duplicateKey = id == null || id.isEmpty() ? null
+                    : "eventbridge:" + envelope.path("source").asText("") + ":" + id;
+            EventDelivery delivery = new EventDelivery(EventDelivery.Service.EVENTBRIDGE, id, duplicateKey,
+                    certificateUrl, signedAt, request.bodyBytes(),
+                    new String(request.bodyBytes(), StandardCharsets.UTF_8),
+                    EventMessages.ossEventsInCloudEvent(envelope));
+            return duplicateKey == null ? CompletableFuture.completedFuture(delivery)
+                    : recordFirst(duplicateKey, id).thenApply(recorded -> delivery);
+        }));
     }
 
     /**
@@ -429,18 +528,40 @@ public final class EventVerifier implements AutoCloseable {
 
     // --- shared ---
 
-    private void recordFirst(String key, String messageId) throws CallbackRejectedException {
-        boolean first;
+    /** A step that may refuse, as a future: its rejection fails the future instead of being thrown. */
+    private interface Step<T> {
+        CompletableFuture<T> run() throws CallbackRejectedException;
+    }
+
+    private static <T> CompletableFuture<T> checked(Step<T> step) {
         try {
-            first = duplicates.firstSeen(key, duplicateWindow);
+            return step.run();
+        } catch (CallbackRejectedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Void> recordFirst(String key, String messageId) {
+        CompletionStage<Boolean> recorded;
+        try {
+            recorded = duplicates.firstSeenAsync(key, duplicateWindow);
         } catch (RuntimeException e) {
-            throw new CallbackRejectedException(REPLAY_STORE_UNAVAILABLE, "the duplicate store could not record"
-                    + " message " + LogSafe.text(messageId) + ": " + e.getClass().getSimpleName(), e);
+            recorded = CompletableFuture.failedFuture(e);
         }
-        if (!first) {
-            throw new CallbackRejectedException(DUPLICATE_DELIVERY, "message " + LogSafe.text(messageId)
-                    + " was already accepted within " + duplicateWindow);
-        }
+        return recorded.toCompletableFuture().handle((first, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                throw new CompletionException(new CallbackRejectedException(REPLAY_STORE_UNAVAILABLE, "the duplicate"
+                        + " store could not record message " + LogSafe.text(messageId) + ": "
+                        + cause.getClass().getSimpleName(), cause));
+            }
+            if (!first) {
+                throw new CompletionException(new CallbackRejectedException(DUPLICATE_DELIVERY, "message "
+                        + LogSafe.text(messageId) + " was already accepted within " + duplicateWindow));
+            }
+            return null;
+        });
     }
 
     private void requireWithin(Instant signedAt, Duration window, String header) throws CallbackRejectedException {

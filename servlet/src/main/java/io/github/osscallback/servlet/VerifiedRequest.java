@@ -107,7 +107,7 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
     }
 
     /** A fresh stream over the buffered body; it is always ready and never blocks. */
-    private static final class BodyStream extends ServletInputStream {
+    static final class BodyStream extends ServletInputStream {
         private final InputStream in;
 
         BodyStream(InputStream in) {

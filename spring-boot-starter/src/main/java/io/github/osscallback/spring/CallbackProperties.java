@@ -48,7 +48,11 @@ final class CallbackProperties {
     /** The servlet URL patterns of {@link #PATHS}. */
     static List<String> paths(Environment environment) {
         refuseUnknown(environment);
-        List<String> paths = Binder.get(environment).bind(PATHS, Bindable.listOf(String.class)).orElse(DEFAULT_PATHS);
+        return patterns(PATHS, Binder.get(environment).bind(PATHS, Bindable.listOf(String.class)).orElse(DEFAULT_PATHS));
+    }
+
+    /** Servlet URL patterns, checked: {@code property} names them in the error message. */
+    static List<String> patterns(String property, List<String> paths) {
         List<String> patterns = new ArrayList<>();
         for (String path : paths) {
             String pattern = path.trim();
@@ -56,13 +60,13 @@ final class CallbackProperties {
             boolean valid = pattern.startsWith("/") ? pattern.indexOf('*') < 0 || pattern.indexOf('*') == pattern.length() - 1
                     && pattern.endsWith("/*") : pattern.startsWith("*.") && pattern.indexOf('/') < 0;
             if (!valid) {
-                throw new InvalidCallbackPropertiesException(PATHS + " entry " + (patterns.size() + 1)
+                throw new InvalidCallbackPropertiesException(property + " entry " + (patterns.size() + 1)
                         + " is not a servlet URL pattern (write /exact/path, /prefix/* or *.extension)", null);
             }
             patterns.add(pattern);
         }
         if (patterns.isEmpty()) {
-            throw new InvalidCallbackPropertiesException(PATHS + " is empty", null);
+            throw new InvalidCallbackPropertiesException(property + " is empty", null);
         }
         return patterns;
     }
@@ -88,6 +92,10 @@ final class CallbackProperties {
                     || ((Map<?, ?>) entry.getValue()).keySet().stream()
                             .allMatch(sub -> normalized(String.valueOf(sub)).equals("headercachecasesensitive")));
             if (known.containsKey(key) && (!key.equals("jetty") || jettyOption)) {
+                continue;
+            }
+            if (key.equals("events")) {
+                EventProperties.refuseUnknown(entry.getValue());
                 continue;
             }
             // The same nearest-name rule as for init-params and JAX-RS properties.

@@ -317,7 +317,12 @@ class AutoConfigurationTest {
         for (String setting : VerifierSettings.NAMES) {
             expected.add(CallbackProperties.propertyName(setting));
         }
+        expected.add(EventProperties.PATHS);
+        for (String setting : io.github.osscallback.spi.EventSettings.NAMES) {
+            expected.add(EventProperties.propertyName(setting));
+        }
         assertEquals(expected, listed);
         assertEquals("oss.callback.key-url-prefixes", CallbackProperties.propertyName("keyUrlPrefixes"));
+        assertEquals("oss.callback.events.mns-regions", EventProperties.propertyName("mnsRegions"));
     }
 }

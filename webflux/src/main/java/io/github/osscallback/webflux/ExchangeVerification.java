@@ -84,8 +84,8 @@ public final class ExchangeVerification {
         throw new IllegalStateException("the verifier reads no body but a POST's");
     };
 
-    /** The request as the verifier reads it, at the target it was sent to. */
-    private static final class Incoming implements CallbackEndpoint.Incoming {
+    /** The request as the verifier reads it, at the target it was sent to (the event filter's reading too). */
+    static class Incoming implements CallbackEndpoint.Incoming {
         private final ServerHttpRequest request;
         private final URI target;
         /**

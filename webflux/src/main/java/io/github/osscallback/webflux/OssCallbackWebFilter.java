@@ -5,7 +5,6 @@ import io.github.osscallback.CallbackReply;
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.OssCallback;
 import io.github.osscallback.spi.CallbackEndpoint;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,14 +12,11 @@ import java.util.concurrent.CompletionException;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
-import org.springframework.web.util.pattern.PathPattern;
-import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
 
 /**
@@ -58,8 +54,7 @@ public final class OssCallbackWebFilter implements WebFilter, Ordered {
     private static final System.Logger LOG = System.getLogger(OssCallbackWebFilter.class.getName());
 
     private final CallbackEndpoint endpoint;
-    private final List<PathPattern> patterns = new ArrayList<>();
-    private final List<String> extensions = new ArrayList<>();
+    private final FilterPaths covered;
     private final List<String> paths;
     /** The text of {@link #toString()}, made at the first call. */
     private String description;
@@ -75,31 +70,14 @@ public final class OssCallbackWebFilter implements WebFilter, Ordered {
         requireSupportedSpring();
         this.endpoint = CallbackEndpoint.of(NAME, Objects.requireNonNull(verifier, "verifier"), LOG);
         this.paths = List.copyOf(paths);
-        if (this.paths.isEmpty()) {
-            throw new IllegalArgumentException("OssCallbackWebFilter needs at least one callback path");
-        }
-        PathPatternParser parser = new PathPatternParser();
-        for (String path : this.paths) {
-            String p = path.trim();
-            if (p.startsWith("*.") && p.indexOf('/') < 0 && p.indexOf('*', 1) < 0) {
-                extensions.add(p.substring(1));
-            } else if (p.startsWith("/") && p.indexOf('*') < 0 && p.indexOf('{') < 0) {
-                patterns.add(parser.parse(p));
-            } else if (p.startsWith("/") && p.endsWith("/*") && p.indexOf('*') == p.length() - 1
-                    && p.indexOf('{') < 0) {
-                patterns.add(parser.parse(p + "*"));
-            } else {
-                throw new IllegalArgumentException("callback path '" + p + "' is not /exact/path, /prefix/* or"
-                        + " *.extension");
-            }
-        }
+        this.covered = new FilterPaths("OssCallbackWebFilter", "callback", this.paths);
     }
 
     /**
      * Fails at start-up, not at the first callback, on a Spring Framework older than 6.0.5, whose
      * data buffers cannot be read without copying (and whose callbacks would all fail).
      */
-    private static void requireSupportedSpring() {
+    static void requireSupportedSpring() {
         try {
             org.springframework.core.io.buffer.DataBuffer.class.getMethod("readableByteBuffers");
         } catch (NoSuchMethodException e) {
@@ -137,7 +115,7 @@ public final class OssCallbackWebFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
-        if (!covers(request.getPath().pathWithinApplication())) {
+        if (!covered.covers(request.getPath().pathWithinApplication())) {
             return chain.filter(exchange);
         }
         return ExchangeVerification.verify(endpoint, request, request.getURI())
@@ -186,30 +164,7 @@ public final class OssCallbackWebFilter implements WebFilter, Ordered {
         return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(reply.body())));
     }
 
-    private boolean covers(PathContainer path) {
-        for (PathPattern pattern : patterns) {
-            if (pattern.matches(path)) {
-                return true;
-            }
-        }
-        if (!extensions.isEmpty()) {
-            List<PathContainer.Element> elements = path.elements();
-            for (int i = elements.size() - 1; i >= 0; i--) {
-                if (elements.get(i) instanceof PathContainer.PathSegment segment) {
-                    String last = segment.valueToMatch();
-                    for (String extension : extensions) {
-                        if (last.endsWith(extension)) {
-                            return true;
-                        }
-                    }
-                    break;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static Throwable unwrapped(Throwable error) {
+    static Throwable unwrapped(Throwable error) {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 

@@ -8,7 +8,8 @@ import org.springframework.web.reactive.result.method.annotation.ArgumentResolve
 /**
  * The handler side for plain WebFlux (the Spring Boot starter does this by itself): import it
  * next to {@code @EnableWebFlux} and declare an {@link OssCallbackWebFilter} bean, and annotated
- * controllers take {@code OssCallback} and {@link OssCallbackBody} arguments and return
+ * controllers take {@code OssCallback} and {@link OssCallbackBody} arguments (and, under an
+ * {@link OssEventWebFilter}, {@code EventDelivery} and {@code OssEvent} ones) and return
  * {@code CallbackReply} (or a {@code Mono} of one).
  */
 @Configuration(proxyBeanMethods = false)
@@ -25,6 +26,7 @@ public class OssCallbackWebFluxConfiguration {
             @Override
             public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
                 configurer.addCustomResolver(new OssCallbackArgumentResolver());
+                configurer.addCustomResolver(new OssEventArgumentResolver());
             }
         };
     }
