@@ -48,14 +48,13 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Verifies OSS event deliveries pushed to an HTTP endpoint by MNS (topic subscriptions) and by
- * EventBridge (HTTP targets, signature v1), with the machinery {@link CallbackVerifier} uses for
+ * EventBridge (HTTP targets, signatures v1 and v2), with the machinery {@link CallbackVerifier} uses for
  * callbacks: the certificate URL named in the request must be allowed by a {@link KeyUrlPolicy};
  * the certificate is fetched (https as the policy says, no redirects, bounded size and time),
  * cached, or pinned; the signed time must be within a window; and a message id already accepted
  * is recognised through a {@link ReplayStore}. The signing rules, and what each rests on, are in
- * docs/events.md. EventBridge's signature v2 is not supported yet (its string to sign is not
- * settled by any published source); a v2-only delivery is refused with
- * {@code unsupported_signature}. Thread-safe; build one and share it, and close it on shutdown.
+ * docs/events.md, with what is not settled by a published source (whether v2 signs the token).
+ * Thread-safe; build one and share it, and close it on shutdown.
  */
 public final class EventVerifier implements AutoCloseable {
 
@@ -80,6 +79,7 @@ public final class EventVerifier implements AutoCloseable {
     static final String MNS_CERT_URL = "x-mns-signing-cert-url";
     static final String EB_SIGNATURE = "x-eventbridge-signature";
     static final String EB_SIGNATURE_V2 = "x-eventbridge-signature-v2";
+    static final String EB_HASH_METHOD = "x-eventbridge-hash-method";
     static final String EB_TIMESTAMP = "x-eventbridge-signature-timestamp";
     static final String EB_METHOD = "x-eventbridge-signature-method";
     static final String EB_VERSION = "x-eventbridge-signature-version";
@@ -423,23 +423,28 @@ public final class EventVerifier implements AutoCloseable {
         }
     }
 
-    // --- EventBridge v1 (docs/events.md, "EventBridge HTTP targets") ---
+    // --- EventBridge (docs/events.md, "EventBridge HTTP targets") ---
 
+    /**
+     * Signature v2 when the delivery carries it (an RSA signature, no shared secret to trust),
+     * otherwise v1. A delivery carrying both is judged by v2 alone: v1 adds nothing a v2 signature
+     * does not already prove.
+     */
     private CompletableFuture<EventDelivery> verifyEventBridge(EventRequest request) throws CallbackRejectedException {
-        if (request.headers(EB_SIGNATURE).isEmpty()) {
-            throw new CallbackRejectedException(UNSUPPORTED_SIGNATURE, "EventBridge signature v2 only;"
-                    + " this library verifies v1 (x-eventbridge-signature) and v2 is not settled yet (docs/events.md)");
-        }
-        byte[] signature = base64(EB_SIGNATURE, single(request, EB_SIGNATURE, true));
+        boolean v2 = !request.headers(EB_SIGNATURE_V2).isEmpty();
+        byte[] signature = v2 ? base64(EB_SIGNATURE_V2, single(request, EB_SIGNATURE_V2, true))
+                : base64(EB_SIGNATURE, single(request, EB_SIGNATURE, true));
         String timestamp = single(request, EB_TIMESTAMP, true);
-        String method = single(request, EB_METHOD, true);
+        String algorithmHeader = v2 ? EB_HASH_METHOD : EB_METHOD;
+        String algorithm = single(request, algorithmHeader, true);
         String version = single(request, EB_VERSION, true);
         String certificateUrl = single(request, EB_URL, true);
         String token = single(request, EB_TOKEN, false);
-        byte[] encryptedSecret = base64(EB_SECRET, single(request, EB_SECRET, true));
-        if (!method.equals("HMAC-SHA1")) {
-            throw new CallbackRejectedException(UNSUPPORTED_SIGNATURE, EB_METHOD + " is '" + LogSafe.text(method)
-                    + "', only HMAC-SHA1 is defined for v1");
+        byte[] encryptedSecret = v2 ? null : base64(EB_SECRET, single(request, EB_SECRET, true));
+        String defined = v2 ? "SHA256" : "HMAC-SHA1";
+        if (!algorithm.equals(defined)) {
+            throw new CallbackRejectedException(UNSUPPORTED_SIGNATURE, algorithmHeader + " is '"
+                    + LogSafe.text(algorithm) + "', only " + defined + " is defined for signature " + (v2 ? "v2" : "v1"));
         }
         if (!DIGITS.matcher(timestamp).matches()) {
             throw new CallbackRejectedException(MALFORMED_HEADER, EB_TIMESTAMP + " is not milliseconds since the epoch");
@@ -454,20 +459,25 @@ public final class EventVerifier implements AutoCloseable {
         }
         URI fetch = eventBridgeUrls.fetchUri(certificateUrl);
         return eventBridgeCertificates.get(fetch).thenCompose(key -> checked(() -> {
-            byte[] secret = decryptSecret(key, encryptedSecret);
-            String toSign = eventBridgeStringToSign(url, timestamp, method, version, certificateUrl, token,
-                    request.bodyBytes());
-            byte[] expected;
-            try {
-                Mac mac = Mac.getInstance("HmacSHA1");
-                mac.init(new SecretKeySpec(secret, "HmacSHA1"));
-                expected = mac.doFinal(toSign.getBytes(StandardCharsets.UTF_8));
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new CallbackRejectedException(SIGNATURE_MISMATCH, "EventBridge secret is not a usable HMAC key");
+            byte[] toSign = eventBridgeStringToSign(url, timestamp, algorithmHeader, algorithm, version,
+                    certificateUrl, token, request.bodyBytes()).getBytes(StandardCharsets.UTF_8);
+            boolean matches;
+            if (v2) {
+                matches = rsaVerifies("SHA256withRSA", key, toSign, signature);
+            } else {
+                byte[] secret = decryptSecret(key, encryptedSecret);
+                try {
+                    Mac mac = Mac.getInstance("HmacSHA1");
+                    mac.init(new SecretKeySpec(secret, "HmacSHA1"));
+                    matches = MessageDigest.isEqual(mac.doFinal(toSign), signature);
+                } catch (GeneralSecurityException | IllegalArgumentException e) {
+                    throw new CallbackRejectedException(SIGNATURE_MISMATCH,
+                            "EventBridge secret is not a usable HMAC key");
+                }
             }
-            if (!MessageDigest.isEqual(expected, signature)) {
-                throw new CallbackRejectedException(SIGNATURE_MISMATCH, "EventBridge signature does not match the"
-                        + " request under the certificate at " + LogSafe.text(certificateUrl));
+            if (!matches) {
+                throw new CallbackRejectedException(SIGNATURE_MISMATCH, "EventBridge signature " + (v2 ? "v2" : "v1")
+                        + " does not match the request under the certificate at " + LogSafe.text(certificateUrl));
             }
             JsonNode envelope = EventMessages.cloudEvent(request.bodyBytes());
             String id = envelope == null ? null : envelope.path("id").asText(null);
@@ -483,15 +493,17 @@ public final class EventVerifier implements AutoCloseable {
     }
 
     /**
-     * URL + {@code \n}, then {@code name: value\n} for timestamp, method, version, url and (when
-     * present) token, in that order, then the body and a final {@code \n}: the SDK's
-     * {@code StringToSignBuilder}, which the documentation's formula shows without the last newline.
+     * URL + {@code \n}, then {@code name: value\n} for the timestamp, the algorithm (v1's
+     * {@code x-eventbridge-signature-method}, v2's {@code x-eventbridge-hash-method}), the version,
+     * the certificate URL and (when present) the token, in that order, then the body and a final
+     * {@code \n}: the v1 SDK's {@code StringToSignBuilder} and Alibaba's v2 sample receiver
+     * (docs/events.md), whose documentation formulas show no last newline.
      */
-    static String eventBridgeStringToSign(String url, String timestamp, String method, String version,
-            String certificateUrl, String token, byte[] body) {
+    static String eventBridgeStringToSign(String url, String timestamp, String algorithmHeader, String algorithm,
+            String version, String certificateUrl, String token, byte[] body) {
         StringBuilder s = new StringBuilder(url).append('\n');
         s.append(EB_TIMESTAMP).append(": ").append(timestamp).append('\n');
-        s.append(EB_METHOD).append(": ").append(method).append('\n');
+        s.append(algorithmHeader).append(": ").append(algorithm).append('\n');
         s.append(EB_VERSION).append(": ").append(version).append('\n');
         s.append(EB_URL).append(": ").append(certificateUrl).append('\n');
         if (token != null) {

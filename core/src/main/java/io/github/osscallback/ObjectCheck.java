@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -22,8 +21,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,26 +40,21 @@ final class ObjectCheck implements AutoCloseable {
     static final String THREAD_NAME_PREFIX = "oss-callback-confirm-";
     /** OSS refuses longer keys (1023 bytes of UTF-8), so a callback naming one names no object. */
     static final int MAX_KEY_BYTES = 1023;
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     private final ObjectConfirmation config;
     private final Clock clock;
     private final Semaphore permits;
-    private OutboundThreads threads; // guarded by this
+    private final OutboundClient outbound;
     /** Checks in flight: close ends them, so no request thread waits for a client that is gone. */
     private final Set<CompletableFuture<HttpResponse<Void>>> inFlight = ConcurrentHashMap.newKeySet();
-    private HttpClient client; // guarded by this
-    private ExecutorService executor; // guarded by this
-    private boolean closed; // guarded by this
 
     ObjectCheck(ObjectConfirmation config, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.permits = new Semaphore(config.maxConcurrentRequests());
-        synchronized (this) {
-            client();
-        }
+        this.outbound = new OutboundClient(THREAD_NAME_PREFIX, CLIENTS, config.connectTimeout());
+        outbound.client();
     }
 
     /**
@@ -152,10 +144,7 @@ final class ObjectCheck implements AutoCloseable {
         }
         boolean handedOver = false;
         try {
-            HttpClient client;
-            synchronized (this) {
-                client = client();
-            }
+            HttpClient client = outbound.client();
             if (client == null) {
                 throw new CallbackRejectedException(OSS_UNAVAILABLE, "the verifier is closed; OSS was not asked");
             }
@@ -177,10 +166,8 @@ final class ObjectCheck implements AutoCloseable {
                 permits.release();
             });
             handedOver = true;
-            synchronized (this) {
-                if (closed) {
-                    response.completeExceptionally(new CancellationException());
-                }
+            if (outbound.isClosed()) { // closed since the client was handed out, perhaps before it saw this check
+                response.completeExceptionally(new CancellationException());
             }
             return await(response, deadline);
         } finally {
@@ -213,14 +200,16 @@ final class ObjectCheck implements AutoCloseable {
     }
 
     /**
-     * The answer, bounded by the deadline without a thread waiting for it: the JDK's delayer fails
-     * a copy of the exchange when time is up, and the exchange itself is then cancelled.
+     * The answer, bounded by the deadline without a thread waiting for it: our timer fails a copy
+     * of the exchange when time is up, and the exchange itself is then cancelled.
      */
     private CompletableFuture<HttpResponse<Void>> await(CompletableFuture<HttpResponse<Void>> response,
                                                         long deadline) {
-        return response.copy()
-                .orTimeout(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
-                .handle((answer, error) -> {
+        CompletableFuture<HttpResponse<Void>> bounded = response.copy();
+        if (outbound.failAfter(bounded, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) == null) {
+            bounded.completeExceptionally(new CancellationException()); // closed: no deadline would end it
+        }
+        return bounded.handle((answer, error) -> {
                     if (error == null) {
                         return answer;
                     }
@@ -290,47 +279,13 @@ final class ObjectCheck implements AutoCloseable {
                 .map(id -> " (x-oss-request-id " + LogSafe.text(id) + ")").orElse("");
     }
 
-    /** The client, made with the check; null once closed. */
-    private HttpClient client() {
-        assert Thread.holdsLock(this);
-        if (closed) {
-            return null;
-        }
-        if (client == null) {
-            threads = new OutboundThreads(THREAD_NAME_PREFIX + CLIENTS.incrementAndGet() + "-");
-            executor = Executors.newCachedThreadPool(threads.factory());
-            client = OutboundThreads.client(config.connectTimeout(), executor);
-        }
-        return client;
-    }
-
     /**
      * Refuses further checks, ends those in flight (their callbacks get 503 {@code oss_unavailable})
      * and stops the threads this check started, waiting a bounded time for them. Idempotent.
      */
     @Override
     public void close() {
-        HttpClient closing;
-        ExecutorService stopping;
-        OutboundThreads stoppingThreads;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            closing = client;
-            stopping = executor;
-            stoppingThreads = threads;
-            client = null;
-            executor = null;
-        }
-        inFlight.forEach(check -> check.completeExceptionally(new CancellationException()));
-        if (closing == null) {
-            return;
-        }
-        OutboundThreads.shutDown(closing);
-        stopping.shutdownNow();
-        stoppingThreads.awaitEnd(CLOSE_WAIT);
+        outbound.close(() -> inFlight.forEach(check -> check.completeExceptionally(new CancellationException())));
     }
 
     ObjectConfirmation config() {
@@ -338,8 +293,8 @@ final class ObjectCheck implements AutoCloseable {
     }
 
     /** The threads started for checks and not yet seen to end (for tests). */
-    synchronized Set<Thread> threads() {
-        return threads == null ? Set.of() : threads.snapshot();
+    Set<Thread> threads() {
+        return outbound.threads();
     }
 
     @Override

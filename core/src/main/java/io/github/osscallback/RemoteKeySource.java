@@ -18,13 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,13 +29,8 @@ import java.util.function.Function;
  * a bounded response size. Failures complete the future with a {@link KeyFetchFailure} that says
  * whether the key host failed (no answer in time, unreachable, 5xx) or answered without a key.
  *
- * <p>The client and its threads are made at the first fetch and ended by {@link #close()}: the
- * client runs on an executor of ours and fetch deadlines on a timer of ours, whose threads close
- * stops and joins, after ending the fetches in flight. The JDK's client has
- * one thread of its own (its selector); from Java 21 close shuts the client down too, before
- * that the JDK offers no way to, and the thread ends once the closed client is unreachable. It is
- * made without the caller's context class loader, so a container does not take it for a thread
- * the web application failed to stop.
+ * <p>The client and its threads ({@link OutboundClient}) are made at the first fetch and ended by
+ * {@link #close()}, after the fetches in flight are ended.
  */
 final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey>>, AutoCloseable {
 
@@ -50,30 +39,24 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
 
     /** Prefix of the names of the threads this class starts (tests and operators look for them). */
     static final String THREAD_NAME_PREFIX = "oss-callback-key-fetch-";
-    /** How long close waits for the fetch threads to end; fetches in flight are interrupted first. */
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     /** Clients made so far, numbering their threads (a test tells its own threads by the number). */
     static final AtomicInteger CLIENTS = new AtomicInteger();
 
-    private final Duration connectTimeout;
     private final Duration fetchTimeout;
     private final KeyFormat format;
-    private OutboundThreads threads; // guarded by this
-    private HttpClient client; // guarded by this
-    private ExecutorService executor; // guarded by this
-    private ScheduledExecutorService deadlines; // guarded by this
+    /** Made at the first fetch, so a verifier with only pinned keys starts no threads. */
+    private final OutboundClient outbound;
     /** Fetches not yet ended, with their URLs: close ends them, as it stops what would. */
     private final Map<CompletableFuture<PublicKey>, URI> inFlight = new ConcurrentHashMap<>();
-    private boolean closed; // guarded by this
 
     RemoteKeySource(Duration connectTimeout, Duration fetchTimeout) {
         this(connectTimeout, fetchTimeout, KeyFormat.PEM_KEY);
     }
 
     RemoteKeySource(Duration connectTimeout, Duration fetchTimeout, KeyFormat format) {
-        this.connectTimeout = connectTimeout;
         this.fetchTimeout = fetchTimeout;
         this.format = format;
+        this.outbound = new OutboundClient(THREAD_NAME_PREFIX, CLIENTS, connectTimeout);
     }
 
     /** What a key host serves: OSS serves PEM public keys, MNS and EventBridge X.509 certificates. */
@@ -87,12 +70,7 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
 
     @Override
     public CompletableFuture<PublicKey> apply(URI uri) {
-        HttpClient client;
-        ScheduledExecutorService deadlines;
-        synchronized (this) {
-            client = client();
-            deadlines = this.deadlines;
-        }
+        HttpClient client = outbound.client();
         if (client == null) {
             return closedFailure(uri);
         }
@@ -105,19 +83,13 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
         inFlight.put(result, uri);
         result.whenComplete((key, error) -> inFlight.remove(result));
         CompletableFuture<HttpResponse<byte[]>> response = client.sendAsync(request, this::boundedBody);
-        // HttpRequest.timeout covers only the wait for headers; this bounds the whole fetch. Not
-        // orTimeout: its JDK-wide timer thread would be started by (and keep) a web application's loader.
-        ScheduledFuture<?> deadline;
-        try {
-            deadline = deadlines.schedule(() -> response.completeExceptionally(new TimeoutException()),
-                    fetchTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
+        // HttpRequest.timeout covers only the wait for headers; this bounds the whole fetch.
+        if (outbound.failAfter(response, fetchTimeout.toMillis(), TimeUnit.MILLISECONDS) == null) {
             response.cancel(true);
             result.completeExceptionally(closed(uri)); // closed since the client was handed out
             return result;
         }
         response.whenComplete((answer, error) -> {
-            deadline.cancel(false);
             if (error != null) {
                 result.completeExceptionally(failure(uri, error));
                 return;
@@ -143,66 +115,22 @@ final class RemoteKeySource implements Function<URI, CompletableFuture<PublicKey
                 new CallbackRejectedException(KEY_UNAVAILABLE, "the verifier is closed; no key fetch for " + uri));
     }
 
-    /** The client, built on first use so a verifier with only pinned keys starts no threads; null once closed. */
-    private HttpClient client() {
-        assert Thread.holdsLock(this);
-        if (closed) {
-            return null;
-        }
-        if (client == null) {
-            threads = new OutboundThreads(THREAD_NAME_PREFIX + CLIENTS.incrementAndGet() + "-");
-            ThreadFactory threadFactory = threads.factory();
-            executor = Executors.newCachedThreadPool(threadFactory);
-            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threadFactory);
-            timer.setRemoveOnCancelPolicy(true);
-            timer.setKeepAliveTime(1, TimeUnit.MINUTES);
-            timer.allowCoreThreadTimeOut(true);
-            deadlines = timer;
-            client = OutboundThreads.client(connectTimeout, executor);
-        }
-        return client;
-    }
-
     /**
      * Refuses further fetches, ends fetches in flight (their requests get {@code key_unavailable})
      * and stops the threads this source started, waiting a bounded time for them. Idempotent.
      */
     @Override
     public void close() {
-        HttpClient closing;
-        ExecutorService stopping;
-        ScheduledExecutorService stoppingDeadlines;
-        OutboundThreads stoppingThreads;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            closing = client;
-            stopping = executor;
-            stoppingDeadlines = deadlines;
-            stoppingThreads = threads;
-            client = null;
-            executor = null;
-            deadlines = null;
-        }
-        if (closing == null) {
-            return;
-        }
-        OutboundThreads.shutDown(closing);
-        stopping.shutdownNow();
-        stoppingDeadlines.shutdownNow();
         // Their deadlines are gone: no request may wait for a fetch that nothing ends. A fetch
         // registered after this finds the timer shut down and ends itself.
-        inFlight.forEach((fetch, uri) -> fetch.completeExceptionally(new KeyFetchFailure(
+        outbound.close(() -> inFlight.forEach((fetch, uri) -> fetch.completeExceptionally(new KeyFetchFailure(
                 KeyFetchFailure.Kind.NOT_ATTEMPTED, new CallbackRejectedException(KEY_UNAVAILABLE,
-                        "the verifier was closed during the key fetch from " + uri))));
-        stoppingThreads.awaitEnd(CLOSE_WAIT);
+                        "the verifier was closed during the key fetch from " + uri)))));
     }
 
     /** The threads started for fetches and not yet seen to end (for tests). */
-    synchronized Set<Thread> threads() {
-        return threads == null ? Set.of() : threads.snapshot();
+    Set<Thread> threads() {
+        return outbound.threads();
     }
 
     private HttpResponse.BodySubscriber<byte[]> boundedBody(HttpResponse.ResponseInfo info) {

@@ -130,9 +130,27 @@ class EventSigningRulesTest {
                 + "x-eventbridge-signature-version: 1.0\n"
                 + "x-eventbridge-signature-url: " + cert + "\n"
                 + "Data is data1, constant is Please deal with it timely.\n",
-                EventVerifier.eventBridgeStringToSign(url, "1612167546574", "HMAC-SHA1", "1.0", cert, null, body));
-        assertTrue(EventVerifier.eventBridgeStringToSign(url, "1", "HMAC-SHA1", "1.0", cert, "tk", body)
+                EventVerifier.eventBridgeStringToSign(url, "1612167546574", "x-eventbridge-signature-method", "HMAC-SHA1",
+                        "1.0", cert, null, body));
+        assertTrue(EventVerifier.eventBridgeStringToSign(url, "1", "x-eventbridge-signature-method", "HMAC-SHA1", "1.0",
+                cert, "tk", body)
                 .contains("x-eventbridge-signature-url: " + cert + "\nx-eventbridge-signature-token: tk\nData"));
+    }
+
+    @Test
+    void eventBridgeV2StringToSignFollowsAlibabasSampleReceiver() {
+        // aliyuneventbridge/eb-http-target @ 579471c, StringToSignBuilder: v1's lines with the hash
+        // method in place of the signature method, and the newline after the body.
+        String url = "http://127.0.0.1:8080/cloudevents?x=1";
+        String cert = "https://cn-hangzhou-eventbridge.oss-accelerate.aliyuncs.com/x509_public_certificate.pem";
+        assertEquals(url + "\n"
+                + "x-eventbridge-signature-timestamp: 1733990400000\n"
+                + "x-eventbridge-hash-method: SHA256\n"
+                + "x-eventbridge-signature-version: 1.0\n"
+                + "x-eventbridge-signature-url: " + cert + "\n"
+                + "{}\n",
+                EventVerifier.eventBridgeStringToSign(url, "1733990400000", "x-eventbridge-hash-method", "SHA256",
+                        "1.0", cert, null, "{}".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

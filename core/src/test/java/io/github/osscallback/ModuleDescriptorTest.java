@@ -1,5 +1,6 @@
 package io.github.osscallback;
 
+import io.github.osscallback.fixtures.CodeLocations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,13 +30,9 @@ class ModuleDescriptorTest {
 
     private static final String MODULE = "io.github.osscallback";
 
-    private static Path locationOf(Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
-
     private static ModuleLayer layer() throws Exception {
-        ModuleFinder finder = ModuleFinder.of(locationOf(CallbackVerifier.class), locationOf(Caffeine.class),
-                locationOf(ObjectMapper.class), locationOf(JsonFactory.class), locationOf(JsonCreator.class));
+        ModuleFinder finder = ModuleFinder.of(CodeLocations.of(CallbackVerifier.class), CodeLocations.of(Caffeine.class),
+                CodeLocations.of(ObjectMapper.class), CodeLocations.of(JsonFactory.class), CodeLocations.of(JsonCreator.class));
         Configuration configuration = ModuleLayer.boot().configuration()
                 .resolve(finder, ModuleFinder.of(), Set.of(MODULE));
         return ModuleLayer.boot().defineModulesWithOneLoader(configuration, ClassLoader.getPlatformClassLoader());

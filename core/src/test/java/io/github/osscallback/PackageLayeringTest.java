@@ -1,5 +1,6 @@
 package io.github.osscallback;
 
+import io.github.osscallback.fixtures.CodeLocations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,12 +54,12 @@ class PackageLayeringTest {
     /** Each package of the library, with the other packages of the library its classes use. */
     private static Map<String, Set<String>> dependencies() throws Exception {
         String modulePath = Stream.of(Caffeine.class, ObjectMapper.class, JsonFactory.class, JsonCreator.class)
-                .map(PackageLayeringTest::locationOf).collect(Collectors.joining(File.pathSeparator));
+                .map(type -> CodeLocations.of(type).toString()).collect(Collectors.joining(File.pathSeparator));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = ToolProvider.findFirst("jdeps").orElseThrow().run(new PrintWriter(out), new PrintWriter(err),
                 "--multi-release", "17", "--module-path", modulePath, "-verbose:package", "-filter:none",
-                locationOf(CallbackVerifier.class));
+                CodeLocations.of(CallbackVerifier.class).toString());
         assertEquals(0, exit, err.toString());
         Map<String, Set<String>> uses = new TreeMap<>();
         Matcher edge = EDGE.matcher(out.toString());
@@ -71,11 +72,4 @@ class PackageLayeringTest {
         return uses;
     }
 
-    private static String locationOf(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.github.osscallback.adapters;
 
+import io.github.osscallback.fixtures.CodeLocations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -121,7 +122,7 @@ class SpiOnlyAdapterTest {
                 + "    requires jdk.httpserver;\n}\n");
         String modulePath = Stream.of(CallbackVerifier.class, Caffeine.class, ObjectMapper.class, JsonFactory.class,
                         JsonCreator.class)
-                .map(SpiOnlyAdapterTest::locationOf).collect(Collectors.joining(java.io.File.pathSeparator));
+                .map(type -> CodeLocations.of(type).toString()).collect(Collectors.joining(java.io.File.pathSeparator));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StringWriter output = new StringWriter();
         boolean compiled = javac.getTask(output, null, null,
@@ -131,13 +132,6 @@ class SpiOnlyAdapterTest {
         return compiled ? "" : output.toString();
     }
 
-    private static String locationOf(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Rejections are logged by the endpoint; this test reads statuses, not log lines. */
     private static final class QuietLog implements System.Logger {

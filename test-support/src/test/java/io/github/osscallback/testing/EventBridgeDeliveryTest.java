@@ -174,13 +174,6 @@ class EventBridgeDeliveryTest {
     }
 
     @Test
-    void signatureV2AloneIsUnsupportedAndNamedSo() {
-        SignedDelivery v2Only = deliverer.deliver(TARGET, EVENT).withoutHeader("x-eventbridge-signature")
-                .withHeader("x-eventbridge-signature-v2", "AAAA").withHeader("x-eventbridge-hash-method", "SHA256");
-        assertEquals(UNSUPPORTED_SIGNATURE, refusal(v2Only));
-    }
-
-    @Test
     void missingOrMalformedHeadersAreRefused() {
         SignedDelivery genuine = deliverer.deliver(TARGET, EVENT);
         assertEquals(MISSING_HEADER, refusal(genuine.withoutHeader("x-eventbridge-signature-secret")));
