@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
@@ -31,8 +32,13 @@ final class CallbackSettings {
 
     /** The property name of a {@link VerifierSettings} name. */
     static String propertyName(String settingName) {
+        return PREFIX + kebab(settingName);
+    }
+
+    /** A setting name in kebab case, as Spring Boot's relaxed binding spells properties. */
+    static String kebab(String settingName) {
         Matcher upper = UPPER.matcher(settingName);
-        StringBuilder kebab = new StringBuilder(PREFIX);
+        StringBuilder kebab = new StringBuilder();
         int from = 0;
         while (upper.find()) {
             kebab.append(settingName, from, upper.start()).append('-').append(upper.group().toLowerCase(Locale.ROOT));
@@ -41,13 +47,14 @@ final class CallbackSettings {
         return kebab.append(settingName, from, settingName.length()).toString();
     }
 
-    /** Every property this extension reads, verifier settings first. */
+    /** Every property this extension reads, verifier settings first, then the events'. */
     static List<String> known() {
         List<String> known = new ArrayList<>();
         for (String name : VerifierSettings.NAMES) {
             known.add(propertyName(name));
         }
         known.add(PATHS);
+        known.addAll(EventSetup.known());
         return known;
     }
 
@@ -75,9 +82,14 @@ final class CallbackSettings {
 
     /** A message about settings, with each setting name replaced by its property name. */
     static String inPropertyNames(String message) {
+        return inPropertyNames(message, VerifierSettings.NAMES, CallbackSettings::propertyName);
+    }
+
+    /** A message about settings, with each of these setting names replaced by its property name. */
+    static String inPropertyNames(String message, Iterable<String> names, UnaryOperator<String> propertyName) {
         String out = message == null ? "" : message;
-        for (String name : VerifierSettings.NAMES) {
-            out = out.replaceAll("(?:setting )?\\b" + name + "\\b", Matcher.quoteReplacement(propertyName(name)));
+        for (String name : names) {
+            out = out.replaceAll("(?:setting )?\\b" + name + "\\b", Matcher.quoteReplacement(propertyName.apply(name)));
         }
         return out;
     }
@@ -94,14 +106,19 @@ final class CallbackSettings {
 
     /** The path patterns of {@link #PATHS}: {@code /exact}, {@code /prefix/*} or {@code *.extension}. */
     static List<String> paths(Config config) {
-        List<String> paths = config.getOptionalValues(PATHS, String.class).orElse(DEFAULT_PATHS);
+        return paths(config, PATHS, DEFAULT_PATHS);
+    }
+
+    /** The path patterns of a property, or the defaults when it is not set. */
+    static List<String> paths(Config config, String property, List<String> defaults) {
+        List<String> paths = config.getOptionalValues(property, String.class).orElse(defaults);
         List<String> patterns = new ArrayList<>();
         for (String path : paths) {
             String pattern = path.trim();
             boolean valid = pattern.startsWith("/") ? pattern.indexOf('*') < 0 || pattern.indexOf('*') == pattern.length() - 1
                     && pattern.endsWith("/*") : pattern.startsWith("*.") && pattern.indexOf('/') < 0;
             if (!valid) {
-                throw new IllegalStateException(PATHS + " entry " + (patterns.size() + 1)
+                throw new IllegalStateException(property + " entry " + (patterns.size() + 1)
                         + " is not a path pattern (write /exact/path, /prefix/* or *.extension)");
             }
             patterns.add(pattern);
