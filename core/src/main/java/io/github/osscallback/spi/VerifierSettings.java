@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
 
 /**
  * The string settings shared by every adapter (servlet init-params, JAX-RS application
@@ -230,6 +231,39 @@ public final class VerifierSettings {
     }
 
     private VerifierSettings() {
+    }
+
+    /**
+     * The property a setting is under where properties are spelt in kebab case, as Spring Boot,
+     * Quarkus and Solon applications write them: {@code prefix} and the setting name with each
+     * capital turned into a dash and its small letter ({@code keyUrlPrefixes} under
+     * {@code oss.callback.} is {@code oss.callback.key-url-prefixes}).
+     */
+    public static String propertyName(String prefix, String settingName) {
+        StringBuilder property = new StringBuilder(prefix.length() + settingName.length() + 4).append(prefix);
+        for (int i = 0; i < settingName.length(); i++) {
+            char c = settingName.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                property.append('-').append((char) (c + ('a' - 'A')));
+            } else {
+                property.append(c);
+            }
+        }
+        return property.toString();
+    }
+
+    /**
+     * A message about settings ({@link #configure} and the verifier name settings, as in
+     * {@code setting keyUrlPrefixes='…'}) with each setting name replaced by its
+     * {@link #propertyName(String, String) property name}: the names the application wrote.
+     */
+    public static String inPropertyNames(String message, String prefix) {
+        String out = message == null ? "" : message;
+        for (String name : NAMES) {
+            out = out.replaceAll("(?:setting )?\\b" + name + "\\b",
+                    Matcher.quoteReplacement(propertyName(prefix, name)));
+        }
+        return out;
     }
 
     /**

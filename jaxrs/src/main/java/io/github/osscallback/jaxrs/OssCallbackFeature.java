@@ -42,6 +42,10 @@ import java.util.stream.Collectors;
  * {@code CallbackFailed}) and sent unchanged. Return a {@link io.github.osscallback.CallbackReply}
  * to be sure.
  *
+ * <p>Quarkus REST (RESTEasy Reactive) ignores the reader, writer and interceptors a feature
+ * registers, so every genuine callback to a method taking {@code OssCallback} would be refused there:
+ * {@link #configure} fails start-up on it, naming {@code oss-callback-quarkus}, the extension to use.
+ *
  * <p>On Jetty, set {@code HttpConfiguration.setHeaderCacheCaseSensitive(true)}: Jetty's default
  * header cache may hand the filter a signature whose letters changed case, which then fails.
  * Where the servlet request underneath can be reached, the feature reads that setting at its first
@@ -69,6 +73,9 @@ public final class OssCallbackFeature implements Feature {
 
     @Override
     public boolean configure(FeatureContext context) {
+        if (QuarkusRest.configures(context)) {
+            throw new IllegalStateException(QuarkusRest.REFUSAL);
+        }
         CallbackEndpoint endpoint;
         if (verifier == null) {
             Map<String, Object> properties = context.getConfiguration().getProperties();

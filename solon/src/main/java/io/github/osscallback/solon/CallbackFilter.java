@@ -2,6 +2,7 @@ package io.github.osscallback.solon;
 
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.spi.CallbackEndpoint;
+import io.github.osscallback.spi.CallbackPaths;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
@@ -24,11 +25,13 @@ final class CallbackFilter implements Filter {
     private static final System.Logger LOG = System.getLogger(OssCallbackPlugin.class.getName());
 
     private final CallbackEndpoint endpoint;
-    private final List<String> paths;
+    private final CallbackPaths paths;
+    private final CallbackPaths pathsIgnoringCase;
 
-    CallbackFilter(CallbackEndpoint endpoint, List<String> paths) {
+    CallbackFilter(CallbackEndpoint endpoint, CallbackPaths paths) {
         this.endpoint = endpoint;
         this.paths = paths;
+        this.pathsIgnoringCase = paths.ignoringCase();
     }
 
     @Override
@@ -36,7 +39,7 @@ final class CallbackFilter implements Filter {
         // The routed path (decoded, context path removed), so the paths cover exactly what handlers are routed by.
         String routed = ctx.pathNew();
         if (ctx instanceof VerifiedContext || routed == null
-                || !CallbackSettings.covers(paths, routed, PathMatcher.isCaseSensitive())) {
+                || !(PathMatcher.isCaseSensitive() ? paths : pathsIgnoringCase).matches(routed)) {
             chain.doFilter(ctx);
             return;
         }

@@ -1,10 +1,10 @@
 package io.github.osscallback.solon;
 
+import io.github.osscallback.spi.CallbackPaths;
 import io.github.osscallback.spi.VerifierSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -21,16 +21,15 @@ final class CallbackSettings {
 
     static final String PREFIX = "oss.callback.";
     static final String PATHS = PREFIX + "paths";
-    static final List<String> DEFAULT_PATHS = List.of("/oss/callback/*");
+    static final CallbackPaths DEFAULT_PATHS = CallbackPaths.parse(List.of("/oss/callback/*"));
 
-    private static final Pattern UPPER = Pattern.compile("[A-Z]");
     private static final Pattern INDEX = Pattern.compile("\\[(\\d+)]$");
 
     /** VerifierSettings name to its value, as strings. */
     private final Map<String, String> settings;
-    private final List<String> paths;
+    private final CallbackPaths paths;
 
-    private CallbackSettings(Map<String, String> settings, List<String> paths) {
+    private CallbackSettings(Map<String, String> settings, CallbackPaths paths) {
         this.settings = settings;
         this.paths = paths;
     }
@@ -79,7 +78,7 @@ final class CallbackSettings {
             items.put(index, property.getValue() == null ? "" : property.getValue());
         }
         Map<String, String> settings = new LinkedHashMap<>();
-        List<String> paths = DEFAULT_PATHS;
+        CallbackPaths paths = DEFAULT_PATHS;
         for (Map.Entry<String, Map<String, TreeMap<Integer, String>>> entry : values.entrySet()) {
             if (new java.util.HashSet<>(entry.getValue().values()).size() > 1) {
                 throw twice(known.get(entry.getKey()));
@@ -105,20 +104,13 @@ final class CallbackSettings {
     }
 
     /** The path patterns the filter verifies. */
-    List<String> paths() {
+    CallbackPaths paths() {
         return paths;
     }
 
     /** The property name of a {@link VerifierSettings} name: {@code oss.callback.} and its kebab-case form. */
     static String propertyName(String settingName) {
-        Matcher upper = UPPER.matcher(settingName);
-        StringBuilder kebab = new StringBuilder(PREFIX);
-        int from = 0;
-        while (upper.find()) {
-            kebab.append(settingName, from, upper.start()).append('-').append(upper.group().toLowerCase(Locale.ROOT));
-            from = upper.end();
-        }
-        return kebab.append(settingName, from, settingName.length()).toString();
+        return VerifierSettings.propertyName(PREFIX, settingName);
     }
 
     /**
@@ -126,11 +118,7 @@ final class CallbackSettings {
      * ({@code setting keyUrlPrefixes='…'}), the application wrote properties.
      */
     static String inPropertyNames(String message) {
-        String out = message == null ? "" : message;
-        for (String name : VerifierSettings.NAMES) {
-            out = out.replaceAll("(?:setting )?\\b" + name + "\\b", Matcher.quoteReplacement(propertyName(name)));
-        }
-        return out;
+        return VerifierSettings.inPropertyNames(message, PREFIX);
     }
 
     /** Kebab case to camel case ({@code key-url-prefixes} to {@code keyUrlPrefixes}); camel case stays. */
@@ -154,47 +142,21 @@ final class CallbackSettings {
      * patterns), so one configuration serves both: {@code /exact/path}, {@code /prefix/*} (the
      * prefix and everything below it) or {@code *.extension}.
      */
-    private static List<String> paths(String joined) {
+    private static CallbackPaths paths(String joined) {
         List<String> patterns = new ArrayList<>();
         for (String entry : joined.split("[,\\s]+")) {
-            String pattern = entry.trim();
-            if (pattern.isEmpty()) {
-                continue;
+            if (!entry.isEmpty()) {
+                patterns.add(entry);
             }
-            boolean valid = pattern.startsWith("/") ? pattern.indexOf('*') < 0 || pattern.indexOf('*') == pattern.length() - 1
-                    && pattern.endsWith("/*") : pattern.startsWith("*.") && pattern.indexOf('/') < 0;
-            if (!valid) {
-                throw new IllegalStateException("OssCallbackPlugin: " + PATHS + " entry " + (patterns.size() + 1)
-                        + " is not a path pattern (write /exact/path, /prefix/* or *.extension)");
-            }
-            patterns.add(pattern);
         }
         if (patterns.isEmpty()) {
             throw new IllegalStateException("OssCallbackPlugin: " + PATHS + " is empty");
         }
-        return List.copyOf(patterns);
-    }
-
-    /** Whether a routed path falls under one of the patterns. */
-    static boolean covers(List<String> patterns, String path, boolean caseSensitive) {
-        String p = caseSensitive ? path : path.toLowerCase(Locale.ROOT);
-        for (String pattern : patterns) {
-            String q = caseSensitive ? pattern : pattern.toLowerCase(Locale.ROOT);
-            if (q.endsWith("/*")) {
-                String prefix = q.substring(0, q.length() - 2);
-                if (p.equals(prefix) || p.startsWith(prefix + "/")) {
-                    return true;
-                }
-            } else if (q.startsWith("*.")) {
-                int slash = p.lastIndexOf('/');
-                if (p.substring(slash + 1).endsWith(q.substring(1))) {
-                    return true;
-                }
-            } else if (p.equals(q)) {
-                return true;
-            }
+        try {
+            return CallbackPaths.parse(patterns);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("OssCallbackPlugin: " + PATHS + " " + e.getMessage(), e);
         }
-        return false;
     }
 
     /** A property name for a message: printable ASCII only, bounded. */

@@ -1,12 +1,15 @@
 package io.github.osscallback.solon;
 
-import io.github.osscallback.spi.CallbackEndpoint;
+import io.github.osscallback.CallbackListener;
+import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.ReplayStore;
 import io.github.osscallback.spi.ContainerCheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.noear.solon.core.AppContext;
+import org.noear.solon.core.Constants;
 import org.noear.solon.core.Plugin;
 import org.noear.solon.core.PluginEntity;
 import org.noear.solon.core.Props;
@@ -14,7 +17,9 @@ import org.noear.solon.core.Props;
 /**
  * The Solon plugin: Solon loads it from the jar ({@code META-INF/solon}) and it verifies every
  * request to {@code oss.callback.paths} (default {@code /oss/callback/*}) with a verifier built
- * from the {@code oss.callback.*} properties, the Spring starter's names. An unknown
+ * from the {@code oss.callback.*} properties, the Spring starter's names, with the application's
+ * {@code ReplayStore} and {@code CallbackListener} beans; or with the application's own
+ * {@code CallbackVerifier} bean, beside which verifier properties are refused. An unknown
  * {@code oss.callback.*} name, a bad value, or a server whose request target it cannot read
  * fails start-up with a message. Actions take {@link io.github.osscallback.OssCallback} as a
  * parameter and return {@link io.github.osscallback.CallbackReply}, a Map or any JSON body.
@@ -30,7 +35,7 @@ public final class OssCallbackPlugin implements Plugin {
             "org.noear.solon.server.smarthttp.integration.SmHttpPlugin",
             "org.noear.solon.server.jetty.integration.JettyPlugin");
 
-    private volatile CallbackEndpoint endpoint;
+    private volatile PluginVerifier verifier;
 
     /** For Solon, which creates the plugin from {@code META-INF/solon}. */
     public OssCallbackPlugin() {
@@ -40,27 +45,26 @@ public final class OssCallbackPlugin implements Plugin {
     public void start(AppContext context) {
         refuseUnknownServers(context.app().cfg().plugins());
         CallbackSettings settings = CallbackSettings.read(properties(context.cfg()));
-        Map<String, String> verifierSettings = settings.verifierSettings();
-        CallbackEndpoint built;
-        try {
-            built = CallbackEndpoint.configured(CallbackFilter.NAME, "oss.callback properties", "",
-                    verifierSettings.keySet(), verifierSettings::get, LOG);
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException(CallbackSettings.inPropertyNames(e.getMessage()), e);
-        }
-        endpoint = built;
         // Before the server plugins start (this plugin's priority is higher), so Jetty's Server is seen as it is published.
         context.app().onEvent(Object.class, JettyHeaders::onEvent);
-        context.app().filter(FILTER_INDEX, new CallbackFilter(
-                built.withContainerCheck(ContainerCheck.jettyHeaderCache()), settings.paths()));
         context.app().chainManager().addArgumentResolver(new CallbackArguments());
         context.app().chainManager().addReturnHandler(new CallbackReplies());
+        // Once the application's beans are built (its own verifier, a replay store, listeners), and before the
+        // servers start taking requests (their lifecycle runs at 99); a failure here stops the application.
+        context.lifecycle(Constants.LF_IDX_PLUGIN_BEAN_USES, () -> {
+            PluginVerifier built = PluginVerifier.of(settings.verifierSettings(),
+                    context.getBeansOfType(CallbackVerifier.class), context.getBeansOfType(ReplayStore.class),
+                    context.getBeansOfType(CallbackListener.class));
+            verifier = built;
+            context.app().filter(FILTER_INDEX, new CallbackFilter(
+                    built.endpoint().withContainerCheck(ContainerCheck.jettyHeaderCache()), settings.paths()));
+        });
     }
 
-    /** Closes the verifier, ending its key-fetch threads. */
+    /** Closes the verifier the plugin built, ending its key-fetch threads; an application's own stays open. */
     @Override
     public void stop() {
-        CallbackEndpoint built = endpoint;
+        PluginVerifier built = verifier;
         if (built != null) {
             built.close();
         }

@@ -1,7 +1,6 @@
 package io.github.osscallback.solon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,8 +27,8 @@ class CallbackSettingsTest {
                 "oss.callback.keyUrlPrefixes[0]", "http://a/", "oss.callback.keyUrlPrefixes[1]", "http://b/",
                 "oss.callback.max-body-bytes", "1000", "oss.callback.paths", "/a/*, /b"));
         assertEquals(Map.of("keyUrlPrefixes", "http://a/,http://b/", "maxBodyBytes", "1000"), settings.verifierSettings());
-        assertEquals(List.of("/a/*", "/b"), settings.paths());
-        assertEquals(CallbackSettings.DEFAULT_PATHS, CallbackSettings.read(props()).paths());
+        assertEquals(List.of("/a/*", "/b"), settings.paths().patterns());
+        assertEquals(List.of("/oss/callback/*"), CallbackSettings.read(props()).paths().patterns());
     }
 
     @Test
@@ -40,20 +39,10 @@ class CallbackSettingsTest {
         IllegalStateException twice = assertThrows(IllegalStateException.class, () -> CallbackSettings.read(
                 props("oss.callback.max-body-bytes", "1", "oss.callback.maxBodyBytes", "2")));
         assertTrue(twice.getMessage().contains("oss.callback.max-body-bytes is set twice"), twice.getMessage());
-        assertThrows(IllegalStateException.class, () -> CallbackSettings.read(props("oss.callback.paths", "/a/**")));
+        IllegalStateException path = assertThrows(IllegalStateException.class,
+                () -> CallbackSettings.read(props("oss.callback.paths", "/a/*, /a/**")));
+        assertEquals("OssCallbackPlugin: oss.callback.paths entry 2 ('/a/**') is not a path pattern (write /exact/path,"
+                + " /prefix/* or *.extension)", path.getMessage());
         assertThrows(IllegalStateException.class, () -> CallbackSettings.read(props("oss.callback.paths", " ")));
-    }
-
-    @Test
-    void pathsCoverAsServletPatternsDo() {
-        List<String> paths = List.of("/oss/callback/*", "/exact", "*.cb");
-        assertTrue(CallbackSettings.covers(paths, "/oss/callback", true));
-        assertTrue(CallbackSettings.covers(paths, "/oss/callback/a/b", true));
-        assertFalse(CallbackSettings.covers(paths, "/oss/callbacks", true));
-        assertTrue(CallbackSettings.covers(paths, "/exact", true));
-        assertFalse(CallbackSettings.covers(paths, "/exact/x", true));
-        assertTrue(CallbackSettings.covers(paths, "/x/y.cb", true));
-        assertFalse(CallbackSettings.covers(paths, "/OSS/callback/a", true));
-        assertTrue(CallbackSettings.covers(paths, "/OSS/callback/a", false));
     }
 }

@@ -7,6 +7,9 @@ import io.github.osscallback.quarkus.OssCallbackVerified;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,6 +48,40 @@ public class CallbackResource {
         out.put("object", upload.object());
         out.put("size", upload.size());
         return out;
+    }
+
+    /** An upload's outcome as a record, written by quarkus-rest-jackson. */
+    public record Stored(String object, boolean stored) {
+    }
+
+    @POST
+    @Path("record")
+    @OssCallbackVerified
+    public Stored record(OssCallback callback) {
+        return new Stored(callback.fields().get("object"), true);
+    }
+
+    /** A Map padded with {@code padding} characters or so: over Quarkus REST's 8 KiB output buffer, or over OSS's 1 MiB. */
+    @POST
+    @Path("large")
+    @OssCallbackVerified
+    public Map<String, Object> large(OssCallback callback, @QueryParam("padding") int padding) {
+        return Map.of("padding", "x".repeat(padding));
+    }
+
+    /** Replies OSS refuses: text, and nothing at all. */
+    @POST
+    @Path("text")
+    @OssCallbackVerified
+    @Produces(MediaType.TEXT_PLAIN)
+    public String text(OssCallback callback) {
+        return "stored";
+    }
+
+    @POST
+    @Path("nothing")
+    @OssCallbackVerified
+    public void nothing(OssCallback callback) {
     }
 
     /** A non-blocking method: the filter runs on the I/O thread and must move verification off it. */

@@ -22,6 +22,8 @@ import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
  * their exact Content-Length, in one write, after {@code OssCallbackFilter.reply} set its status,
  * headers and Content-Type. A reply to
  * a verified callback is first checked as OSS will take it ({@code CallbackEndpoint.checkReply}).
+ * Where {@link CallbackReplyInterceptor} runs (every resource method: it is global), Quarkus REST
+ * calls {@code writeTo} instead and the interceptor checks and frames the bytes.
  */
 @Provider
 @Produces(MediaType.WILDCARD)
@@ -66,7 +68,7 @@ public final class CallbackReplyWriter implements ServerMessageBodyWriter<Callba
     @Override
     public void writeTo(CallbackReply reply, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                         MultivaluedMap<String, Object> headers, OutputStream out) throws IOException {
-        // Only where Quarkus REST does not call writeResponse (never on the server): the bytes, exactly.
+        // Where writer interceptors run, Quarkus REST calls this rather than writeResponse: the bytes, exactly.
         headers.putSingle("Content-Type", reply.contentType());
         headers.putSingle("Content-Length", String.valueOf(reply.contentLength()));
         reply.writeBodyTo(out);

@@ -1,15 +1,12 @@
 package io.github.osscallback.quarkus.runtime;
 
+import io.github.osscallback.spi.CallbackPaths;
 import io.github.osscallback.spi.VerifierSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -25,26 +22,12 @@ final class CallbackSettings {
     static final String PATHS = PREFIX + "paths";
     static final List<String> DEFAULT_PATHS = List.of("/oss/callback/*");
 
-    private static final Pattern UPPER = Pattern.compile("[A-Z]");
-
     private CallbackSettings() {
     }
 
     /** The property name of a {@link VerifierSettings} name. */
     static String propertyName(String settingName) {
-        return PREFIX + kebab(settingName);
-    }
-
-    /** A setting name in kebab case, as Spring Boot's relaxed binding spells properties. */
-    static String kebab(String settingName) {
-        Matcher upper = UPPER.matcher(settingName);
-        StringBuilder kebab = new StringBuilder();
-        int from = 0;
-        while (upper.find()) {
-            kebab.append(settingName, from, upper.start()).append('-').append(upper.group().toLowerCase(Locale.ROOT));
-            from = upper.end();
-        }
-        return kebab.append(settingName, from, settingName.length()).toString();
+        return VerifierSettings.propertyName(PREFIX, settingName);
     }
 
     /** Every property this extension reads, verifier settings first, then the events'. */
@@ -82,16 +65,7 @@ final class CallbackSettings {
 
     /** A message about settings, with each setting name replaced by its property name. */
     static String inPropertyNames(String message) {
-        return inPropertyNames(message, VerifierSettings.NAMES, CallbackSettings::propertyName);
-    }
-
-    /** A message about settings, with each of these setting names replaced by its property name. */
-    static String inPropertyNames(String message, Iterable<String> names, UnaryOperator<String> propertyName) {
-        String out = message == null ? "" : message;
-        for (String name : names) {
-            out = out.replaceAll("(?:setting )?\\b" + name + "\\b", Matcher.quoteReplacement(propertyName.apply(name)));
-        }
-        return out;
+        return VerifierSettings.inPropertyNames(message, PREFIX);
     }
 
     /** The {@link VerifierSettings} the configuration sets, by setting name, as strings. */
@@ -105,44 +79,11 @@ final class CallbackSettings {
     }
 
     /** The path patterns of {@link #PATHS}: {@code /exact}, {@code /prefix/*} or {@code *.extension}. */
-    static List<String> paths(Config config) {
-        return paths(config, PATHS, DEFAULT_PATHS);
-    }
-
-    /** The path patterns of a property, or the defaults when it is not set. */
-    static List<String> paths(Config config, String property, List<String> defaults) {
-        List<String> paths = config.getOptionalValues(property, String.class).orElse(defaults);
-        List<String> patterns = new ArrayList<>();
-        for (String path : paths) {
-            String pattern = path.trim();
-            boolean valid = pattern.startsWith("/") ? pattern.indexOf('*') < 0 || pattern.indexOf('*') == pattern.length() - 1
-                    && pattern.endsWith("/*") : pattern.startsWith("*.") && pattern.indexOf('/') < 0;
-            if (!valid) {
-                throw new IllegalStateException(property + " entry " + (patterns.size() + 1)
-                        + " is not a path pattern (write /exact/path, /prefix/* or *.extension)");
-            }
-            patterns.add(pattern);
+    static CallbackPaths paths(Config config) {
+        try {
+            return CallbackPaths.parse(config.getOptionalValues(PATHS, String.class).orElse(DEFAULT_PATHS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(PATHS + " " + e.getMessage(), e);
         }
-        return patterns;
-    }
-
-    /** Whether a path (decoded, as routing matched it) falls under one of the patterns. */
-    static boolean matches(List<String> patterns, String path) {
-        for (String pattern : patterns) {
-            if (pattern.endsWith("/*")) {
-                String prefix = pattern.substring(0, pattern.length() - 2);
-                if (path.equals(prefix) || path.startsWith(prefix + "/")) {
-                    return true;
-                }
-            } else if (pattern.startsWith("*.")) {
-                int slash = path.lastIndexOf('/');
-                if (path.substring(slash + 1).endsWith(pattern.substring(1))) {
-                    return true;
-                }
-            } else if (path.equals(pattern)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

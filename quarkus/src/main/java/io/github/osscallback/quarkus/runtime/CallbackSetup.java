@@ -2,6 +2,7 @@ package io.github.osscallback.quarkus.runtime;
 
 import io.github.osscallback.CallbackVerifier;
 import io.github.osscallback.spi.CallbackEndpoint;
+import io.github.osscallback.spi.CallbackPaths;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Instance;
@@ -27,12 +28,12 @@ public class CallbackSetup {
     static final System.Logger LOG = System.getLogger("io.github.osscallback.quarkus");
 
     private final CallbackEndpoint endpoint;
-    private final List<String> paths;
+    private final CallbackPaths paths;
 
     @Inject
     public CallbackSetup(Config config, Instance<CallbackVerifier> ownVerifier) {
         CallbackSettings.refuseUnknown(config);
-        this.paths = List.copyOf(CallbackSettings.paths(config));
+        this.paths = CallbackSettings.paths(config);
         Map<String, String> settings = CallbackSettings.verifierSettings(config);
         if (ownVerifier.isResolvable()) {
             if (!settings.isEmpty()) {
@@ -61,7 +62,7 @@ public class CallbackSetup {
 
     /** Whether a request to this path (decoded, relative to the application root) is verified by path. */
     boolean coversPath(String path) {
-        return CallbackSettings.matches(paths, path);
+        return paths.matches(path);
     }
 
     @PreDestroy

@@ -2,7 +2,9 @@ package io.github.osscallback.quarkus.runtime;
 
 import io.github.osscallback.EventVerifier;
 import io.github.osscallback.spi.EventEndpoint;
+import io.github.osscallback.spi.CallbackPaths;
 import io.github.osscallback.spi.EventSettings;
+import io.github.osscallback.spi.VerifierSettings;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Instance;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -35,11 +38,17 @@ public class EventSetup {
     public static final String ANNOTATED_METHODS = "oss-callback-quarkus.event-methods";
 
     private final EventEndpoint endpoint;
-    private final List<String> paths;
+    /** Null when no path is set: events reach only annotated methods. */
+    private final CallbackPaths paths;
 
     @Inject
     public EventSetup(Config config, Instance<EventVerifier> ownVerifier) {
-        this.paths = List.copyOf(CallbackSettings.paths(config, PATHS, List.of()));
+        List<String> pathPatterns = config.getOptionalValues(PATHS, String.class).orElse(List.of());
+        try {
+            this.paths = pathPatterns.isEmpty() ? null : CallbackPaths.parse(pathPatterns);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(PATHS + " " + e.getMessage(), e);
+        }
         Map<String, String> settings = settings(config);
         if (ownVerifier.isResolvable()) {
             if (!settings.isEmpty()) {
@@ -57,12 +66,11 @@ public class EventSetup {
                 this.endpoint = EventEndpoint.configured(NAME, "application.properties", "", settings.keySet(),
                         settings::get, CallbackSetup.LOG);
             } catch (IllegalStateException e) {
-                throw new IllegalStateException(CallbackSettings.inPropertyNames(e.getMessage(), EventSettings.NAMES,
-                        EventSetup::propertyName), e);
+                throw new IllegalStateException(inPropertyNames(e.getMessage()), e);
             }
         }
         Optional<String> annotated = config.getOptionalValue(ANNOTATED_METHODS, String.class);
-        if (endpoint == null && (!paths.isEmpty() || annotated.isPresent())) {
+        if (endpoint == null && (paths != null || annotated.isPresent())) {
             throw new IllegalStateException((annotated.isPresent() ? "resource methods " + annotated.get()
                     + " are annotated @OssEventVerified" : PATHS + " is set") + ", but no event service is accepted:"
                     + " set " + propertyName("mnsRegions") + " or " + propertyName("mnsCertificatePrefixes")
@@ -79,12 +87,12 @@ public class EventSetup {
 
     /** Whether a request to this path (decoded, relative to the application root) is an event delivery by path. */
     boolean coversPath(String path) {
-        return CallbackSettings.matches(paths, path);
+        return paths != null && paths.matches(path);
     }
 
     /** The property name of an {@link EventSettings} name. */
     static String propertyName(String settingName) {
-        return PREFIX + CallbackSettings.kebab(settingName);
+        return VerifierSettings.propertyName(PREFIX, settingName);
     }
 
     /** Every property of events, for the refusal of unknown {@code oss.callback.*} names. */
@@ -103,6 +111,15 @@ public class EventSetup {
             config.getOptionalValue(propertyName(name), String.class).ifPresent(v -> settings.put(name, v));
         }
         return settings;
+    }
+
+    /** A message about event settings, each setting name replaced by its property name (never a value). */
+    private static String inPropertyNames(String message) {
+        String out = message == null ? "" : message;
+        for (String name : EventSettings.NAMES) {
+            out = out.replaceAll("(?:setting )?\\b" + name + "\\b", Matcher.quoteReplacement(propertyName(name)));
+        }
+        return out;
     }
 
     @PreDestroy

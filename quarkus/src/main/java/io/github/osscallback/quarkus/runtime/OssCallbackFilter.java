@@ -71,10 +71,15 @@ public final class OssCallbackFilter {
     /**
      * Gives a {@link CallbackReply} entity (returned by a resource method, or a rejection's) its own
      * status, headers and Content-Type, whatever the method declared; {@link CallbackReplyWriter}
-     * then writes its bytes.
+     * then writes its bytes. A reply to a verified callback without an entity (a {@code void}
+     * method's 204) reaches no writer, so it is checked here: OSS refuses an empty reply.
      */
     @ServerResponseFilter
-    public void reply(ContainerResponseContext response) {
+    public void reply(ContainerRequestContext request, ContainerResponseContext response) {
+        if (!response.hasEntity() && request.getProperty(PROPERTY) != null) {
+            setup.endpoint().checkReply(response.getMediaType() == null ? null : response.getMediaType().toString(),
+                    new byte[0]);
+        }
         if (response.getEntity() instanceof CallbackReply) {
             CallbackReply reply = (CallbackReply) response.getEntity();
             response.setStatus(reply.status());

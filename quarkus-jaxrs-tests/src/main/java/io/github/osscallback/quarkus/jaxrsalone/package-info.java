@@ -1,0 +1,2 @@
+/** A Quarkus REST application with oss-callback-jaxrs alone, which must not start. */
+package io.github.osscallback.quarkus.jaxrsalone;
