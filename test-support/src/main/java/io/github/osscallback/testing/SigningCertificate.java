@@ -1,15 +1,20 @@
 package io.github.osscallback.testing;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,6 +34,8 @@ public final class SigningCertificate {
 
     private static final byte[] SHA256_WITH_RSA = {0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 1, 1, 11};
     private static final byte[] COMMON_NAME = {0x55, 0x04, 0x03};
+    private static final String BEGIN_KEY = "-----BEGIN PRIVATE KEY-----";
+    private static final String END_KEY = "-----END PRIVATE KEY-----";
 
     private final KeyPair keys;
     private final byte[] der;
@@ -78,6 +85,32 @@ public final class SigningCertificate {
     public String pem() {
         return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END CERTIFICATE-----\n";
+    }
+
+    /**
+     * A certificate and its key written by {@link #pem()} and {@link #privateKeyPem()}: for a test
+     * that runs apart from the code that made them, such as a Quarkus test reading them back from
+     * the configuration its test resource wrote.
+     */
+    public static SigningCertificate fromPem(String certificatePem, String privateKeyPem) {
+        Objects.requireNonNull(certificatePem, "certificatePem");
+        Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+        try {
+            Certificate certificate = CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(certificatePem.getBytes(StandardCharsets.US_ASCII)));
+            String body = privateKeyPem.replace(BEGIN_KEY, "").replace(END_KEY, "").replaceAll("\\s", "");
+            PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(
+                    new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+            return new SigningCertificate(new KeyPair(certificate.getPublicKey(), key), certificate.getEncoded());
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a certificate PEM and a PKCS#8 RSA key PEM", e);
+        }
+    }
+
+    /** The private key as PKCS#8 PEM, for {@link #fromPem}. */
+    public String privateKeyPem() {
+        return BEGIN_KEY + "\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(keys.getPrivate().getEncoded()) + "\n" + END_KEY + "\n";
     }
 
     /** The certificate's DER encoding. */

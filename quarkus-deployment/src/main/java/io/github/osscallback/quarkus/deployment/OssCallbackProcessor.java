@@ -1,15 +1,20 @@
 package io.github.osscallback.quarkus.deployment;
 
+import io.github.osscallback.EventDelivery;
 import io.github.osscallback.OssCallback;
 import io.github.osscallback.quarkus.OssCallbackBody;
 import io.github.osscallback.quarkus.OssCallbackVerified;
+import io.github.osscallback.quarkus.OssEventVerified;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.Produce;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
+import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.deployment.builditem.ServiceStartBuildItem;
 import io.github.osscallback.quarkus.runtime.CallbackBodyParameter;
+import io.github.osscallback.quarkus.runtime.EventDeliveryParameter;
+import io.github.osscallback.quarkus.runtime.EventSetup;
 import io.github.osscallback.quarkus.runtime.OssCallbackParameter;
 import io.quarkus.resteasy.reactive.server.spi.MethodScannerBuildItem;
 import java.util.ArrayList;
@@ -30,7 +35,7 @@ import org.jboss.resteasy.reactive.server.processor.scanning.MethodScanner;
  * run time without a word: oss-callback-jaxrs on the class path (Quarkus REST ignores the reader,
  * writer and interceptor its feature registers, so a resource taking {@code OssCallback} would
  * answer 415 to every genuine callback), and a resource method taking the verified callback that
- * nothing verifies.
+ * nothing verifies; and the same for {@code EventDelivery} parameters and {@code @OssEventVerified}.
  */
 class OssCallbackProcessor {
 
@@ -39,6 +44,8 @@ class OssCallbackProcessor {
     private static final DotName VERIFIED = DotName.createSimple(OssCallbackVerified.class.getName());
     private static final DotName BODY = DotName.createSimple(OssCallbackBody.class.getName());
     private static final DotName CALLBACK = DotName.createSimple(OssCallback.class.getName());
+    private static final DotName EVENT_VERIFIED = DotName.createSimple(OssEventVerified.class.getName());
+    private static final DotName DELIVERY = DotName.createSimple(EventDelivery.class.getName());
     private static final List<DotName> HTTP_METHODS = List.of(
             DotName.createSimple("jakarta.ws.rs.GET"), DotName.createSimple("jakarta.ws.rs.POST"),
             DotName.createSimple("jakarta.ws.rs.PUT"), DotName.createSimple("jakarta.ws.rs.DELETE"),
@@ -80,6 +87,9 @@ class OssCallbackProcessor {
                 if (type.name().equals(CALLBACK)) {
                     return new OssCallbackParameter();
                 }
+                if (type.name().equals(DELIVERY)) {
+                    return new EventDeliveryParameter();
+                }
                 return null;
             }
         });
@@ -90,6 +100,7 @@ class OssCallbackProcessor {
     void refuseUnverifiedCallbackParameters(CombinedIndexBuildItem combinedIndex) {
         IndexView index = combinedIndex.getIndex();
         List<String> unverified = new ArrayList<>();
+        List<String> unverifiedEvents = new ArrayList<>();
         for (DotName httpMethod : HTTP_METHODS) {
             for (AnnotationInstance annotation : index.getAnnotations(httpMethod)) {
                 if (annotation.target().kind() != AnnotationTarget.Kind.METHOD) {
@@ -100,6 +111,10 @@ class OssCallbackProcessor {
                         && !method.declaringClass().hasDeclaredAnnotation(VERIFIED)) {
                     unverified.add(method.declaringClass().name() + "." + method.name());
                 }
+                if (takes(method, DELIVERY) && !method.hasDeclaredAnnotation(EVENT_VERIFIED)
+                        && !method.declaringClass().hasDeclaredAnnotation(EVENT_VERIFIED)) {
+                    unverifiedEvents.add(method.declaringClass().name() + "." + method.name());
+                }
             }
         }
         if (!unverified.isEmpty()) {
@@ -107,14 +122,46 @@ class OssCallbackProcessor {
                     + " parameter but are not annotated @OssCallbackVerified (on the method or its class), so nothing"
                     + " would verify what they receive");
         }
+        if (!unverifiedEvents.isEmpty()) {
+            throw new IllegalStateException("resource methods " + unverifiedEvents + " take EventDelivery but are not"
+                    + " annotated @OssEventVerified (on the method or its class), so nothing would verify what they"
+                    + " receive");
+        }
+    }
+
+    /**
+     * The resource methods annotated {@code @OssEventVerified}, for the start-up check that some
+     * event service is accepted: the annotation is seen here, the properties only at run time.
+     */
+    @BuildStep
+    void eventMethods(CombinedIndexBuildItem combinedIndex, BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults) {
+        List<String> methods = new ArrayList<>();
+        for (AnnotationInstance annotation : combinedIndex.getIndex().getAnnotations(EVENT_VERIFIED)) {
+            AnnotationTarget target = annotation.target();
+            if (target.kind() == AnnotationTarget.Kind.METHOD) {
+                methods.add(target.asMethod().declaringClass().name() + "." + target.asMethod().name());
+            } else if (target.kind() == AnnotationTarget.Kind.CLASS) {
+                methods.add(target.asClass().name() + ".*");
+            }
+        }
+        if (!methods.isEmpty()) {
+            defaults.produce(new RunTimeConfigurationDefaultBuildItem(EventSetup.ANNOTATED_METHODS,
+                    String.join(", ", methods)));
+        }
+    }
+
+    private static boolean takes(MethodInfo method, DotName type) {
+        for (int i = 0; i < method.parametersCount(); i++) {
+            if (method.parameterType(i).name().equals(type)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean takesCallback(MethodInfo method) {
-        for (int i = 0; i < method.parametersCount(); i++) {
-            Type type = method.parameterType(i);
-            if (type.name().equals(CALLBACK)) {
-                return true;
-            }
+        if (takes(method, CALLBACK)) {
+            return true;
         }
         for (AnnotationInstance annotation : method.annotations(BODY)) {
             if (annotation.target().kind() == AnnotationTarget.Kind.METHOD_PARAMETER) {

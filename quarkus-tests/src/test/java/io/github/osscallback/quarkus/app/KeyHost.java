@@ -3,6 +3,7 @@ package io.github.osscallback.quarkus.app;
 import io.github.osscallback.testing.LoopbackKeyServer;
 import io.github.osscallback.testing.OssCallbackSigner;
 import io.github.osscallback.testing.OssStandIn;
+import io.github.osscallback.testing.SigningCertificate;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,8 @@ import java.util.Map;
 /**
  * The key hosts the application under test trusts: a loopback key server serving a fresh signer's
  * public key, and an OSS stand-in signing its callbacks with the same key, both prefixes given to
- * the application as {@code oss.callback.key-url-prefixes}. The
+ * the application as {@code oss.callback.key-url-prefixes}; and a certificate MNS and EventBridge
+ * deliveries are signed with, its prefix given as {@code oss.callback.events.*-certificate-prefixes}. The
  * tests read the signer and key URL back from the configuration ({@link Callbacks}).
  */
 public class KeyHost implements QuarkusTestResourceLifecycleManager {
@@ -26,6 +28,9 @@ public class KeyHost implements QuarkusTestResourceLifecycleManager {
     static final String BUCKET = "photos";
 
     static final String ATTACKER_SIGNER = "test.attacker-signer-pem";
+    static final String EVENT_CERTIFICATE = "test.event-certificate-pem";
+    static final String EVENT_KEY = "test.event-key-pem";
+    static final String EVENT_CERTIFICATE_URL = "test.event-certificate-url";
     static final String TRUSTED_BASE = "test.trusted-base";
     static final String ATTACKER_BASE = "test.attacker-base";
 
@@ -53,13 +58,21 @@ public class KeyHost implements QuarkusTestResourceLifecycleManager {
                 .answer("/oss/redirect.pem", 302, "", Duration.ZERO, Map.of("Location", attacker.url("/key.pem")));
         attacker.serve("/key.pem", attackerSigner.publicKeyPem()).serve("/oss/key.pem", attackerSigner.publicKeyPem());
         String standInKeys = oss.keyUrl().substring(0, oss.keyUrl().lastIndexOf('/') + 1);
-        return Map.of("oss.callback.key-url-prefixes", keyServer.baseUrl() + "/oss/," + standInKeys,
-                SIGNER, signer.privateKeyPem(),
-                KEY_URL, keyServer.url("/oss/key.pem"),
-                OSS_ENDPOINT, oss.endpoint().toString(),
-                ATTACKER_SIGNER, attackerSigner.privateKeyPem(),
-                TRUSTED_BASE, keyServer.baseUrl(),
-                ATTACKER_BASE, attacker.baseUrl());
+        // MNS and EventBridge sign deliveries with a certificate the same host serves.
+        SigningCertificate events = SigningCertificate.generate();
+        keyServer.serve("/events/cert.pem", events.pem());
+        return Map.ofEntries(Map.entry("oss.callback.key-url-prefixes", keyServer.baseUrl() + "/oss/," + standInKeys),
+                Map.entry("oss.callback.events.mns-certificate-prefixes", keyServer.baseUrl() + "/events/"),
+                Map.entry("oss.callback.events.event-bridge-certificate-prefixes", keyServer.baseUrl() + "/events/"),
+                Map.entry(EVENT_CERTIFICATE, events.pem()),
+                Map.entry(EVENT_KEY, events.privateKeyPem()),
+                Map.entry(EVENT_CERTIFICATE_URL, keyServer.url("/events/cert.pem")),
+                Map.entry(SIGNER, signer.privateKeyPem()),
+                Map.entry(KEY_URL, keyServer.url("/oss/key.pem")),
+                Map.entry(OSS_ENDPOINT, oss.endpoint().toString()),
+                Map.entry(ATTACKER_SIGNER, attackerSigner.privateKeyPem()),
+                Map.entry(TRUSTED_BASE, keyServer.baseUrl()),
+                Map.entry(ATTACKER_BASE, attacker.baseUrl()));
     }
 
     @Override

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.osscallback.fixtures.RawHttp;
 import io.github.osscallback.testing.LoopbackKeyServer;
+import io.github.osscallback.testing.MnsPusher;
 import io.github.osscallback.testing.OssCallbackSigner;
+import io.github.osscallback.testing.SignedDelivery;
+import io.github.osscallback.testing.SigningCertificate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,12 +35,17 @@ class PackagedApplicationIT {
     private static final String BODY = "bucket=b&object=users%2F42%2Fcat.jpg&size=3";
 
     private static final OssCallbackSigner SIGNER = OssCallbackSigner.generate();
+    private static final SigningCertificate EVENTS = SigningCertificate.generate();
     private static LoopbackKeyServer keyServer;
+    private static String keyPrefix;
+    private static String eventPrefix;
 
     @BeforeAll
     static void keyHost() throws IOException {
         keyServer = LoopbackKeyServer.start();
-        keyServer.serve("/oss/key.pem", SIGNER.publicKeyPem());
+        keyServer.serve("/oss/key.pem", SIGNER.publicKeyPem()).serve("/events/cert.pem", EVENTS.pem());
+        keyPrefix = "-Doss.callback.key-url-prefixes=" + keyServer.baseUrl() + "/oss/";
+        eventPrefix = "-Doss.callback.events.mns-certificate-prefixes=" + keyServer.baseUrl() + "/events/";
     }
 
     @AfterAll
@@ -71,9 +80,10 @@ class PackagedApplicationIT {
     void thePackagedApplicationVerifiesGenuineCallbacksAndRejectsForgedOnes() throws Exception {
         assertTrue(Files.isRegularFile(JAR), JAR + " is built by the package phase");
         Path log = Files.createTempFile("quarkus-run", ".log");
-        Process app = start(log, "-Doss.callback.key-url-prefixes=" + keyServer.baseUrl() + "/oss/");
+        Process app = start(log, keyPrefix, eventPrefix);
         try {
-            Callbacks callbacks = Callbacks.of(SIGNER, keyServer.url("/oss/key.pem"), port(app, log));
+            int port = port(app, log);
+            Callbacks callbacks = Callbacks.of(SIGNER, keyServer.url("/oss/key.pem"), port);
             RawHttp.Response genuine = callbacks.genuine("/oss/callback/upload", null, Callbacks.FORM, BODY);
             assertEquals(200, genuine.status(), genuine.body());
             assertTrue(genuine.body().contains("\"object\":\"users/42/cat.jpg\""), genuine.body());
@@ -86,6 +96,11 @@ class PackagedApplicationIT {
             assertTrue(forged.body().contains("\"signature_mismatch\""), forged.body());
             assertTrue(Pattern.compile("Installed features: \\[[^\\]]*\\boss-callback[,\\]]").matcher(Files.readString(log)).find(),
                     "the extension is among the installed features");
+            SignedDelivery event = MnsPusher.create(EVENTS, keyServer.url("/events/cert.pem"), Clock.systemUTC())
+                    .push(MnsPusher.Format.XML, "/oss/events/push", "PACKAGED-1", "{\"events\":[]}");
+            RawHttp.Response delivered = RawHttp.post(port, event.target(), event.headers(), event.body());
+            assertEquals(200, delivered.status(), delivered.body());
+            assertTrue(delivered.body().contains("\"id\":\"PACKAGED-1\",\"times\":1"), delivered.body());
         } finally {
             app.destroy();
             app.waitFor(30, TimeUnit.SECONDS);
@@ -96,14 +111,36 @@ class PackagedApplicationIT {
     @Test
     void aMisspeltPropertyFailsStartUpWithTheNearestName() throws Exception {
         Path log = Files.createTempFile("quarkus-run", ".log");
-        Process app = start(log, "-Doss.callback.key-url-prefixes=" + keyServer.baseUrl() + "/oss/",
-                "-Doss.callback.replay-window=60");
+        String output = failedStart(keyPrefix, eventPrefix, "-Doss.callback.replay-window=60");
+        assertTrue(output.contains("oss.callback.replay-window is not an oss-callback property"
+                + " (did you mean oss.callback.replay-window-seconds?)"), output);
+    }
+
+    /** The test application has @OssEventVerified methods: without an event service they could only fail. */
+    @Test
+    void eventMethodsWithoutAnEventServiceFailStartUp() throws Exception {
+        String output = failedStart(keyPrefix);
+        assertTrue(output.contains("resource methods io.github.osscallback.quarkus.app.EventResource.push"), output);
+        assertTrue(output.contains("are annotated @OssEventVerified, but no event service is accepted: set"
+                + " oss.callback.events.mns-regions or oss.callback.events.mns-certificate-prefixes for MNS"), output);
+    }
+
+    @Test
+    void aMisspeltEventPropertyFailsStartUpWithTheNearestName() throws Exception {
+        String output = failedStart(keyPrefix, eventPrefix, "-Doss.callback.events.mns-region=cn-hangzhou");
+        assertTrue(output.contains("oss.callback.events.mns-region is not an oss-callback property"
+                + " (did you mean oss.callback.events.mns-regions?)"), output);
+    }
+
+    /** What the application printed before it stopped by itself, with a failure status. */
+    private static String failedStart(String... properties) throws Exception {
+        Path log = Files.createTempFile("quarkus-run", ".log");
+        Process app = start(log, properties);
         try {
             assertTrue(app.waitFor(120, TimeUnit.SECONDS), "a misconfigured application must stop by itself");
             String output = Files.readString(log);
             assertNotEquals(0, app.exitValue(), output);
-            assertTrue(output.contains("oss.callback.replay-window is not an oss-callback property"
-                    + " (did you mean oss.callback.replay-window-seconds?)"), output);
+            return output;
         } finally {
             app.destroyForcibly();
             Files.deleteIfExists(log);

@@ -22,7 +22,6 @@ final class CallbackSettings {
     static final String PATHS = PREFIX + "paths";
     static final List<String> DEFAULT_PATHS = List.of("/oss/callback/*");
 
-
     private CallbackSettings() {
     }
 
@@ -31,13 +30,14 @@ final class CallbackSettings {
         return VerifierSettings.propertyName(PREFIX, settingName);
     }
 
-    /** Every property this extension reads, verifier settings first. */
+    /** Every property this extension reads, verifier settings first, then the events'. */
     static List<String> known() {
         List<String> known = new ArrayList<>();
         for (String name : VerifierSettings.NAMES) {
             known.add(propertyName(name));
         }
         known.add(PATHS);
+        known.addAll(EventSetup.known());
         return known;
     }
 

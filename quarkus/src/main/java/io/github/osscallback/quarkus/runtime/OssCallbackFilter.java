@@ -158,7 +158,7 @@ public final class OssCallbackFilter {
     }
 
     /** A Vert.x request as the verifier sees it: the target as received, the body through Quarkus REST. */
-    private static final class Incoming implements CallbackEndpoint.Incoming {
+    static final class Incoming implements CallbackEndpoint.Incoming {
         private final ContainerRequestContext context;
         private final HttpServerRequest request;
 
