@@ -34,21 +34,18 @@ public class EventSetup {
     static final String NAME = "oss-callback-quarkus events";
     static final String PREFIX = CallbackSettings.PREFIX + "events.";
     static final String PATHS = PREFIX + "paths";
+    /** As the Spring Boot starter's: where deliveries are verified without the annotation, once events are on. */
+    static final List<String> DEFAULT_PATHS = List.of("/oss/events/*");
     /** Set by the build: the resource methods annotated {@code @OssEventVerified}, for the message above. */
     public static final String ANNOTATED_METHODS = "oss-callback-quarkus.event-methods";
 
     private final EventEndpoint endpoint;
-    /** Null when no path is set: events reach only annotated methods. */
+    /** Null when events are off. */
     private final CallbackPaths paths;
 
     @Inject
     public EventSetup(Config config, Instance<EventVerifier> ownVerifier) {
-        List<String> pathPatterns = config.getOptionalValues(PATHS, String.class).orElse(List.of());
-        try {
-            this.paths = pathPatterns.isEmpty() ? null : CallbackPaths.parse(pathPatterns);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(PATHS + " " + e.getMessage(), e);
-        }
+        CallbackPaths callbackPaths = CallbackSettings.paths(config);
         Map<String, String> settings = settings(config);
         if (ownVerifier.isResolvable()) {
             if (!settings.isEmpty()) {
@@ -69,8 +66,9 @@ public class EventSetup {
                 throw new IllegalStateException(inPropertyNames(e.getMessage()), e);
             }
         }
+        Optional<List<String>> pathPatterns = config.getOptionalValues(PATHS, String.class);
         Optional<String> annotated = config.getOptionalValue(ANNOTATED_METHODS, String.class);
-        if (endpoint == null && (paths != null || annotated.isPresent())) {
+        if (endpoint == null && (pathPatterns.isPresent() || annotated.isPresent())) {
             throw new IllegalStateException((annotated.isPresent() ? "resource methods " + annotated.get()
                     + " are annotated @OssEventVerified" : PATHS + " is set") + ", but no event service is accepted:"
                     + " set " + propertyName("mnsRegions") + " or " + propertyName("mnsCertificatePrefixes")
@@ -78,6 +76,24 @@ public class EventSetup {
                     + propertyName("eventBridgeCertificatePrefixes") + " for EventBridge, or produce an"
                     + " EventVerifier bean");
         }
+        this.paths = endpoint == null ? null : paths(pathPatterns.orElse(DEFAULT_PATHS), callbackPaths);
+    }
+
+    /** The event paths, in the callback paths' forms, and none of them a callback path. */
+    private static CallbackPaths paths(List<String> patterns, CallbackPaths callbackPaths) {
+        CallbackPaths paths;
+        try {
+            paths = CallbackPaths.parse(patterns);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(PATHS + " " + e.getMessage(), e);
+        }
+        for (String pattern : paths.patterns()) {
+            if (callbackPaths.patterns().contains(pattern)) {
+                throw new IllegalStateException(PATHS + " and " + CallbackSettings.PATHS + " both name " + pattern
+                        + ": a path is for callbacks or for events, whose requests differ");
+            }
+        }
+        return paths;
     }
 
     /** The endpoint; null when the application accepts no event deliveries. */

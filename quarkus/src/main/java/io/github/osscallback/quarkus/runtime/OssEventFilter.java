@@ -92,7 +92,10 @@ public final class OssEventFilter {
             context.setProperty(EventEndpoint.REJECTION_ATTRIBUTE, e.reason().code());
             EventEndpoint.Reply reply = EventEndpoint.replyTo(e);
             // A byte[] entity goes out in one write with its exact Content-Length.
-            return Response.status(reply.status()).type(reply.contentType()).entity(reply.body()).build();
+            Response.ResponseBuilder response = Response.status(reply.status()).type(reply.contentType())
+                    .entity(reply.body());
+            reply.headers().forEach(response::header);
+            return response.build();
         }
     }
 
