@@ -215,7 +215,7 @@ public final class CallbackEndpoint implements AutoCloseable {
      * container that cannot give the stream gets one that fails at the first read, so the
      * verifier refuses it as unreadable and its listener hears of it, as of every rejection.
      */
-    private static InputStream bodyOf(Incoming request) {
+    static InputStream bodyOf(Incoming request) {
         try {
             InputStream in = request.body();
             return in != null ? in : InputStream.nullInputStream();

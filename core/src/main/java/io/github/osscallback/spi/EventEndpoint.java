@@ -5,8 +5,6 @@ import io.github.osscallback.EventDelivery;
 import io.github.osscallback.EventRequest;
 import io.github.osscallback.EventVerifier;
 import io.github.osscallback.internal.LogSafe;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -173,7 +171,7 @@ public final class EventEndpoint implements AutoCloseable {
         checkContainerOnce(request);
         try {
             EventRequest head = head(request);
-            return verifier.verify(head, bodyOf(request), request.declaredLength());
+            return verifier.verify(head, CallbackEndpoint.bodyOf(request), request.declaredLength());
         } catch (CallbackRejectedException e) {
             logRefusal(e, request);
             throw e;
@@ -298,21 +296,6 @@ public final class EventEndpoint implements AutoCloseable {
             }
         }
         return head.build();
-    }
-
-    /** The body; a container that cannot give it gets one failing at the first read, refused as unreadable. */
-    private static InputStream bodyOf(Incoming request) {
-        try {
-            InputStream in = request.body();
-            return in != null ? in : InputStream.nullInputStream();
-        } catch (IOException e) {
-            return new InputStream() {
-                @Override
-                public int read() throws IOException {
-                    throw e;
-                }
-            };
-        }
     }
 
     @Override

@@ -137,8 +137,8 @@ public class OssCallbackFilter implements Filter {
     }
 
     /** A servlet request as the verifier sees it: the target exactly as the client sent it. */
-    static final class Incoming implements CallbackEndpoint.Incoming {
-        private final HttpServletRequest request;
+    static class Incoming implements CallbackEndpoint.Incoming {
+        final HttpServletRequest request;
 
         Incoming(HttpServletRequest request) {
             this.request = request;

@@ -20,7 +20,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -205,59 +204,17 @@ public class OssEventFilter implements Filter {
         }
     }
 
-    /** A servlet request as the endpoint sees it: the target and every header exactly as sent. */
-    static final class Incoming implements EventEndpoint.Incoming {
-        private final HttpServletRequest request;
+    /** A servlet request as the endpoint sees it: the callback filter's reading, every header, and the URL. */
+    static final class Incoming extends OssCallbackFilter.Incoming implements EventEndpoint.Incoming {
 
         Incoming(HttpServletRequest request) {
-            this.request = request;
-        }
-
-        @Override
-        public String method() {
-            return request.getMethod();
-        }
-
-        @Override
-        public String rawPath() {
-            return request.getRequestURI();
-        }
-
-        @Override
-        public String rawQuery() {
-            return request.getQueryString();
-        }
-
-        @Override
-        public List<String> headers(String name) {
-            Enumeration<String> values = request.getHeaders(name);
-            return values == null ? null : Collections.list(values);
+            super(request);
         }
 
         @Override
         public Iterable<String> headerNames() {
             Enumeration<String> names = request.getHeaderNames();
             return names == null ? List.of() : Collections.list(names);
-        }
-
-        @Override
-        public InputStream body() throws IOException {
-            return request.getInputStream();
-        }
-
-        @Override
-        public long declaredLength() {
-            return request.getContentLengthLong();
-        }
-
-        @Override
-        public String remoteAddress() {
-            return request.getRemoteAddr();
-        }
-
-        @Override
-        public Object containerRequest() {
-            return OssCallbackFilter.Incoming.unwrap(request);
         }
 
         /** The scheme and the Host header as sent: EventBridge signs the URL it was configured with. */
