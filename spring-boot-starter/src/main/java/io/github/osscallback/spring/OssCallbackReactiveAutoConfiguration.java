@@ -23,12 +23,14 @@ import org.springframework.core.env.Environment;
  * then verifier properties fail start-up, as on the servlet stack); the non-blocking
  * {@link OssCallbackWebFilter} on {@code oss.callback.paths}, first of all web filters; and
  * {@code OssCallback} and {@link OssCallbackBody} handler arguments and {@code CallbackReply}
- * return values. Works on Spring Boot 4.0 and 3.5 on Reactor Netty.
+ * return values. On embedded Jetty the header cache is made case-sensitive. Works on Spring Boot 4.0
+ * and 3.5 on Reactor Netty and Jetty.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass({OssCallbackWebFilter.class, org.springframework.web.server.WebFilter.class})
-@Import(OssCallbackWebFluxConfiguration.class)
+// Reactive Jetty has the same header cache, and Boot applies JettyServerCustomizers to it too.
+@Import({OssCallbackWebFluxConfiguration.class, JettyHeaderCacheRegistrar.class})
 public class OssCallbackReactiveAutoConfiguration {
 
     /** For Spring only. */

@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.core.Ordered;
@@ -35,6 +36,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({OssEventFilter.class, FilterRegistrationBean.class})
 @Conditional(EventProperties.Configured.class)
+// MNS signs Content-Type, which Jetty's case-insensitive header cache may hand over re-cased.
+@Import(JettyHeaderCacheRegistrar.class)
 public class OssEventAutoConfiguration {
 
     /** The filter registration's bean name and filter name. */

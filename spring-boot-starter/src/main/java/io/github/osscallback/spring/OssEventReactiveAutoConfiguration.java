@@ -28,7 +28,8 @@ import org.springframework.core.env.Environment;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass({OssEventWebFilter.class, org.springframework.web.server.WebFilter.class})
 @Conditional(EventProperties.Configured.class)
-@Import(OssCallbackWebFluxConfiguration.class)
+// MNS signs Content-Type, which Jetty's case-insensitive header cache may hand over re-cased.
+@Import({OssCallbackWebFluxConfiguration.class, JettyHeaderCacheRegistrar.class})
 public class OssEventReactiveAutoConfiguration {
 
     private static final System.Logger LOG = System.getLogger(OssEventWebFilter.class.getName());
