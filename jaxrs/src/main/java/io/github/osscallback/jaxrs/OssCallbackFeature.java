@@ -79,14 +79,18 @@ public final class OssCallbackFeature implements Feature {
         CallbackEndpoint endpoint;
         if (verifier == null) {
             Map<String, Object> properties = context.getConfiguration().getProperties();
+            // oss.callback.events.* configure OssEventFeature, not callbacks.
+            List<String> names = properties.keySet().stream()
+                    .filter(name -> !name.startsWith(OssEventFeature.PROPERTY_PREFIX)).collect(Collectors.toList());
             endpoint = CallbackEndpoint.configured("OssCallbackFeature", "application properties", PROPERTY_PREFIX,
-                    properties.keySet(), properties::get, LOG);
+                    names, properties::get, LOG);
             if (RawTargetSources.jersey()) {
                 context.register(new JerseyShutdown(endpoint));
             }
         } else {
             List<String> ignored = context.getConfiguration().getPropertyNames().stream()
-                    .filter(name -> name.startsWith(PROPERTY_PREFIX)).sorted().collect(Collectors.toList());
+                    .filter(name -> name.startsWith(PROPERTY_PREFIX) && !name.startsWith(OssEventFeature.PROPERTY_PREFIX))
+                    .sorted().collect(Collectors.toList());
             if (!ignored.isEmpty()) {
                 // The verifier passed in is configured in code; properties beside it would be a defence off silently.
                 throw new IllegalStateException("OssCallbackFeature was given a verifier and application properties "
