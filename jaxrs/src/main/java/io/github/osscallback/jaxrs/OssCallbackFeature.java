@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * {@value #PROPERTY_PREFIX} followed by a {@link io.github.osscallback.spi.VerifierSettings} name
  * (e.g. {@code oss.callback.keyUrlPrefixes}); a bad setting, or a property under
  * {@value #PROPERTY_PREFIX} that is no setting, fails {@link #configure} with an
- * {@link IllegalStateException} naming it (and the setting an unknown name most likely meant).
+ * {@link IllegalStateException} naming it (and the setting an unknown name most likely meant);
+ * {@value OssEventFeature#PROPERTY_PREFIX} properties are {@link OssEventFeature}'s and left to it.
  * The verifier it builds then is its own: on Jersey it is closed, ending its key-fetch threads,
  * when Jersey shuts the application down. JAX-RS has no portable shutdown call for a feature, so
  * on other runtimes (e.g. RESTEasy) build the verifier yourself, pass it in, and close it when
