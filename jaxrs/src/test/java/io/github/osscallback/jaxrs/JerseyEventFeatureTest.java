@@ -1,6 +1,7 @@
 package io.github.osscallback.jaxrs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,8 +22,11 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -103,6 +107,34 @@ class JerseyEventFeatureTest extends EventFeatureContract {
             // The server gave up on the connection: what arrived before is the answer.
         }
         return received.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Registered by class, the feature owns the verifier it built: Jersey's shutdown ends its certificate-fetch threads. */
+    @Test
+    void stoppingTheApplicationEndsTheFetchThreadsOfTheVerifierTheFeatureBuilt() throws Exception {
+        server.stop();
+        Set<Thread> before = fetchThreads();
+        port = startJersey(new ResourceConfig(EventResource.class)
+                .property("oss.callback.events.mnsCertificatePrefixes", certs.baseUrl() + "/events/")
+                .register(OssEventFeature.class));
+        SignedDelivery push = MnsPusher.create(CERT, certs.url("/events/cert.pem"), Clock.systemUTC())
+                .push(MnsPusher.Format.XML, "/app/api/events/typed", "MSG-1", MESSAGE);
+        assertEquals(204, send(push).status()); // the certificate is fetched: the verifier starts its client
+        Set<Thread> ours = fetchThreads();
+        ours.removeAll(before);
+        assertFalse(ours.isEmpty(), "the certificate fetch ran on threads of ours");
+        server.stop();
+        for (Thread t : ours) {
+            // Closing has waited for them already; this only bounds a failing run on a busy machine.
+            t.join(30_000);
+            assertFalse(t.isAlive(), t.getName() + " outlived the JAX-RS application");
+        }
+    }
+
+    private static Set<Thread> fetchThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("oss-callback-key-fetch-") && t.isAlive())
+                .collect(Collectors.toSet());
     }
 
     @Test
