@@ -2,9 +2,9 @@ package io.github.osscallback.jaxrs;
 
 import io.github.osscallback.EventDelivery;
 import jakarta.ws.rs.InternalServerErrorException;
-import jakarta.ws.rs.ext.MessageBodyReader;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.MessageBodyReader;
 import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
