@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.osscallback.EventVerifier;
 import io.github.osscallback.OssCallback;
 import io.github.osscallback.fixtures.Jetty;
+import io.github.osscallback.spi.EventEndpoint;
 import io.github.osscallback.fixtures.RawHttp;
 import io.github.osscallback.testing.EventBridgeDeliverer;
 import io.github.osscallback.testing.MnsPusher;
@@ -135,6 +136,22 @@ class JerseyEventFeatureTest extends EventFeatureContract {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("oss-callback-key-fetch-") && t.isAlive())
                 .collect(Collectors.toSet());
+    }
+
+    /** Behind a proxy EventBridge signs the URL it was given, which an endpoint made in code names. */
+    @Test
+    void anEndpointMadeInCodeVerifiesTheUrlEventBridgeWasGiven() throws Exception {
+        server.stop();
+        EventEndpoint endpoint = EventEndpoint.of("proxied", verifier, System.getLogger("proxied"))
+                .withBaseUrl("https://events.example.com");
+        port = startJersey(new ResourceConfig(EventResource.class).register(new OssEventFeature(endpoint)));
+        SignedDelivery delivery = deliverer.signingV2().deliver("https://events.example.com/app/api/events/typed?a=1",
+                "{\"id\":\"EB-1\"}");
+        assertEquals(204, send(delivery).status());
+        SignedDelivery direct = deliverer.signingV2().deliver("http://127.0.0.1:" + port + "/app/api/events/typed",
+                "{\"id\":\"EB-2\"}");
+        assertEquals(403, send(direct).status());
+        assertEquals(1, CALLS.get());
     }
 
     @Test
