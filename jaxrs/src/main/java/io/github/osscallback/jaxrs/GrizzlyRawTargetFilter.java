@@ -16,7 +16,7 @@ import org.glassfish.grizzly.http.util.DataChunk;
  * provider yields nothing and this stores nothing.
  */
 @OssCallbackVerified
-final class GrizzlyRawTargetFilter implements ContainerRequestFilter {
+class GrizzlyRawTargetFilter implements ContainerRequestFilter {
 
     @Context
     private Provider<Request> request;
@@ -47,5 +47,10 @@ final class GrizzlyRawTargetFilter implements ContainerRequestFilter {
         if (path != null) {
             context.setProperty(RawTarget.PROPERTY, new RawTarget(path, query, remoteAddress, null));
         }
+    }
+
+    /** The same source for {@link OssEventVerified} methods. */
+    @OssEventVerified
+    static final class ForEvents extends GrizzlyRawTargetFilter {
     }
 }

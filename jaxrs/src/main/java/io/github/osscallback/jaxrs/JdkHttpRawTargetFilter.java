@@ -16,7 +16,7 @@ import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
  * this stores nothing.
  */
 @OssCallbackVerified
-final class JdkHttpRawTargetFilter implements ContainerRequestFilter, ContainerLifecycleListener {
+class JdkHttpRawTargetFilter implements ContainerRequestFilter, ContainerLifecycleListener {
 
     private static final String JDK_HTTP_CONTAINER = "org.glassfish.jersey.jdkhttp.JdkHttpHandlerContainer";
 
@@ -57,5 +57,10 @@ final class JdkHttpRawTargetFilter implements ContainerRequestFilter, ContainerL
             }
         }
         return new String(readAsLatin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+
+    /** The same source for {@link OssEventVerified} methods. */
+    @OssEventVerified
+    static final class ForEvents extends JdkHttpRawTargetFilter {
     }
 }

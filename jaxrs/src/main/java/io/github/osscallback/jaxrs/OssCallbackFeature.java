@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * {@value #PROPERTY_PREFIX} followed by a {@link io.github.osscallback.spi.VerifierSettings} name
  * (e.g. {@code oss.callback.keyUrlPrefixes}); a bad setting, or a property under
  * {@value #PROPERTY_PREFIX} that is no setting, fails {@link #configure} with an
- * {@link IllegalStateException} naming it (and the setting an unknown name most likely meant).
+ * {@link IllegalStateException} naming it (and the setting an unknown name most likely meant);
+ * {@value OssEventFeature#PROPERTY_PREFIX} properties are {@link OssEventFeature}'s and left to it.
  * The verifier it builds then is its own: on Jersey it is closed, ending its key-fetch threads,
  * when Jersey shuts the application down. JAX-RS has no portable shutdown call for a feature, so
  * on other runtimes (e.g. RESTEasy) build the verifier yourself, pass it in, and close it when
@@ -79,14 +80,18 @@ public final class OssCallbackFeature implements Feature {
         CallbackEndpoint endpoint;
         if (verifier == null) {
             Map<String, Object> properties = context.getConfiguration().getProperties();
+            // oss.callback.events.* configure OssEventFeature, not callbacks.
+            List<String> names = properties.keySet().stream()
+                    .filter(name -> !name.startsWith(OssEventFeature.PROPERTY_PREFIX)).collect(Collectors.toList());
             endpoint = CallbackEndpoint.configured("OssCallbackFeature", "application properties", PROPERTY_PREFIX,
-                    properties.keySet(), properties::get, LOG);
+                    names, properties::get, LOG);
             if (RawTargetSources.jersey()) {
                 context.register(new JerseyShutdown(endpoint));
             }
         } else {
             List<String> ignored = context.getConfiguration().getPropertyNames().stream()
-                    .filter(name -> name.startsWith(PROPERTY_PREFIX)).sorted().collect(Collectors.toList());
+                    .filter(name -> name.startsWith(PROPERTY_PREFIX) && !name.startsWith(OssEventFeature.PROPERTY_PREFIX))
+                    .sorted().collect(Collectors.toList());
             if (!ignored.isEmpty()) {
                 // The verifier passed in is configured in code; properties beside it would be a defence off silently.
                 throw new IllegalStateException("OssCallbackFeature was given a verifier and application properties "

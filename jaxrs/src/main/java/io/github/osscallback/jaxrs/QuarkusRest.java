@@ -17,6 +17,11 @@ final class QuarkusRest {
             + " io.github.osscallback:oss-callback-quarkus, the Quarkus extension (@OssCallbackVerified from"
             + " io.github.osscallback.quarkus, configured from oss.callback.* in application.properties)";
 
+    static final String EVENT_REFUSAL = "OssEventFeature cannot verify event deliveries on Quarkus REST (RESTEasy"
+            + " Reactive), which ignores the interceptors and reader a feature registers: use"
+            + " io.github.osscallback:oss-callback-quarkus (@OssEventVerified from io.github.osscallback.quarkus,"
+            + " configured from oss.callback.events.* in application.properties)";
+
     private static final String PACKAGE = "org.jboss.resteasy.reactive.";
 
     private QuarkusRest() {

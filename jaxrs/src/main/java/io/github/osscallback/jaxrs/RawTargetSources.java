@@ -16,20 +16,34 @@ final class RawTargetSources {
     private RawTargetSources() {
     }
 
+    /** The sources for {@link OssCallbackVerified} methods. */
     static List<ContainerRequestFilter> available() {
+        return available(false);
+    }
+
+    /**
+     * The sources for {@link OssEventVerified} methods: the same filters under the event binding,
+     * each a class of its own, so registering both features registers each source once per
+     * binding (a runtime ignores a second registration of one class) and each request runs it once.
+     */
+    static List<ContainerRequestFilter> forEvents() {
+        return available(true);
+    }
+
+    private static List<ContainerRequestFilter> available(boolean events) {
         ClassLoader loader = RawTargetSources.class.getClassLoader();
         List<ContainerRequestFilter> sources = new ArrayList<>();
         if (present(loader, "jakarta.servlet.http.HttpServletRequest")) {
-            sources.add(new ServletRawTargetFilter());
+            sources.add(events ? new ServletRawTargetFilter.ForEvents() : new ServletRawTargetFilter());
         }
         if (present(loader, "org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer")
                 && present(loader, "org.glassfish.grizzly.http.server.Request")
                 && present(loader, "jakarta.inject.Provider")) {
-            sources.add(new GrizzlyRawTargetFilter());
+            sources.add(events ? new GrizzlyRawTargetFilter.ForEvents() : new GrizzlyRawTargetFilter());
         }
         if (present(loader, "org.glassfish.jersey.jdkhttp.JdkHttpHandlerContainer")
                 && present(loader, "org.glassfish.jersey.server.spi.ContainerLifecycleListener")) {
-            sources.add(new JdkHttpRawTargetFilter());
+            sources.add(events ? new JdkHttpRawTargetFilter.ForEvents() : new JdkHttpRawTargetFilter());
         }
         return sources;
     }

@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.Context;
  * is not servlet-based it finds no servlet request and stores nothing.
  */
 @OssCallbackVerified
-final class ServletRawTargetFilter implements ContainerRequestFilter {
+class ServletRawTargetFilter implements ContainerRequestFilter {
 
     private static final String HK2_PROXY = "org.glassfish.hk2.api.ProxyCtl";
 
@@ -66,5 +66,10 @@ final class ServletRawTargetFilter implements ContainerRequestFilter {
             inner = ((ServletRequestWrapper) inner).getRequest();
         }
         return inner;
+    }
+
+    /** The same source for {@link OssEventVerified} methods: a name-bound filter runs only where all its bindings are. */
+    @OssEventVerified
+    static final class ForEvents extends ServletRawTargetFilter {
     }
 }

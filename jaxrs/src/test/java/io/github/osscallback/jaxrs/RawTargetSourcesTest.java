@@ -16,6 +16,14 @@ class RawTargetSourcesTest {
     void choosesEverySourceWhoseContainerIsPresent() throws Exception {
         assertEquals(List.of("ServletRawTargetFilter", "GrizzlyRawTargetFilter", "JdkHttpRawTargetFilter"),
                 sourceNames(RawTargetSources.class));
+        // The same sources, bound to OssEventVerified instead: classes of their own, each registered once.
+        List<Class<?>> events = RawTargetSources.forEvents().stream().map(Object::getClass).collect(Collectors.toList());
+        assertEquals(List.of(ServletRawTargetFilter.ForEvents.class, GrizzlyRawTargetFilter.ForEvents.class,
+                JdkHttpRawTargetFilter.ForEvents.class), events);
+        for (Class<?> source : events) {
+            assertEquals(true, source.isAnnotationPresent(OssEventVerified.class), source.getName());
+            assertEquals(false, source.isAnnotationPresent(OssCallbackVerified.class), source.getName());
+        }
     }
 
     @Test
@@ -35,15 +43,22 @@ class RawTargetSourcesTest {
         try (URLClassLoader isolated = new URLClassLoader(new URL[] {adapterClasses}, hiding)) {
             for (String name : List.of("OssCallbackFeature", "OssCallbackRequestFilter", "RawTarget",
                     "OssCallbackEntityInterceptor", "OssCallbackEntityReader", "CallbackReplyWriter",
-                    "CallbackRejectedExceptionMapper")) {
+                    "CallbackRejectedExceptionMapper", "OssEventFeature", "OssEventRequestFilter", "OssEvents",
+                    "EventDeliveryInterceptor", "EventDeliveryReader")) {
                 Class.forName("io.github.osscallback.jaxrs." + name, true, isolated).getDeclaredFields();
             }
-            assertEquals(List.of(), sourceNames(Class.forName(RawTargetSources.class.getName(), true, isolated)));
+            Class<?> sources = Class.forName(RawTargetSources.class.getName(), true, isolated);
+            assertEquals(List.of(), sourceNames(sources));
+            assertEquals(List.of(), sourceNames(sources, "forEvents"));
         }
     }
 
     private static List<String> sourceNames(Class<?> sources) throws Exception {
-        Method available = sources.getDeclaredMethod("available");
+        return sourceNames(sources, "available");
+    }
+
+    private static List<String> sourceNames(Class<?> sources, String method) throws Exception {
+        Method available = sources.getDeclaredMethod(method);
         available.setAccessible(true);
         return ((List<?>) available.invoke(null)).stream().map(s -> s.getClass().getSimpleName())
                 .collect(Collectors.toList());
