@@ -88,16 +88,16 @@ final class CallbackFilter implements Filter {
         }
     }
 
-    private static void reject(Context ctx, CallbackRejectedException e) {
+    static void reject(Context ctx, CallbackRejectedException e) {
         ctx.attrSet(CallbackEndpoint.REJECTION_ATTRIBUTE, e.reason().code());
         CallbackReplies.write(ctx, e.toReply());
         ctx.setHandled(true);
     }
 
     /** A Solon request as the verifier sees it: the target as sent, the headers and the body stream. */
-    private static final class Incoming implements CallbackEndpoint.Incoming {
-        private final Context ctx;
-        private final RawTarget target;
+    static class Incoming implements CallbackEndpoint.Incoming {
+        final Context ctx;
+        final RawTarget target;
 
         Incoming(Context ctx, RawTarget target) {
             this.ctx = ctx;

@@ -46,6 +46,15 @@ public class TestApplication {
     static final java.util.concurrent.atomic.AtomicReference<Class<?>> LAST_REQUEST_TYPE = new java.util.concurrent.atomic.AtomicReference<>();
     /** How many parameters the application's own filter read on the last request to /oss/callback/reply. */
     static final java.util.concurrent.atomic.AtomicReference<Integer> PARAMETERS_SEEN_EARLY = new java.util.concurrent.atomic.AtomicReference<>();
+    /** The certificate MNS and EventBridge deliveries are signed with, served under the key server's /events/. */
+    static final io.github.osscallback.testing.SigningCertificate EVENT_CERT =
+            io.github.osscallback.testing.SigningCertificate.generate();
+    /** The event deliveries that reached user code, and the payload each handler read from the context. */
+    static final List<io.github.osscallback.EventDelivery> EVENTS = new CopyOnWriteArrayList<>();
+    static final List<byte[]> EVENT_PAYLOADS = new CopyOnWriteArrayList<>();
+    /** How many deliveries to /oss/events/flaky are still to be failed (answered 503), and to /oss/events/throwing (thrown). */
+    static final java.util.concurrent.atomic.AtomicInteger EVENT_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
+    static final java.util.concurrent.atomic.AtomicInteger EVENT_THROWS = new java.util.concurrent.atomic.AtomicInteger();
     private static LoopbackKeyServer keys;
     private static io.github.osscallback.testing.OssStandIn oss;
     private static int port;
@@ -53,7 +62,8 @@ public class TestApplication {
     /** Starts the key server and the application once; later calls return its port. */
     static synchronized int start() throws IOException {
         if (port == 0) {
-            keys = LoopbackKeyServer.start().serve("/oss/key.pem", OSS.publicKeyPem());
+            keys = LoopbackKeyServer.start().serve("/oss/key.pem", OSS.publicKeyPem())
+                    .serve("/events/cert.pem", EVENT_CERT.pem()).serve("/elsewhere/cert.pem", EVENT_CERT.pem());
             // Far above OSS's 5 s, so a loaded machine cannot fail a callback that should succeed.
             oss = io.github.osscallback.testing.OssStandIn.builder().buckets("photos")
                     .accessKey("test-access-key-id", "test-access-key-secret")
@@ -64,7 +74,11 @@ public class TestApplication {
             }
             Solon.start(TestApplication.class, new String[] {
                 "--server.port=" + free, "--server.host=127.0.0.1",
-                "--oss.callback.key-url-prefixes=" + keys.baseUrl() + "/oss/," + oss.keyUrl()}, app -> {
+                "--oss.callback.key-url-prefixes=" + keys.baseUrl() + "/oss/," + oss.keyUrl(),
+                // Events on, with the starter's default paths (/oss/events/*).
+                "--oss.callback.events.mns-certificate-prefixes=" + keys.baseUrl() + "/events/",
+                "--oss.callback.events.event-bridge-certificate-prefixes=" + keys.baseUrl() + "/events/",
+                "--oss.callback.events.max-body-bytes=8192"}, app -> {
                     // Marks matrix requests Solon itself could parse (pathNew is what it routes by): what it
                     // refuses before this point is the runtime's, not the plugin's.
                     app.filter(-950, (ctx, chain) -> {
@@ -223,5 +237,43 @@ public class TestApplication {
     public CallbackReply unguarded(OssCallback callback) {
         HANDLED.add(callback);
         return CallbackReply.ok();
+    }
+
+    /** An event handler as an application writes one: the verified delivery as a parameter, the payload from the context. */
+    @Post
+    @Mapping("/oss/events/uploads")
+    public void uploads(Context ctx, io.github.osscallback.EventDelivery delivery, @Body String body) throws IOException {
+        EVENTS.add(delivery);
+        EVENT_PAYLOADS.add(ctx.bodyAsBytes());
+        if (!body.equals(delivery.bodyAsString()) || !Arrays.equals(ctx.bodyAsStream().readAllBytes(), delivery.body())) {
+            throw new IllegalStateException("the handler was not given the verified payload");
+        }
+        ctx.status(204);
+    }
+
+    /** Through the helper, answering 503 while EVENT_FAILURES says so, as a handler whose database is down. */
+    @Post
+    @Mapping("/oss/events/flaky")
+    public Map<String, Object> flaky(Context ctx) throws IOException {
+        io.github.osscallback.EventDelivery delivery = OssEvents.from(ctx);
+        EVENTS.add(delivery);
+        EVENT_PAYLOADS.add(ctx.bodyAsBytes());
+        if (EVENT_FAILURES.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            ctx.status(503);
+            return Map.of("stored", false);
+        }
+        return Map.of("stored", true);
+    }
+
+    /** Throws while EVENT_THROWS says so. */
+    @Post
+    @Mapping("/oss/events/throwing")
+    public void throwing(Context ctx, io.github.osscallback.EventDelivery delivery) throws IOException {
+        EVENTS.add(delivery);
+        EVENT_PAYLOADS.add(ctx.bodyAsBytes());
+        if (EVENT_THROWS.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("the application failed to store the event");
+        }
+        ctx.status(204);
     }
 }
