@@ -211,12 +211,12 @@ final class VerifiedContext extends Context {
     /** A callback's reply is JSON for OSS; a file would bypass the length the filter sets. */
     @Override
     public void outputAsFile(DownloadedFile file) {
-        throw new UnsupportedOperationException("an OSS callback is answered with JSON, not a file");
+        throw new UnsupportedOperationException("a verified OSS request (callback or event) is answered with its length held, not with a file");
     }
 
     @Override
     public void outputAsFile(File file) {
-        throw new UnsupportedOperationException("an OSS callback is answered with JSON, not a file");
+        throw new UnsupportedOperationException("a verified OSS request (callback or event) is answered with its length held, not with a file");
     }
 
     /** Set by the filter from what was written. */
@@ -258,7 +258,7 @@ final class VerifiedContext extends Context {
     }
 
     private static UnsupportedOperationException asyncRefused() {
-        return new UnsupportedOperationException("an OSS callback is answered before its handler returns:"
+        return new UnsupportedOperationException("a verified OSS request (callback or event) is answered before its handler returns:"
                 + " the reply is held to send it with an exact Content-Length");
     }
 

@@ -42,6 +42,9 @@ class SolonEventSettingsTest {
                 () -> CallbackSettings.read(props("oss.callback.events.mns-region", "cn-hangzhou")));
         assertTrue(e.getMessage().contains("oss.callback.events.mns-region is not an oss-callback property (did you"
                 + " mean oss.callback.events.mns-regions?)"), e.getMessage());
+        IllegalStateException outside = assertThrows(IllegalStateException.class,
+                () -> CallbackSettings.read(props("oss.callback.event.mns-regions", "cn-hangzhou")));
+        assertTrue(outside.getMessage().contains("(did you mean oss.callback.events.mns-regions?)"), outside.getMessage());
         IllegalStateException twice = assertThrows(IllegalStateException.class, () -> CallbackSettings.read(
                 props("oss.callback.events.max-body-bytes", "1", "oss.callback.events.maxBodyBytes", "2")));
         assertTrue(twice.getMessage().contains("oss.callback.events.max-body-bytes is set twice"), twice.getMessage());

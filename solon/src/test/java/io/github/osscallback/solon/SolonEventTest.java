@@ -287,4 +287,11 @@ class SolonEventTest {
         assertTrue(response.status() >= 400 && response.body().contains("\"REJECTED\""), response.body());
         assertEquals(List.of(), TestApplication.EVENTS);
     }
+
+    @Test
+    void anActionAskingForADeliveryOutsideTheEventPathsFailsAndNeverRuns() throws Exception {
+        SignedDelivery push = mns(MnsPusher.Format.XML, "/unguarded/event", id());
+        assertEquals(500, send(push).status());
+        assertEquals(List.of(), TestApplication.EVENTS);
+    }
 }

@@ -276,4 +276,11 @@ public class TestApplication {
         }
         ctx.status(204);
     }
+
+    /** Outside oss.callback.events.paths: an action asking for a delivery here must never run. */
+    @Post
+    @Mapping("/unguarded/event")
+    public void unguardedEvent(io.github.osscallback.EventDelivery delivery) {
+        EVENTS.add(delivery);
+    }
 }
