@@ -88,7 +88,7 @@ final class CallbackFilter implements Filter {
         }
     }
 
-    static void reject(Context ctx, CallbackRejectedException e) {
+    private static void reject(Context ctx, CallbackRejectedException e) {
         ctx.attrSet(CallbackEndpoint.REJECTION_ATTRIBUTE, e.reason().code());
         CallbackReplies.write(ctx, e.toReply());
         ctx.setHandled(true);

@@ -42,7 +42,7 @@ class OnJettyEventTest {
     }
 
     private static String certUrl() {
-        return TestApplication.keys().url("/events/cert.pem");
+        return TestApplication.eventKeys().url("/events/cert.pem");
     }
 
     private static SignedDelivery eventBridge(EventBridgeDeliverer deliverer) {

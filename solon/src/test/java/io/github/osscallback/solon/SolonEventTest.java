@@ -57,7 +57,7 @@ class SolonEventTest {
     }
 
     private static String certUrl() {
-        return TestApplication.keys().url("/events/cert.pem");
+        return TestApplication.eventKeys().url("/events/cert.pem");
     }
 
     /** Signs now: the deliveries are sent at once, well within the windows (MNS 15 min, EventBridge 60 s). */
@@ -197,7 +197,7 @@ class SolonEventTest {
 
     @Test
     void certificateUrlOutsideTheConfiguredPrefixIsRefused() throws Exception {
-        String elsewhere = TestApplication.keys().url("/elsewhere/cert.pem");
+        String elsewhere = TestApplication.eventKeys().url("/elsewhere/cert.pem");
         assertRefused(MnsPusher.create(TestApplication.EVENT_CERT, elsewhere, Clock.systemUTC())
                 .push(MnsPusher.Format.XML, "/oss/events/uploads", id(), message()),
                 CallbackRejectedException.Reason.UNTRUSTED_KEY_URL);

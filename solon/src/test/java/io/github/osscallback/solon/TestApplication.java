@@ -56,14 +56,17 @@ public class TestApplication {
     static final java.util.concurrent.atomic.AtomicInteger EVENT_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
     static final java.util.concurrent.atomic.AtomicInteger EVENT_THROWS = new java.util.concurrent.atomic.AtomicInteger();
     private static LoopbackKeyServer keys;
+    private static LoopbackKeyServer eventKeys;
     private static io.github.osscallback.testing.OssStandIn oss;
     private static int port;
 
     /** Starts the key server and the application once; later calls return its port. */
     static synchronized int start() throws IOException {
         if (port == 0) {
-            keys = LoopbackKeyServer.start().serve("/oss/key.pem", OSS.publicKeyPem())
-                    .serve("/events/cert.pem", EVENT_CERT.pem()).serve("/elsewhere/cert.pem", EVENT_CERT.pem());
+            keys = LoopbackKeyServer.start().serve("/oss/key.pem", OSS.publicKeyPem());
+            // A host of its own: the hostile corpus checks every fetch from the callbacks' key host.
+            eventKeys = LoopbackKeyServer.start().serve("/events/cert.pem", EVENT_CERT.pem())
+                    .serve("/elsewhere/cert.pem", EVENT_CERT.pem());
             // Far above OSS's 5 s, so a loaded machine cannot fail a callback that should succeed.
             oss = io.github.osscallback.testing.OssStandIn.builder().buckets("photos")
                     .accessKey("test-access-key-id", "test-access-key-secret")
@@ -76,8 +79,8 @@ public class TestApplication {
                 "--server.port=" + free, "--server.host=127.0.0.1",
                 "--oss.callback.key-url-prefixes=" + keys.baseUrl() + "/oss/," + oss.keyUrl(),
                 // Events on, with the starter's default paths (/oss/events/*).
-                "--oss.callback.events.mns-certificate-prefixes=" + keys.baseUrl() + "/events/",
-                "--oss.callback.events.event-bridge-certificate-prefixes=" + keys.baseUrl() + "/events/",
+                "--oss.callback.events.mns-certificate-prefixes=" + eventKeys.baseUrl() + "/events/",
+                "--oss.callback.events.event-bridge-certificate-prefixes=" + eventKeys.baseUrl() + "/events/",
                 "--oss.callback.events.max-body-bytes=8192"}, app -> {
                     // Marks matrix requests Solon itself could parse (pathNew is what it routes by): what it
                     // refuses before this point is the runtime's, not the plugin's.
@@ -113,6 +116,11 @@ public class TestApplication {
 
     static LoopbackKeyServer keys() {
         return keys;
+    }
+
+    /** The host of the event deliveries' certificate. */
+    static LoopbackKeyServer eventKeys() {
+        return eventKeys;
     }
 
     /** The headers OSS would send with a callback of this body to this path. */
