@@ -95,9 +95,9 @@ final class CallbackFilter implements Filter {
     }
 
     /** A Solon request as the verifier sees it: the target as sent, the headers and the body stream. */
-    private static final class Incoming implements CallbackEndpoint.Incoming {
-        private final Context ctx;
-        private final RawTarget target;
+    static class Incoming implements CallbackEndpoint.Incoming {
+        final Context ctx;
+        final RawTarget target;
 
         Incoming(Context ctx, RawTarget target) {
             this.ctx = ctx;

@@ -2,8 +2,10 @@ package io.github.osscallback.solon;
 
 import io.github.osscallback.CallbackListener;
 import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.EventVerifier;
 import io.github.osscallback.ReplayStore;
 import io.github.osscallback.spi.ContainerCheck;
+import io.github.osscallback.spi.EventEndpoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +25,11 @@ import org.noear.solon.core.Props;
  * {@code oss.callback.*} name, a bad value, or a server whose request target it cannot read
  * fails start-up with a message. Actions take {@link io.github.osscallback.OssCallback} as a
  * parameter and return {@link io.github.osscallback.CallbackReply}, a Map or any JSON body.
+ *
+ * <p>With any {@code oss.callback.events.*} property, or an application's own
+ * {@code EventVerifier} bean, it also verifies OSS event deliveries (MNS, EventBridge) on
+ * {@code oss.callback.events.paths} (default {@code /oss/events/*}, never a callback path);
+ * actions take {@link io.github.osscallback.EventDelivery} as a parameter, or use {@link OssEvents}.
  */
 public final class OssCallbackPlugin implements Plugin {
 
@@ -36,6 +43,7 @@ public final class OssCallbackPlugin implements Plugin {
             "org.noear.solon.server.jetty.integration.JettyPlugin");
 
     private volatile PluginVerifier verifier;
+    private volatile EventEndpoint eventEndpoint;
 
     /** For Solon, which creates the plugin from {@code META-INF/solon}. */
     public OssCallbackPlugin() {
@@ -58,6 +66,23 @@ public final class OssCallbackPlugin implements Plugin {
             verifier = built;
             context.app().filter(FILTER_INDEX, new CallbackFilter(
                     built.endpoint().withContainerCheck(ContainerCheck.jettyHeaderCache()), settings.paths()));
+            EventEndpoint events = null;
+            try {
+                events = PluginVerifier.events(settings.eventSettings(), settings.eventPathsSet(),
+                        context.getBeansOfType(EventVerifier.class));
+                if (events != null) {
+                    context.app().filter(FILTER_INDEX, new EventFilter(
+                            events.withContainerCheck(ContainerCheck.jettyHeaderCache()), settings.eventPaths()));
+                }
+            } catch (RuntimeException e) {
+                if (events != null) {
+                    events.close();
+                }
+                verifier = null;
+                built.close();
+                throw e;
+            }
+            eventEndpoint = events;
         });
     }
 
@@ -67,6 +92,10 @@ public final class OssCallbackPlugin implements Plugin {
         PluginVerifier built = verifier;
         if (built != null) {
             built.close();
+        }
+        EventEndpoint events = eventEndpoint;
+        if (events != null) {
+            events.close();
         }
     }
 

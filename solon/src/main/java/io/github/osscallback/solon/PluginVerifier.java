@@ -2,8 +2,11 @@ package io.github.osscallback.solon;
 
 import io.github.osscallback.CallbackListener;
 import io.github.osscallback.CallbackVerifier;
+import io.github.osscallback.EventVerifier;
 import io.github.osscallback.ReplayStore;
 import io.github.osscallback.spi.CallbackEndpoint;
+import io.github.osscallback.spi.EventEndpoint;
+import io.github.osscallback.spi.EventSettings;
 import io.github.osscallback.spi.VerifierSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +25,7 @@ final class PluginVerifier implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(OssCallbackPlugin.class.getName());
     private static final String WINDOW = "replayWindowSeconds";
+    private static final String BASE_URL = "baseUrl";
 
     private final CallbackEndpoint endpoint;
     /** A verifier built here with the application's beans, closed with the plugin; null otherwise. */
@@ -75,6 +79,60 @@ final class PluginVerifier implements AutoCloseable {
         endpoint.close();
         if (built != null) {
             built.close();
+        }
+    }
+
+    /**
+     * The event endpoint for these properties and beans: the application's own {@link EventVerifier}
+     * bean as it is (then event verifier properties are refused; {@code base-url} and {@code paths}
+     * still apply), or one built from the {@code oss.callback.events.*} properties; null when
+     * neither is there and events are off.
+     *
+     * @param settings the {@link EventSettings} the properties set, by setting name
+     * @throws IllegalStateException naming the properties or beans that cannot go together, a bad
+     *     value, or event paths set while no event service is accepted
+     */
+    static EventEndpoint events(Map<String, String> settings, boolean pathsSet, List<EventVerifier> verifiers) {
+        if (verifiers.size() > 1) {
+            throw new IllegalStateException(EventFilter.NAME + ": the application has " + verifiers.size()
+                    + " EventVerifier beans; it verifies with one: keep one");
+        }
+        if (verifiers.size() == 1) {
+            Map<String, String> rest = new LinkedHashMap<>(settings);
+            rest.remove(BASE_URL);
+            if (!rest.isEmpty()) {
+                List<String> set = new ArrayList<>();
+                rest.keySet().forEach(name -> set.add(CallbackSettings.eventPropertyName(name)));
+                throw new IllegalStateException(EventFilter.NAME + ": " + String.join(", ", set)
+                        + (set.size() == 1 ? " is" : " are") + " set, but the application has its own EventVerifier"
+                        + " bean, which oss.callback.events properties do not configure: they would be ignored."
+                        + " Remove the properties (oss.callback.events.paths and base-url still apply), or the bean");
+            }
+            EventEndpoint endpoint = EventEndpoint.of(EventFilter.NAME, verifiers.get(0), LOG);
+            try {
+                return settings.containsKey(BASE_URL) ? endpoint.withBaseUrl(settings.get(BASE_URL)) : endpoint;
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(EventFilter.NAME + ": " + CallbackSettings.eventPropertyName(BASE_URL)
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        if (settings.isEmpty()) {
+            if (pathsSet) {
+                throw new IllegalStateException(EventFilter.NAME + ": " + CallbackSettings.EVENT_PATHS + " is set,"
+                        + " but no event service is accepted: set " + CallbackSettings.eventPropertyName("mnsRegions")
+                        + " or " + CallbackSettings.eventPropertyName("mnsCertificatePrefixes") + " for MNS, "
+                        + CallbackSettings.eventPropertyName("eventBridgeRegions") + " or "
+                        + CallbackSettings.eventPropertyName("eventBridgeCertificatePrefixes")
+                        + " for EventBridge, or give the application an EventVerifier bean");
+            }
+            return null;
+        }
+        try {
+            return EventEndpoint.configured(EventFilter.NAME, "oss.callback.events properties", "",
+                    settings.keySet(), settings::get, LOG);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(VerifierSettings.inPropertyNames(e.getMessage(),
+                    CallbackSettings.EVENT_PREFIX), e);
         }
     }
 

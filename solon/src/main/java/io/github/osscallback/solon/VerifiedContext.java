@@ -1,6 +1,7 @@
 package io.github.osscallback.solon;
 
 import io.github.osscallback.BodyType;
+import io.github.osscallback.EventDelivery;
 import io.github.osscallback.OssCallback;
 import io.github.osscallback.spi.CallbackEndpoint;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +25,7 @@ import org.noear.solon.core.handle.UploadedFile;
 import org.noear.solon.core.util.MultiMap;
 
 /**
- * A verified callback's request as the application's handlers see it: the body is exactly the
+ * A verified callback's (or event delivery's) request as the application's handlers see it: the body is exactly the
  * signed body (as bytes, a stream or a string, however often asked), the parameters are the
  * verifier's reading (query first, then form fields; never decoded again here, since a second
  * decoder could read other names), and the reply is held until the handler is done, so it leaves
@@ -36,8 +37,11 @@ import org.noear.solon.core.util.MultiMap;
 final class VerifiedContext extends Context {
 
     private final Context server;
+    /** The verified callback; null for an event delivery. */
     private final CallbackEndpoint.Verified verified;
     private final OssCallback callback;
+    /** The verified event delivery; null for a callback. */
+    private final EventDelivery delivery;
     private final ByteArrayOutputStream reply = new ByteArrayOutputStream();
     private MultiMap<String> parameters;
     private String bodyNew;
@@ -48,6 +52,23 @@ final class VerifiedContext extends Context {
         this.server = server;
         this.verified = verified;
         this.callback = verified.callback();
+        this.delivery = null;
+    }
+
+    /**
+     * A verified event delivery's request: its body is the signed payload, its parameters
+     * Solon's reading of the query (a delivery's body is XML or JSON, never a form), and its
+     * reply held as a callback's.
+     */
+    VerifiedContext(Context server, EventDelivery delivery) {
+        this.server = server;
+        this.verified = null;
+        this.callback = null;
+        this.delivery = delivery;
+    }
+
+    private byte[] verifiedBody() {
+        return callback != null ? callback.body() : delivery.body();
     }
 
     Context server() {
@@ -78,18 +99,18 @@ final class VerifiedContext extends Context {
 
     @Override
     public InputStream bodyAsStream() {
-        return verified.bodyStream();
+        return verified != null ? verified.bodyStream() : new java.io.ByteArrayInputStream(delivery.body());
     }
 
     @Override
     public byte[] bodyAsBytes() {
-        return callback.body();
+        return verifiedBody();
     }
 
     /** UTF-8, as OSS sends and the verifier read the body: the Content-Type's charset is not signed. */
     @Override
     public String body() {
-        return new String(callback.body(), StandardCharsets.UTF_8);
+        return new String(verifiedBody(), StandardCharsets.UTF_8);
     }
 
     @Override
@@ -109,11 +130,14 @@ final class VerifiedContext extends Context {
 
     @Override
     public long contentLength() {
-        return callback.bodyBuffer().remaining();
+        return callback != null ? callback.bodyBuffer().remaining() : delivery.body().length;
     }
 
     @Override
     public MultiMap<String> paramMap() {
+        if (callback == null) {
+            return server.paramMap();
+        }
         if (parameters == null) {
             MultiMap<String> map = new MultiMap<>(false);
             for (Map.Entry<String, List<String>> query : callback.queryParameters().entrySet()) {
@@ -132,7 +156,7 @@ final class VerifiedContext extends Context {
     /** The verifier read the query; Solon's own reading decodes it again (and names differently). */
     @Override
     public String queryString() {
-        return callback.query().orElse("");
+        return callback != null ? callback.query().orElse("") : server.queryString();
     }
 
     @Override
@@ -187,12 +211,12 @@ final class VerifiedContext extends Context {
     /** A callback's reply is JSON for OSS; a file would bypass the length the filter sets. */
     @Override
     public void outputAsFile(DownloadedFile file) {
-        throw new UnsupportedOperationException("an OSS callback is answered with JSON, not a file");
+        throw new UnsupportedOperationException("a verified OSS request (callback or event) is answered with its length held, not with a file");
     }
 
     @Override
     public void outputAsFile(File file) {
-        throw new UnsupportedOperationException("an OSS callback is answered with JSON, not a file");
+        throw new UnsupportedOperationException("a verified OSS request (callback or event) is answered with its length held, not with a file");
     }
 
     /** Set by the filter from what was written. */
@@ -234,7 +258,7 @@ final class VerifiedContext extends Context {
     }
 
     private static UnsupportedOperationException asyncRefused() {
-        return new UnsupportedOperationException("an OSS callback is answered before its handler returns:"
+        return new UnsupportedOperationException("a verified OSS request (callback or event) is answered before its handler returns:"
                 + " the reply is held to send it with an exact Content-Length");
     }
 

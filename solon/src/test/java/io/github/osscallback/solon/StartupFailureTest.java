@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class StartupFailureTest {
 
     /** The output of an application started with these arguments, once its process has ended. */
-    private static String run(String... arguments) throws IOException, InterruptedException {
+    static String run(String... arguments) throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();

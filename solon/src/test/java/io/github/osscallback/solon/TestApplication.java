@@ -46,7 +46,17 @@ public class TestApplication {
     static final java.util.concurrent.atomic.AtomicReference<Class<?>> LAST_REQUEST_TYPE = new java.util.concurrent.atomic.AtomicReference<>();
     /** How many parameters the application's own filter read on the last request to /oss/callback/reply. */
     static final java.util.concurrent.atomic.AtomicReference<Integer> PARAMETERS_SEEN_EARLY = new java.util.concurrent.atomic.AtomicReference<>();
+    /** The certificate MNS and EventBridge deliveries are signed with, served under the key server's /events/. */
+    static final io.github.osscallback.testing.SigningCertificate EVENT_CERT =
+            io.github.osscallback.testing.SigningCertificate.generate();
+    /** The event deliveries that reached user code, and the payload each handler read from the context. */
+    static final List<io.github.osscallback.EventDelivery> EVENTS = new CopyOnWriteArrayList<>();
+    static final List<byte[]> EVENT_PAYLOADS = new CopyOnWriteArrayList<>();
+    /** How many deliveries to /oss/events/flaky are still to be failed (answered 503), and to /oss/events/throwing (thrown). */
+    static final java.util.concurrent.atomic.AtomicInteger EVENT_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
+    static final java.util.concurrent.atomic.AtomicInteger EVENT_THROWS = new java.util.concurrent.atomic.AtomicInteger();
     private static LoopbackKeyServer keys;
+    private static LoopbackKeyServer eventKeys;
     private static io.github.osscallback.testing.OssStandIn oss;
     private static int port;
 
@@ -54,6 +64,9 @@ public class TestApplication {
     static synchronized int start() throws IOException {
         if (port == 0) {
             keys = LoopbackKeyServer.start().serve("/oss/key.pem", OSS.publicKeyPem());
+            // A host of its own: the hostile corpus checks every fetch from the callbacks' key host.
+            eventKeys = LoopbackKeyServer.start().serve("/events/cert.pem", EVENT_CERT.pem())
+                    .serve("/elsewhere/cert.pem", EVENT_CERT.pem());
             // Far above OSS's 5 s, so a loaded machine cannot fail a callback that should succeed.
             oss = io.github.osscallback.testing.OssStandIn.builder().buckets("photos")
                     .accessKey("test-access-key-id", "test-access-key-secret")
@@ -64,7 +77,11 @@ public class TestApplication {
             }
             Solon.start(TestApplication.class, new String[] {
                 "--server.port=" + free, "--server.host=127.0.0.1",
-                "--oss.callback.key-url-prefixes=" + keys.baseUrl() + "/oss/," + oss.keyUrl()}, app -> {
+                "--oss.callback.key-url-prefixes=" + keys.baseUrl() + "/oss/," + oss.keyUrl(),
+                // Events on, with the starter's default paths (/oss/events/*).
+                "--oss.callback.events.mns-certificate-prefixes=" + eventKeys.baseUrl() + "/events/",
+                "--oss.callback.events.event-bridge-certificate-prefixes=" + eventKeys.baseUrl() + "/events/",
+                "--oss.callback.events.max-body-bytes=8192"}, app -> {
                     // Marks matrix requests Solon itself could parse (pathNew is what it routes by): what it
                     // refuses before this point is the runtime's, not the plugin's.
                     app.filter(-950, (ctx, chain) -> {
@@ -99,6 +116,11 @@ public class TestApplication {
 
     static LoopbackKeyServer keys() {
         return keys;
+    }
+
+    /** The host of the event deliveries' certificate. */
+    static LoopbackKeyServer eventKeys() {
+        return eventKeys;
     }
 
     /** The headers OSS would send with a callback of this body to this path. */
@@ -223,5 +245,50 @@ public class TestApplication {
     public CallbackReply unguarded(OssCallback callback) {
         HANDLED.add(callback);
         return CallbackReply.ok();
+    }
+
+    /** An event handler as an application writes one: the verified delivery as a parameter, the payload from the context. */
+    @Post
+    @Mapping("/oss/events/uploads")
+    public void uploads(Context ctx, io.github.osscallback.EventDelivery delivery, @Body String body) throws IOException {
+        EVENTS.add(delivery);
+        EVENT_PAYLOADS.add(ctx.bodyAsBytes());
+        if (!body.equals(delivery.bodyAsString()) || !Arrays.equals(ctx.bodyAsStream().readAllBytes(), delivery.body())) {
+            throw new IllegalStateException("the handler was not given the verified payload");
+        }
+        ctx.status(204);
+    }
+
+    /** Through the helper, answering 503 while EVENT_FAILURES says so, as a handler whose database is down. */
+    @Post
+    @Mapping("/oss/events/flaky")
+    public Map<String, Object> flaky(Context ctx) throws IOException {
+        io.github.osscallback.EventDelivery delivery = OssEvents.from(ctx);
+        EVENTS.add(delivery);
+        EVENT_PAYLOADS.add(ctx.bodyAsBytes());
+        if (EVENT_FAILURES.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            ctx.status(503);
+            return Map.of("stored", false);
+        }
+        return Map.of("stored", true);
+    }
+
+    /** Throws while EVENT_THROWS says so. */
+    @Post
+    @Mapping("/oss/events/throwing")
+    public void throwing(Context ctx, io.github.osscallback.EventDelivery delivery) throws IOException {
+        EVENTS.add(delivery);
+        EVENT_PAYLOADS.add(ctx.bodyAsBytes());
+        if (EVENT_THROWS.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("the application failed to store the event");
+        }
+        ctx.status(204);
+    }
+
+    /** Outside oss.callback.events.paths: an action asking for a delivery here must never run. */
+    @Post
+    @Mapping("/unguarded/event")
+    public void unguardedEvent(io.github.osscallback.EventDelivery delivery) {
+        EVENTS.add(delivery);
     }
 }
