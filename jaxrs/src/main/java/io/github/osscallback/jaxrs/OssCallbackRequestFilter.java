@@ -46,9 +46,9 @@ final class OssCallbackRequestFilter implements ContainerRequestFilter {
     }
 
     /** A JAX-RS request as the verifier sees it, with the raw target the container underneath gave. */
-    private static final class Incoming implements CallbackEndpoint.Incoming {
-        private final ContainerRequestContext context;
-        private final RawTarget target;
+    static class Incoming implements CallbackEndpoint.Incoming {
+        final ContainerRequestContext context;
+        final RawTarget target;
 
         Incoming(ContainerRequestContext context, RawTarget target) {
             this.context = context;

@@ -9,10 +9,8 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -72,14 +70,11 @@ final class OssEventRequestFilter implements ContainerRequestFilter, ContainerRe
         return response.build();
     }
 
-    /** A JAX-RS request as the event verifier sees it, with the raw target the container underneath gave. */
-    private static final class Incoming implements EventEndpoint.Incoming {
-        private final ContainerRequestContext context;
-        private final RawTarget target;
+    /** A JAX-RS request as the event verifier sees it: the callback filter's reading, every header, and the URL. */
+    private static final class Incoming extends OssCallbackRequestFilter.Incoming implements EventEndpoint.Incoming {
 
         Incoming(ContainerRequestContext context, RawTarget target) {
-            this.context = context;
-            this.target = target;
+            super(context, target);
         }
 
         @Override
@@ -96,46 +91,6 @@ final class OssEventRequestFilter implements ContainerRequestFilter, ContainerRe
                 return null;
             }
             return uri.getScheme() + "://" + host + target.path + (target.query == null ? "" : "?" + target.query);
-        }
-
-        @Override
-        public String method() {
-            return context.getMethod();
-        }
-
-        @Override
-        public String rawPath() {
-            return target.path;
-        }
-
-        @Override
-        public String rawQuery() {
-            return target.query;
-        }
-
-        @Override
-        public List<String> headers(String name) {
-            return context.getHeaders().get(name);
-        }
-
-        @Override
-        public InputStream body() {
-            return context.getEntityStream();
-        }
-
-        @Override
-        public long declaredLength() {
-            return context.getLength();
-        }
-
-        @Override
-        public String remoteAddress() {
-            return target.remoteAddress;
-        }
-
-        @Override
-        public Object containerRequest() {
-            return target.containerRequest.get();
         }
     }
 }

@@ -11,7 +11,6 @@ import org.noear.solon.core.handle.Context;
 import org.noear.solon.core.handle.ContextHolder;
 import org.noear.solon.core.handle.Filter;
 import org.noear.solon.core.handle.FilterChain;
-import org.noear.solon.core.util.PathMatcher;
 
 /**
  * Verifies every request to the callback paths before any handler runs: a rejection is answered
@@ -25,32 +24,21 @@ final class CallbackFilter implements Filter {
     private static final System.Logger LOG = System.getLogger(OssCallbackPlugin.class.getName());
 
     private final CallbackEndpoint endpoint;
-    private final CallbackPaths paths;
-    private final CallbackPaths pathsIgnoringCase;
+    private final RoutedPaths paths;
 
     CallbackFilter(CallbackEndpoint endpoint, CallbackPaths paths) {
         this.endpoint = endpoint;
-        this.paths = paths;
-        this.pathsIgnoringCase = paths.ignoringCase();
+        this.paths = new RoutedPaths(paths);
     }
 
     @Override
     public void doFilter(Context ctx, FilterChain chain) throws Throwable {
-        // The routed path (decoded, context path removed), so the paths cover exactly what handlers are routed by.
-        String routed = ctx.pathNew();
-        if (ctx instanceof VerifiedContext || routed == null
-                || !(PathMatcher.isCaseSensitive() ? paths : pathsIgnoringCase).matches(routed)) {
+        if (!paths.covers(ctx)) {
             chain.doFilter(ctx);
             return;
         }
-        RawTarget target = RawTarget.of(ctx);
+        RawTarget target = RoutedPaths.rawTarget(ctx, NAME, "callbacks");
         if (target == null) {
-            // Never verify from Solon's decoded path: a genuine callback would fail, or a forged one pass.
-            LOG.log(System.Logger.Level.ERROR, "{0}: cannot read the request target as sent on this server ({1});"
-                    + " callbacks to it cannot be verified. Run the application on smart-http (solon-web) or a servlet"
-                    + " server", NAME, ctx.request() == null ? "none" : ctx.request().getClass().getName());
-            ctx.status(500);
-            ctx.setHandled(true);
             return;
         }
         CallbackEndpoint.Verified verified;

@@ -9,7 +9,6 @@ import org.noear.solon.core.handle.Context;
 import org.noear.solon.core.handle.ContextHolder;
 import org.noear.solon.core.handle.Filter;
 import org.noear.solon.core.handle.FilterChain;
-import org.noear.solon.core.util.PathMatcher;
 
 /**
  * Verifies every request to the event paths before any handler runs: a refusal is answered here
@@ -21,34 +20,23 @@ import org.noear.solon.core.util.PathMatcher;
 final class EventFilter implements Filter {
 
     static final String NAME = "OssCallbackPlugin events";
-    private static final System.Logger LOG = System.getLogger(OssCallbackPlugin.class.getName());
 
     private final EventEndpoint endpoint;
-    private final CallbackPaths paths;
-    private final CallbackPaths pathsIgnoringCase;
+    private final RoutedPaths paths;
 
     EventFilter(EventEndpoint endpoint, CallbackPaths paths) {
         this.endpoint = endpoint;
-        this.paths = paths;
-        this.pathsIgnoringCase = paths.ignoringCase();
+        this.paths = new RoutedPaths(paths);
     }
 
     @Override
     public void doFilter(Context ctx, FilterChain chain) throws Throwable {
-        // The routed path (decoded, context path removed), so the paths cover exactly what handlers are routed by.
-        String routed = ctx.pathNew();
-        if (ctx instanceof VerifiedContext || routed == null
-                || !(PathMatcher.isCaseSensitive() ? paths : pathsIgnoringCase).matches(routed)) {
+        if (!paths.covers(ctx)) {
             chain.doFilter(ctx);
             return;
         }
-        RawTarget target = RawTarget.of(ctx);
+        RawTarget target = RoutedPaths.rawTarget(ctx, NAME, "deliveries");
         if (target == null) {
-            LOG.log(System.Logger.Level.ERROR, "{0}: cannot read the request target as sent on this server ({1});"
-                    + " deliveries to it cannot be verified", NAME,
-                    ctx.request() == null ? "none" : ctx.request().getClass().getName());
-            ctx.status(500);
-            ctx.setHandled(true);
             return;
         }
         EventDelivery delivery;
