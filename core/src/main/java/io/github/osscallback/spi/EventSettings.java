@@ -107,6 +107,16 @@ public final class EventSettings {
         return builder;
     }
 
+    /**
+     * A message about event settings with each setting name replaced by its property name under
+     * {@code prefix} in kebab case ({@code mnsRegions} under {@code oss.callback.events.} is
+     * {@code oss.callback.events.mns-regions}), as {@link VerifierSettings#inPropertyNames} does
+     * for the verifier's settings.
+     */
+    public static String inPropertyNames(String message, String prefix) {
+        return VerifierSettings.inPropertyNames(message, prefix, NAMES);
+    }
+
     /** The {@code baseUrl} setting, for {@link EventEndpoint#withBaseUrl}. */
     public static Optional<String> baseUrl(Map<String, String> settings) {
         return Optional.ofNullable(settings.get("baseUrl"));

@@ -258,8 +258,13 @@ public final class VerifierSettings {
      * {@link #propertyName(String, String) property name}: the names the application wrote.
      */
     public static String inPropertyNames(String message, String prefix) {
+        return inPropertyNames(message, prefix, NAMES);
+    }
+
+    /** {@link #inPropertyNames(String, String)} for these setting names (the verifier's, or the events'). */
+    static String inPropertyNames(String message, String prefix, Collection<String> names) {
         String out = message == null ? "" : message;
-        for (String name : NAMES) {
+        for (String name : names) {
             out = out.replaceAll("(?:setting )?\\b" + name + "\\b",
                     Matcher.quoteReplacement(propertyName(prefix, name)));
         }

@@ -131,7 +131,7 @@ final class PluginVerifier implements AutoCloseable {
             return EventEndpoint.configured(EventFilter.NAME, "oss.callback.events properties", "",
                     settings.keySet(), settings::get, LOG);
         } catch (IllegalStateException e) {
-            throw new IllegalStateException(VerifierSettings.inPropertyNames(e.getMessage(),
+            throw new IllegalStateException(EventSettings.inPropertyNames(e.getMessage(),
                     CallbackSettings.EVENT_PREFIX), e);
         }
     }

@@ -89,7 +89,8 @@ final class EventProperties {
             }
             return builder.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new InvalidCallbackPropertiesException(inPropertyNames(e.getMessage()), e);
+            throw new InvalidCallbackPropertiesException(
+                    EventSettings.inPropertyNames(e.getMessage(), PREFIX + "."), e);
         }
     }
 
@@ -137,15 +138,6 @@ final class EventProperties {
 
     private static String normalized(String name) {
         return name.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
-    }
-
-    private static String inPropertyNames(String message) {
-        String out = message == null ? "" : message;
-        for (String name : EventSettings.NAMES) {
-            out = out.replaceAll("(?:setting )?\\b" + name + "\\b", java.util.regex.Matcher.quoteReplacement(
-                    propertyName(name)));
-        }
-        return out;
     }
 
     /** The application's listener beans for the event verifier: all but the callbacks' meters, which count callbacks. */

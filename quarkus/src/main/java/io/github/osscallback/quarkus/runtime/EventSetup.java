@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -63,7 +62,7 @@ public class EventSetup {
                 this.endpoint = EventEndpoint.configured(NAME, "application.properties", "", settings.keySet(),
                         settings::get, CallbackSetup.LOG);
             } catch (IllegalStateException e) {
-                throw new IllegalStateException(inPropertyNames(e.getMessage()), e);
+                throw new IllegalStateException(EventSettings.inPropertyNames(e.getMessage(), PREFIX), e);
             }
         }
         Optional<List<String>> pathPatterns = config.getOptionalValues(PATHS, String.class);
@@ -127,15 +126,6 @@ public class EventSetup {
             config.getOptionalValue(propertyName(name), String.class).ifPresent(v -> settings.put(name, v));
         }
         return settings;
-    }
-
-    /** A message about event settings, each setting name replaced by its property name (never a value). */
-    private static String inPropertyNames(String message) {
-        String out = message == null ? "" : message;
-        for (String name : EventSettings.NAMES) {
-            out = out.replaceAll("(?:setting )?\\b" + name + "\\b", Matcher.quoteReplacement(propertyName(name)));
-        }
-        return out;
     }
 
     @PreDestroy
