@@ -106,6 +106,7 @@ public final class OssCallbackFeature implements Feature {
             context.register(source, Priorities.AUTHENTICATION - 1);
         }
         context.register(new OssCallbackRequestFilter(endpoint), Priorities.AUTHENTICATION);
+        OneBinding.register(context);
         // Inside any entity encoder (ENTITY_CODER), so it reads the bytes the method produced.
         context.register(new ReplyCheckInterceptor(endpoint), Priorities.USER + 1000);
         context.register(new OssCallbackEntityInterceptor(), Priorities.ENTITY_CODER);

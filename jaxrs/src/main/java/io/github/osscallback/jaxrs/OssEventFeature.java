@@ -91,6 +91,7 @@ public final class OssEventFeature implements Feature {
             context.register(source, Priorities.AUTHENTICATION - 1);
         }
         context.register(new OssEventRequestFilter(configured), Priorities.AUTHENTICATION);
+        OneBinding.register(context);
         context.register(new EventDeliveryInterceptor());
         context.register(new EventDeliveryReader());
         if (RawTargetSources.jersey()) {

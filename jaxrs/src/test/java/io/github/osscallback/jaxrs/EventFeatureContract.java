@@ -2,6 +2,7 @@ package io.github.osscallback.jaxrs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.osscallback.CallbackRejectedException;
@@ -204,6 +205,30 @@ abstract class EventFeatureContract {
         port = start(verifier);
         pusher = MnsPusher.create(CERT, certs.url("/events/cert.pem"), clock);
         deliverer = EventBridgeDeliverer.create(CERT, certs.url("/events/cert.pem"), clock);
+    }
+
+    /** Bound as a callback on its class and as an event on its method: no deployment may take it. */
+    @Path("/both")
+    @OssCallbackVerified
+    public static class BothBindings {
+        @POST
+        @OssEventVerified
+        public Response both(byte[] body) {
+            CALLS.incrementAndGet();
+            return Response.noContent().build();
+        }
+    }
+
+    static final String BOTH_BINDINGS = "resource method " + BothBindings.class.getName()
+            + ".both is both @OssCallbackVerified and @OssEventVerified";
+
+    /** The innermost IllegalStateException of a failed deployment, which says why. */
+    static IllegalStateException why(Throwable deployment) {
+        Throwable cause = deployment;
+        while (!(cause instanceof IllegalStateException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return assertInstanceOf(IllegalStateException.class, cause, () -> String.valueOf(deployment));
     }
 
     /** Serves EventResource, BusyMapper and RawTargetProbe with {@code new OssEventFeature(verifier)} at {@code /app/api/*}. */

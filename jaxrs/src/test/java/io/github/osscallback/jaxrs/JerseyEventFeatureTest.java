@@ -187,6 +187,22 @@ class JerseyEventFeatureTest extends EventFeatureContract {
     }
 
     @Test
+    void aMethodBoundAsCallbackAndEventFailsDeployment() {
+        OssCallbackSigner signer = OssCallbackSigner.generate();
+        certs.serve("/oss/key.pem", signer.publicKeyPem());
+        ResourceConfig both = new ResourceConfig(BothBindings.class)
+                .property("oss.callback.keyUrlPrefixes", certs.baseUrl() + "/oss/")
+                .register(OssCallbackFeature.class)
+                .register(new OssEventFeature(verifier));
+        assertTrue(why(assertThrows(RuntimeException.class, () -> new ApplicationHandler(both))).getMessage()
+                .startsWith(BOTH_BINDINGS));
+        // Either feature alone refuses it too.
+        ResourceConfig eventsOnly = new ResourceConfig(BothBindings.class).register(new OssEventFeature(verifier));
+        assertTrue(why(assertThrows(RuntimeException.class, () -> new ApplicationHandler(eventsOnly))).getMessage()
+                .startsWith(BOTH_BINDINGS));
+    }
+
+    @Test
     void anUnknownEventPropertyFailsWithTheNearestSetting() {
         ResourceConfig config = new ResourceConfig(EventResource.class)
                 .property("oss.callback.events.mnsRegions", "cn-hangzhou")

@@ -1,9 +1,15 @@
 package io.github.osscallback.jaxrs;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.osscallback.EventVerifier;
 import jakarta.ws.rs.core.Application;
 import java.util.Map;
 import java.util.Set;
+import org.jboss.resteasy.core.ResteasyDeploymentImpl;
+import org.jboss.resteasy.spi.ResteasyDeployment;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link OssEventFeature} on RESTEasy's servlet dispatcher on embedded Jetty 12 (without Jersey;
@@ -25,6 +31,29 @@ class ResteasyEventFeatureTest extends EventFeatureContract {
         @SuppressWarnings("deprecation") // still the one way to hand JAX-RS a configured instance
         public Set<Object> getSingletons() {
             return Set.of(new OssEventFeature(verifier));
+        }
+    }
+
+    @Test
+    void aMethodBoundAsCallbackAndEventFailsDeployment() {
+        ResteasyDeployment deployment = new ResteasyDeploymentImpl();
+        deployment.setApplication(new Application() {
+            @Override
+            public Set<Class<?>> getClasses() {
+                return Set.of(BothBindings.class);
+            }
+
+            @Override
+            @SuppressWarnings("deprecation")
+            public Set<Object> getSingletons() {
+                return Set.of(new OssEventFeature(verifier));
+            }
+        });
+        try {
+            assertTrue(why(assertThrows(RuntimeException.class, deployment::start)).getMessage()
+                    .startsWith(BOTH_BINDINGS));
+        } finally {
+            deployment.stop();
         }
     }
 
