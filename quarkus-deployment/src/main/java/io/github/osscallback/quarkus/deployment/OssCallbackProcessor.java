@@ -35,7 +35,8 @@ import org.jboss.resteasy.reactive.server.processor.scanning.MethodScanner;
  * run time without a word: oss-callback-jaxrs on the class path (Quarkus REST ignores the reader,
  * writer and interceptor its feature registers, so a resource taking {@code OssCallback} would
  * answer 415 to every genuine callback), and a resource method taking the verified callback that
- * nothing verifies; and the same for {@code EventDelivery} parameters and {@code @OssEventVerified}.
+ * nothing verifies; and the same for {@code EventDelivery} parameters and {@code @OssEventVerified};
+ * and a resource method bound to both.
  */
 class OssCallbackProcessor {
 
@@ -97,25 +98,35 @@ class OssCallbackProcessor {
 
     @BuildStep
     @Produce(ServiceStartBuildItem.class)
-    void refuseUnverifiedCallbackParameters(CombinedIndexBuildItem combinedIndex) {
+    void refuseMisboundResourceMethods(CombinedIndexBuildItem combinedIndex) {
         IndexView index = combinedIndex.getIndex();
         List<String> unverified = new ArrayList<>();
         List<String> unverifiedEvents = new ArrayList<>();
+        List<String> bothKinds = new ArrayList<>();
         for (DotName httpMethod : HTTP_METHODS) {
             for (AnnotationInstance annotation : index.getAnnotations(httpMethod)) {
                 if (annotation.target().kind() != AnnotationTarget.Kind.METHOD) {
                     continue;
                 }
                 MethodInfo method = annotation.target().asMethod();
-                if (takesCallback(method) && !method.hasDeclaredAnnotation(VERIFIED)
-                        && !method.declaringClass().hasDeclaredAnnotation(VERIFIED)) {
-                    unverified.add(method.declaringClass().name() + "." + method.name());
+                String name = method.declaringClass().name() + "." + method.name();
+                boolean callback = bound(method, VERIFIED);
+                boolean event = bound(method, EVENT_VERIFIED);
+                if (takesCallback(method) && !callback) {
+                    unverified.add(name);
                 }
-                if (takes(method, DELIVERY) && !method.hasDeclaredAnnotation(EVENT_VERIFIED)
-                        && !method.declaringClass().hasDeclaredAnnotation(EVENT_VERIFIED)) {
-                    unverifiedEvents.add(method.declaringClass().name() + "." + method.name());
+                if (takes(method, DELIVERY) && !event) {
+                    unverifiedEvents.add(name);
+                }
+                if (callback && event) {
+                    bothKinds.add(name);
                 }
             }
+        }
+        if (!bothKinds.isEmpty()) {
+            throw new IllegalStateException("resource methods " + bothKinds + " are both @OssCallbackVerified and"
+                    + " @OssEventVerified (on the method or its class): an upload callback and an event delivery are"
+                    + " signed differently, so one method cannot take both; give each its own method");
         }
         if (!unverified.isEmpty()) {
             throw new IllegalStateException("resource methods " + unverified + " take OssCallback or an @OssCallbackBody"
@@ -148,6 +159,11 @@ class OssCallbackProcessor {
             defaults.produce(new RunTimeConfigurationDefaultBuildItem(EventSetup.ANNOTATED_METHODS,
                     String.join(", ", methods)));
         }
+    }
+
+    /** Annotated on the method or on its class. */
+    private static boolean bound(MethodInfo method, DotName annotation) {
+        return method.hasDeclaredAnnotation(annotation) || method.declaringClass().hasDeclaredAnnotation(annotation);
     }
 
     private static boolean takes(MethodInfo method, DotName type) {
