@@ -61,6 +61,8 @@ final class CachingKeySource implements PublicKeySource {
     private final Runnable closeFetcher;
     private volatile boolean closed;
     private volatile KeyStatus.Failure lastFailure;
+    /** The key served last, with its URI; immutable, so a racing read sees it whole. */
+    private volatile Recent recent;
 
     CachingKeySource(Function<URI, CompletableFuture<PublicKey>> fetcher, Clock clock,
                      Duration refreshAfter, Duration maxAge, Duration failureBackoff, Executor refreshExecutor,
@@ -94,11 +96,20 @@ final class CachingKeySource implements PublicKeySource {
 
     @Override
     public CompletableFuture<PublicKey> get(URI uri) {
+        // Callbacks name one key URL, nearly always: the key served last, while it is not due for a
+        // refresh (so not expired either), answers without the cache lookup.
+        Recent recent = this.recent;
+        if (recent != null && recent.uri.equals(uri) && clock.millis() < recent.cached.refreshAtMillis) {
+            return recent.cached.ready;
+        }
         CachedKey cached = keys.getIfPresent(uri);
         if (cached != null) {
             // Millisecond arithmetic: this runs for every callback, and Instants would be allocated here.
             long now = clock.millis();
             if (now < cached.refreshAtMillis) {
+                if (recent == null || recent.cached != cached) {
+                    this.recent = new Recent(uri, cached);
+                }
                 return cached.ready;
             }
             if (now < cached.expiresAtMillis) {
@@ -209,6 +220,10 @@ final class CachingKeySource implements PublicKeySource {
     private Outcome fetched(URI uri, PublicKey key, long startedAt) {
         Instant now = clock.instant();
         keys.put(uri, new CachedKey(key, now, refreshAfter, maxAge));
+        Recent recent = this.recent;
+        if (recent != null && recent.uri.equals(uri)) {
+            this.recent = null; // the key just fetched is served from now on, found through the cache
+        }
         listener.keyFetched(uri.toString(), Duration.ofMillis(Math.max(0, now.toEpochMilli() - startedAt)));
         return new Outcome(key, null);
     }
@@ -270,6 +285,17 @@ final class CachingKeySource implements PublicKeySource {
         Outcome(PublicKey key, CallbackRejectedException rejection) {
             this.key = key;
             this.rejection = rejection;
+        }
+    }
+
+    /** A key served, and the URI it was served for. */
+    private static final class Recent {
+        final URI uri;
+        final CachedKey cached;
+
+        Recent(URI uri, CachedKey cached) {
+            this.uri = uri;
+            this.cached = cached;
         }
     }
 

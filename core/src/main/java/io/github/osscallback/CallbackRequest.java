@@ -2,7 +2,6 @@ package io.github.osscallback;
 
 import io.github.osscallback.internal.LogSafe;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,9 +37,13 @@ public final class CallbackRequest {
         this.path = b.path;
         this.query = b.query;
         // Keyed by lower-case name: a hash lookup per header on the hot path, not case-folding comparisons.
-        Map<String, List<String>> copy = new HashMap<>();
-        b.headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
-        this.headers = Collections.unmodifiableMap(copy);
+        // Values are immutable lists already unless a header came more than once (List.copyOf keeps
+        // those as they are), and the map never leaves this request: one copy, of the map alone.
+        Map<String, List<String>> copy = new HashMap<>(b.headers.size() * 4 / 3 + 1);
+        for (Map.Entry<String, List<String>> header : b.headers.entrySet()) {
+            copy.put(header.getKey(), List.copyOf(header.getValue()));
+        }
+        this.headers = copy;
         this.body = b.body == null ? EMPTY : b.body;
     }
 
@@ -158,7 +161,17 @@ public final class CallbackRequest {
         public Builder header(String name, String value) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(value, "value");
-            headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).add(value);
+            String key = name.toLowerCase(Locale.ROOT);
+            List<String> values = headers.get(key);
+            if (values == null) {
+                headers.put(key, List.of(value)); // the usual single value: no list to grow, none to copy
+            } else {
+                if (!(values instanceof ArrayList)) {
+                    values = new ArrayList<>(values);
+                    headers.put(key, values);
+                }
+                values.add(value);
+            }
             return this;
         }
 

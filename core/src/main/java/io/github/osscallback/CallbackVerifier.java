@@ -288,7 +288,8 @@ public final class CallbackVerifier implements AutoCloseable {
             signature = CallbackHeaders.signature(request);
             keyUrl = keyUrls.fromHeader(CallbackHeaders.keyUrl(request));
             body = bodyLimit.check(request.bodyBytes());
-            signed = StringToSign.of(signedPathPrefix + request.path(), request.query(), body);
+            signed = StringToSign.of(signedPathPrefix.isEmpty() ? request.path() : signedPathPrefix + request.path(),
+                    request.query(), body);
             signed.refuseReframingPath();
         } catch (CallbackRejectedException e) {
             return CompletableFuture.failedFuture(e);

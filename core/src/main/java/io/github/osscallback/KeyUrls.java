@@ -18,6 +18,8 @@ final class KeyUrls {
             .executor(Runnable::run) // as in CachingKeySource: no thread switch on the request path
             .maximumSize(64)
             .build();
+    /** The key URL trusted last, checked before the cache; immutable, so a racing read sees it whole. */
+    private volatile Trusted last;
 
     KeyUrls(KeyUrlPolicy policy) {
         this.policy = policy;
@@ -43,23 +45,32 @@ final class KeyUrls {
 
     /** The key URL a callback's (still base64) {@code x-oss-pub-key-url} header names, if allowed. */
     Trusted fromHeader(String header) throws CallbackRejectedException {
-        Trusted known = trustedHeaders.getIfPresent(header);
-        if (known != null) {
-            return known;
+        // OSS sends one key URL with every callback: comparing the header with the last one trusted
+        // costs less than the cache lookup. The policy never changes, so what it allowed stays allowed.
+        Trusted last = this.last;
+        if (last != null && last.header.equals(header)) {
+            return last;
         }
-        String decoded = new String(CallbackHeaders.decodeBase64(CallbackRequest.PUB_KEY_URL, header),
-                StandardCharsets.ISO_8859_1);
-        Trusted trusted = new Trusted(decoded, fetchUri(decoded));
-        trustedHeaders.put(header, trusted);
-        return trusted;
+        Trusted known = trustedHeaders.getIfPresent(header);
+        if (known == null) {
+            String decoded = new String(CallbackHeaders.decodeBase64(CallbackRequest.PUB_KEY_URL, header),
+                    StandardCharsets.ISO_8859_1);
+            known = new Trusted(header, decoded, fetchUri(decoded));
+            trustedHeaders.put(header, known);
+        }
+        this.last = known;
+        return known;
     }
 
     /** A key URL the policy allowed, with the URI to fetch it from. */
     static final class Trusted {
+        /** The header it came in, still base64. */
+        final String header;
         final String decoded;
         final URI fetchUri;
 
-        Trusted(String decoded, URI fetchUri) {
+        Trusted(String header, String decoded, URI fetchUri) {
+            this.header = header;
             this.decoded = decoded;
             this.fetchUri = fetchUri;
         }

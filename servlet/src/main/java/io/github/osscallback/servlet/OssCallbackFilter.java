@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -162,7 +163,20 @@ public class OssCallbackFilter implements Filter {
         @Override
         public List<String> headers(String name) {
             Enumeration<String> values = request.getHeaders(name);
-            return values == null ? null : Collections.list(values);
+            if (values == null || !values.hasMoreElements()) {
+                return values == null ? null : List.of();
+            }
+            // Each header the verifier reads comes once in a genuine callback: no list to grow for it.
+            String first = values.nextElement();
+            if (!values.hasMoreElements()) {
+                return Collections.singletonList(first);
+            }
+            List<String> all = new ArrayList<>();
+            all.add(first);
+            while (values.hasMoreElements()) {
+                all.add(values.nextElement());
+            }
+            return all;
         }
 
         @Override
