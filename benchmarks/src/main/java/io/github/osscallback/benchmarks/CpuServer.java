@@ -11,6 +11,9 @@ import io.github.osscallback.servlet.OssCallbackFilter;
 import io.github.osscallback.servlet.OssCallbacks;
 import io.github.osscallback.webflux.FramingOnlyWebFilter;
 import io.github.osscallback.webflux.OssCallbackWebFilter;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
@@ -24,6 +27,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.catalina.Context;
 import org.apache.catalina.startup.Tomcat;
@@ -58,7 +62,8 @@ import reactor.netty.http.server.HttpServer;
  * {@code /plain/} (no filter). Prints {@code port N} once it listens, and stops when its standard
  * input ends. Arguments: stack, key URL prefix to trust, key URL to prefetch. The stack
  * {@code jetty-replay} is Jetty with the library's filter and replay protection instead, in memory
- * under {@code /memory/} and on Redis under {@code /redis/} (a fourth argument: the Redis URI).
+ * under {@code /memory/} and on Redis under {@code /redis/} (a fourth argument: the Redis URI), and
+ * under {@code /floor/} on a bare Lettuce {@code SET NX PX} ({@link BareRedisStore}).
  */
 public final class CpuServer {
 
@@ -124,12 +129,17 @@ public final class CpuServer {
                 break;
             }
             case "jetty-replay": {
-                // Replay protection, in memory under /memory/ and on Redis (args[3]) under /redis/.
-                RedisReplayStore redis = RedisReplayStore.builder().uri(args[3]).build();
+                // Replay protection, in memory under /memory/, on Redis (args[3]) under /redis/, and under
+                // /floor/ on a bare Lettuce SET NX PX: one round trip and nothing around it.
+                // A command timeout near OSS's 5 s, not the default 300 ms: on the oversubscribed machine a
+                // cold server can stall that long, and a 503 ends the run; this measures cost, not timeouts.
+                RedisReplayStore redis = RedisReplayStore.builder().uri(args[3]).commandTimeout(Duration.ofSeconds(4)).build();
+                BareRedisStore floor = new BareRedisStore(args[3]);
                 Server jetty = new Server();
                 ServerConnector connector = Jetty.addConnector(jetty, "127.0.0.1", 0);
                 ServletContextHandler context = new ServletContextHandler("/");
-                Map<String, ReplayStore> stores = Map.of("/memory/*", ReplayStore.inMemory(1_000_000), "/redis/*", redis);
+                Map<String, ReplayStore> stores = Map.of("/memory/*", ReplayStore.inMemory(1_000_000), "/redis/*", redis,
+                        "/floor/*", floor);
                 for (Map.Entry<String, ReplayStore> store : stores.entrySet()) {
                     CallbackVerifier replaying = CallbackVerifier.builder()
                             .keyUrlPolicy(KeyUrlPolicy.builder().allowPrefix(args[1]).build())
@@ -146,6 +156,7 @@ public final class CpuServer {
                 server = () -> {
                     jetty.stop();
                     redis.close();
+                    floor.close();
                 };
                 break;
             }
@@ -202,6 +213,36 @@ public final class CpuServer {
         protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             byte[] body = req.getInputStream().readAllBytes();
             OssCallbacks.reply(resp, CallbackReply.json(Map.of("Status", "OK", "bytes", body.length)));
+        }
+    }
+
+    /**
+     * The floor of a Redis replay store: Lettuce's {@code SET key 1 NX PX window} on a client with
+     * its defaults, the reply read as the answer; no timeout of its own, no key hashing, no error
+     * mapping. What a Redis store costs beyond this is the library's.
+     */
+    static final class BareRedisStore implements ReplayStore, AutoCloseable {
+        private final RedisClient client;
+        private final RedisAsyncCommands<String, String> commands;
+
+        BareRedisStore(String uri) {
+            client = RedisClient.create(uri);
+            commands = client.connect().async();
+        }
+
+        @Override
+        public boolean firstSeen(String key, Duration window) {
+            return firstSeenAsync(key, window).toCompletableFuture().join();
+        }
+
+        @Override
+        public CompletionStage<Boolean> firstSeenAsync(String key, Duration window) {
+            return commands.set("floor:" + key, "1", SetArgs.Builder.nx().px(window.toMillis())).thenApply("OK"::equals);
+        }
+
+        @Override
+        public void close() {
+            client.shutdown();
         }
     }
 

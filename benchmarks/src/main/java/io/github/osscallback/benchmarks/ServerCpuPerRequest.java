@@ -44,12 +44,14 @@ import java.util.concurrent.atomic.AtomicReference;
  *     [--variants filter,framed,buffered,plain] [--server-jvm "-XX:StartFlightRecording=filename=server.jfr"]
  *
  * --stacks jetty-replay: the filter with replay protection in memory against Redis (a redis-server
- *     it starts), each request a distinct callback
+ *     it starts), each request a distinct callback; variants memory, redis (the library's store) and
+ *     floor (a bare Lettuce SET NX PX as the store)
  * </pre>
  */
 public final class ServerCpuPerRequest {
 
     private static final List<String> VARIANTS = List.of("filter", "framed", "buffered", "plain");
+    private static final List<String> REPLAY_VARIANTS = List.of("memory", "redis", "floor");
 
     private ServerCpuPerRequest() {
     }
@@ -103,7 +105,9 @@ public final class ServerCpuPerRequest {
         RedisServer redis = replay ? RedisServer.start() : null;
         if (replay) {
             command.add(redis.uri());
-            variants = List.of("memory", "redis");
+            // Unless --variants names some: the in-memory store, the library's Redis store, and the floor,
+            // a bare Lettuce SET NX PX round trip as the store (the least any Redis store can cost).
+            variants = variants.equals(VARIANTS) ? REPLAY_VARIANTS : variants;
         }
         Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
@@ -144,6 +148,8 @@ public final class ServerCpuPerRequest {
             ProcessHandle redisProcess = replay ? ProcessHandle.current().children()
                     .filter(p -> p.pid() != server.pid())
                     .findFirst().orElseThrow(() -> new IllegalStateException("no redis-server child process")) : null;
+            System.out.printf("%s server pid %d%s%n", stack, server.pid(),
+                    redisProcess == null ? "" : ", redis-server pid " + redisProcess.pid()); // for perf stat or strace -p
             Map<String, List<Batch>> results = new LinkedHashMap<>();
             variants.forEach(v -> results.put(v, new ArrayList<>()));
             double[] load = {Double.MAX_VALUE, 0};
@@ -194,12 +200,22 @@ public final class ServerCpuPerRequest {
             s.append(String.format(Locale.ROOT, "%-9s %8.1f [%6.1f - %6.1f] %10.0f [%7.0f - %7.0f]%n", e.getKey(),
                     median(cpu), min(cpu), max(cpu), median(rate), min(rate), max(rate)));
         }
-        if (results.containsKey("redis") && results.containsKey("memory")) {
-            s.append(ratio("CPU redis / memory (server JVM)", results, "redis", "memory", requests, true));
-            s.append(ratio("requests/s redis / memory", results, "redis", "memory", requests, false));
-            double[] redisCpu = results.get("redis").stream().mapToDouble(b -> b.redisNanos / 1000.0 / requests).toArray();
-            s.append(String.format(Locale.ROOT, "%-48s %6.1f  [%5.1f - %5.1f]%n", "redis-server's own CPU us/request",
-                    median(redisCpu), min(redisCpu), max(redisCpu)));
+        for (String store : List.of("redis", "floor")) {
+            if (results.containsKey(store) && results.containsKey("memory")) {
+                s.append(ratio("CPU " + store + " / memory (server JVM)", results, store, "memory", requests, true));
+                s.append(ratio("requests/s " + store + " / memory", results, store, "memory", requests, false));
+            }
+        }
+        if (results.containsKey("redis") && results.containsKey("floor")) {
+            s.append(ratio("CPU redis / floor (server JVM)", results, "redis", "floor", requests, true));
+            s.append(ratio("requests/s redis / floor", results, "redis", "floor", requests, false));
+        }
+        for (String store : List.of("redis", "floor")) {
+            if (results.containsKey(store)) {
+                double[] redisCpu = results.get(store).stream().mapToDouble(b -> b.redisNanos / 1000.0 / requests).toArray();
+                s.append(String.format(Locale.ROOT, "%-48s %6.1f  [%5.1f - %5.1f]%n", "redis-server's own CPU us/request, " + store,
+                        median(redisCpu), min(redisCpu), max(redisCpu)));
+            }
         }
         if (!results.keySet().containsAll(VARIANTS)) {
             return s.toString(); // the other ratios need every variant
