@@ -3,17 +3,22 @@ package io.github.osscallback.webflux;
 import io.github.osscallback.CallbackRejectedException;
 import io.github.osscallback.OssCallback;
 import io.github.osscallback.spi.CallbackEndpoint;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import org.springframework.core.SpringVersion;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
@@ -42,12 +47,19 @@ public final class ExchangeVerification {
      */
     public static Mono<OssCallback> verify(CallbackEndpoint endpoint, ServerHttpRequest request, URI signedTarget) {
         Objects.requireNonNull(endpoint, "endpoint");
-        Incoming incoming = new Incoming(request, Objects.requireNonNull(signedTarget, "signedTarget"));
-        Flow.Publisher<ByteBuffer> body = HttpMethod.POST.equals(request.getMethod())
-                ? new DataBufferPublisher(request.getBody()) : NO_BODY;
-        return Mono.fromCompletionStage(() -> endpoint.verifyAsync(incoming, body))
+        Objects.requireNonNull(signedTarget, "signedTarget");
+        return Mono.fromCompletionStage(() -> verifyAsync(endpoint, request, signedTarget))
                 .map(CallbackEndpoint.Verified::callback)
                 .onErrorMap(e -> e instanceof CompletionException && e.getCause() != null, Throwable::getCause);
+    }
+
+    /** Starts the verification of {@code request} at {@code signedTarget}, as {@link #verify}: the stage of the endpoint. */
+    static CompletionStage<CallbackEndpoint.Verified> verifyAsync(CallbackEndpoint endpoint, ServerHttpRequest request,
+                                                                 URI signedTarget) {
+        Incoming incoming = new Incoming(request, signedTarget);
+        Flow.Publisher<ByteBuffer> body = HttpMethod.POST.equals(request.getMethod())
+                ? new DataBufferPublisher(request.getBody()) : NO_BODY;
+        return endpoint.verifyAsync(incoming, body);
     }
 
     /**
@@ -79,6 +91,41 @@ public final class ExchangeVerification {
         return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
     }
 
+    /**
+     * {@code HttpHeaders.get}, found once: it takes an {@code Object} in Spring 6 and a {@code String}
+     * in 7, so a call compiled against one fails to link on the other. A lookup by name, where a walk
+     * of every header (forEach, which links on both) cost a header-name set and a value list for each
+     * header, for each of the few headers the verifier reads.
+     */
+    private static final MethodHandle HEADER_VALUES = headerValuesHandle();
+
+    private static MethodHandle headerValuesHandle() {
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        for (Class<?> parameter : List.of(String.class, Object.class)) {
+            try {
+                return lookup.findVirtual(HttpHeaders.class, "get", MethodType.methodType(List.class, parameter))
+                        .asType(MethodType.methodType(List.class, HttpHeaders.class, String.class));
+            } catch (NoSuchMethodException | IllegalAccessException e) {
+                // the other Spring line's signature
+            }
+        }
+        throw new IllegalStateException("HttpHeaders.get not found in Spring " + SpringVersion.getVersion());
+    }
+
+    /** All values of a header, its name matched case-insensitively as the server's headers match it; empty when absent. */
+    @SuppressWarnings("unchecked")
+    static List<String> valuesOf(HttpHeaders headers, String name) {
+        List<String> values;
+        try {
+            values = (List<String>) HEADER_VALUES.invokeExact(headers, name);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e); // HttpHeaders.get declares no checked exception
+        }
+        return values != null ? values : List.of();
+    }
+
     /** Never subscribed: the verifier reads a body for POST only. */
     private static final Flow.Publisher<ByteBuffer> NO_BODY = subscriber -> {
         throw new IllegalStateException("the verifier reads no body but a POST's");
@@ -88,18 +135,20 @@ public final class ExchangeVerification {
     static class Incoming implements CallbackEndpoint.Incoming {
         private final ServerHttpRequest request;
         private final URI target;
+
+        Incoming(ServerHttpRequest request, URI target) {
+            this.request = request;
+            this.target = target;
+        }
+
         /**
          * Reactor Netty reads the request line byte for byte as ISO-8859-1, so raw UTF-8 in the
          * target (which OSS sends and signs as UTF-8) arrives as one char per byte; Servlet-based
          * WebFlux servers decode it as UTF-8 already.
          */
-        private final boolean bytesAsLatin1;
-
-        Incoming(ServerHttpRequest request, URI target) {
-            this.request = request;
-            this.target = target;
+        private boolean bytesAsLatin1() {
             Object nativeRequest = nativeRequest(request);
-            this.bytesAsLatin1 = nativeRequest != null && nativeRequest.getClass().getName().startsWith("reactor.netty.");
+            return nativeRequest != null && nativeRequest.getClass().getName().startsWith("reactor.netty.");
         }
 
         private static Object nativeRequest(ServerHttpRequest request) {
@@ -112,7 +161,7 @@ public final class ExchangeVerification {
 
         /** The target's text as sent: bytes read one per char put back together as the UTF-8 they were. */
         private String asSent(String raw) {
-            if (raw == null || !bytesAsLatin1) {
+            if (raw == null) {
                 return raw;
             }
             boolean ascii = true;
@@ -123,8 +172,8 @@ public final class ExchangeVerification {
                 }
                 ascii &= c < 0x80;
             }
-            if (ascii) {
-                return raw;
+            if (ascii || !bytesAsLatin1()) {
+                return raw; // which server read it matters only for bytes beyond ASCII, so asked only then
             }
             try {
                 return StandardCharsets.UTF_8.newDecoder()
@@ -154,15 +203,7 @@ public final class ExchangeVerification {
 
         @Override
         public List<String> headers(String name) {
-            // By forEach: get and getOrEmpty take an Object in Spring 6 and a String in 7, so a call
-            // compiled against one fails to link on the other; forEach links on both.
-            List<String> values = new ArrayList<>(1);
-            request.getHeaders().forEach((header, headerValues) -> {
-                if (header.equalsIgnoreCase(name)) {
-                    values.addAll(headerValues);
-                }
-            });
-            return values;
+            return valuesOf(request.getHeaders(), name);
         }
 
         @Override

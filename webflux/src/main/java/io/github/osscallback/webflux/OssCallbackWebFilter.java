@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -118,22 +119,22 @@ public final class OssCallbackWebFilter implements WebFilter, Ordered {
         if (!covered.covers(request.getPath().pathWithinApplication())) {
             return chain.filter(exchange);
         }
-        return ExchangeVerification.verify(endpoint, request, request.getURI())
-                .materialize()
-                .flatMap(signal -> {
-                    if (signal.hasValue()) {
-                        return proceed(exchange, chain, signal.get());
-                    }
-                    if (!signal.isOnError()) {
-                        return Mono.<Void>error(new IllegalStateException("verification ended without an outcome"));
-                    }
-                    Throwable error = unwrapped(signal.getThrowable());
-                    if (error instanceof CallbackRejectedException) {
-                        // logged by the endpoint, once
-                        return reject(exchange, (CallbackRejectedException) error);
-                    }
-                    return Mono.error(error);
-                });
+        // One stage and one operator: the verifier's outcome decides, on the thread that completed
+        // it, which Mono goes on (the chain with the verified exchange, or the rejection); errors
+        // of that Mono are never taken for the verifier's.
+        return Mono.fromCompletionStage(() -> ExchangeVerification.verifyAsync(endpoint, request, request.getURI())
+                        .handle((verified, error) -> error == null
+                                ? proceed(exchange, chain, verified.callback()) : refused(exchange, error)))
+                .flatMap(Function.identity());
+    }
+
+    private static Mono<Void> refused(ServerWebExchange exchange, Throwable failure) {
+        Throwable error = unwrapped(failure);
+        if (error instanceof CallbackRejectedException) {
+            // logged by the endpoint, once
+            return reject(exchange, (CallbackRejectedException) error);
+        }
+        return Mono.error(error);
     }
 
     private Mono<Void> proceed(ServerWebExchange exchange, WebFilterChain chain, OssCallback callback) {

@@ -28,20 +28,21 @@ import reactor.core.publisher.Mono;
  */
 final class VerifiedExchange extends ServerWebExchangeDecorator {
 
+    private final OssCallback callback;
     private final ServerHttpRequest request;
     private final ServerHttpResponse response;
-    private final Mono<MultiValueMap<String, String>> formData;
+    /** Made at the first call: most handlers never ask for the form data or the query parameters. */
+    private volatile Mono<MultiValueMap<String, String>> formData;
+    private volatile MultiValueMap<String, String> queryParams;
 
     VerifiedExchange(ServerWebExchange exchange, OssCallback callback, CallbackEndpoint endpoint) {
         super(exchange);
-        MultiValueMap<String, String> query = new LinkedMultiValueMap<>();
-        callback.queryParameters().forEach(query::addAll);
-        MultiValueMap<String, String> queryParams = CollectionUtils.unmodifiableMultiValueMap(query);
+        this.callback = callback;
         this.request = new ServerHttpRequestDecorator(exchange.getRequest()) {
             @Override
             public MultiValueMap<String, String> getQueryParams() {
                 // The verifier's reading of the signed query, so no view decodes it another way.
-                return queryParams;
+                return queryParams();
             }
 
             @Override
@@ -51,11 +52,18 @@ final class VerifiedExchange extends ServerWebExchangeDecorator {
             }
         };
         this.response = new ExactLengthResponse(exchange.getResponse(), endpoint);
-        MultiValueMap<String, String> fields = new LinkedMultiValueMap<>();
-        if (callback.bodyType() == BodyType.FORM) {
-            callback.fields().forEach(fields::add);
+    }
+
+    /** Racy but safe: any thread makes an equal, immutable map, published through the volatile field. */
+    private MultiValueMap<String, String> queryParams() {
+        MultiValueMap<String, String> params = queryParams;
+        if (params == null) {
+            MultiValueMap<String, String> query = new LinkedMultiValueMap<>();
+            callback.queryParameters().forEach(query::addAll);
+            params = CollectionUtils.unmodifiableMultiValueMap(query);
+            queryParams = params;
         }
-        this.formData = Mono.just(CollectionUtils.unmodifiableMultiValueMap(fields));
+        return params;
     }
 
     @Override
@@ -70,7 +78,16 @@ final class VerifiedExchange extends ServerWebExchangeDecorator {
 
     @Override
     public Mono<MultiValueMap<String, String>> getFormData() {
-        return formData;
+        Mono<MultiValueMap<String, String>> form = formData;
+        if (form == null) {
+            MultiValueMap<String, String> fields = new LinkedMultiValueMap<>();
+            if (callback.bodyType() == BodyType.FORM) {
+                callback.fields().forEach(fields::add);
+            }
+            form = Mono.just(CollectionUtils.unmodifiableMultiValueMap(fields));
+            formData = form; // racy but safe, as queryParams()
+        }
+        return form;
     }
 
     @Override
@@ -83,6 +100,8 @@ final class VerifiedExchange extends ServerWebExchangeDecorator {
      * out with an exact Content-Length whatever wrote it, and checks it as OSS will take it.
      */
     static final class ExactLengthResponse extends ServerHttpResponseDecorator {
+        private static final byte[] NO_BYTES = new byte[0];
+
         private final CallbackEndpoint endpoint;
         private volatile boolean written;
 
@@ -94,20 +113,26 @@ final class VerifiedExchange extends ServerWebExchangeDecorator {
         @Override
         public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
             written = true;
-            return DataBufferUtils.join(Flux.from(body))
-                    .map(joined -> {
-                        byte[] bytes = new byte[joined.readableByteCount()];
-                        joined.read(bytes);
-                        DataBufferUtils.release(joined);
-                        return bytes;
-                    })
-                    .defaultIfEmpty(new byte[0])
-                    .flatMap(bytes -> {
-                        HttpHeaders headers = getHeaders();
-                        headers.setContentLength(bytes.length);
-                        endpoint.checkReply(headers.getFirst(HttpHeaders.CONTENT_TYPE), bytes);
-                        return super.writeWith(Mono.just(bufferFactory().wrap(bytes)));
-                    });
+            // The publisher as given, so that join hands a Mono's one buffer on as it is (an encoded
+            // reply always comes so) without collecting it into a list.
+            return DataBufferUtils.join(body)
+                    .map(ExactLengthResponse::bytesOf)
+                    .defaultIfEmpty(NO_BYTES)
+                    .flatMap(this::send);
+        }
+
+        private static byte[] bytesOf(DataBuffer joined) {
+            byte[] bytes = new byte[joined.readableByteCount()];
+            joined.read(bytes);
+            DataBufferUtils.release(joined);
+            return bytes;
+        }
+
+        private Mono<Void> send(byte[] bytes) {
+            HttpHeaders headers = getHeaders();
+            headers.setContentLength(bytes.length);
+            endpoint.checkReply(headers.getFirst(HttpHeaders.CONTENT_TYPE), bytes);
+            return super.writeWith(Mono.just(bufferFactory().wrap(bytes)));
         }
 
         @Override
@@ -120,7 +145,7 @@ final class VerifiedExchange extends ServerWebExchangeDecorator {
             if (!written && !isCommitted()) {
                 written = true;
                 getHeaders().setContentLength(0);
-                endpoint.checkReply(getHeaders().getFirst(HttpHeaders.CONTENT_TYPE), new byte[0]);
+                endpoint.checkReply(getHeaders().getFirst(HttpHeaders.CONTENT_TYPE), NO_BYTES);
             }
             return super.setComplete();
         }
