@@ -15,17 +15,22 @@ import java.util.Set;
  * building the map was the larger part of parsing a small body. A value that is an ASCII slice of
  * the body, plain or form-escaped to ASCII (checked while parsing, so nothing is left to validate
  * or to report), becomes a string when first read: most applications read a few of a callback's
- * fields, not all of them.
+ * fields, not all of them. So does a name that is an ASCII slice of the body, plain or
+ * form-escaped to ASCII: the parser hashes it (as decoded) while it scans it, and the index compares
+ * it as decoded bytes, so a body of thousands of fields makes no string for a name nobody asks for,
+ * and {@code x%3Auid} and {@code x:uid} are one name.
  *
- * <p>The index is linear probing over {@code String.hashCode}, which the sender of a body can make
- * collide at will (all 2<sup>k</sup> names made of k {@code "Aa"} or {@code "BB"} pairs share one),
- * so that filling the index takes quadratic time. The builder therefore counts the probe steps it
- * takes, and once they exceed a bound no ordinary set of names reaches, it lays the whole index
- * out again under SipHash with a per-JVM random key and keeps to that. Ordinary bodies do not pay
- * for it; colliding ones pay a keyed hash per name instead of a probe per earlier name. A hash
- * becomes a slot through a seeded mix (per-JVM random seed), so that names whose hashes differ
- * cannot be chosen to fill one long run of slots either, which an absent name's lookup would walk,
- * and so that names numbered in sequence, whose hashes are too, spread like random ones.
+ * <p>The index is linear probing over {@code String.hashCode} (of a slice: of its bytes as chars,
+ * the same number, so that a lookup uses the string's cached hash), which the sender of a body can
+ * make collide at will (all 2<sup>k</sup> names made of k {@code "Aa"} or {@code "BB"} pairs share
+ * one), so that filling the index takes quadratic time. The builder therefore counts the probe steps
+ * it takes, and once they exceed a bound no ordinary set of names reaches, it lays the whole index
+ * out again under SipHash with a per-JVM random key (over the name's chars, which for a slice are
+ * its bytes) and keeps to that. Ordinary bodies do not pay for it; colliding ones pay a keyed hash
+ * per name instead of a probe per earlier name. A hash becomes a slot through a seeded mix (per-JVM
+ * random seed), so that names whose hashes differ cannot be chosen to fill one long run of slots
+ * either, which an absent name's lookup would walk, and so that names numbered in sequence, whose
+ * hashes are too, spread like random ones.
  */
 public final class FieldMap extends AbstractMap<String, String> {
 
@@ -40,17 +45,34 @@ public final class FieldMap extends AbstractMap<String, String> {
         SEED = random.nextInt();
     }
 
+    /** The name is {@code names[i]}, given as a string, rather than a slice. */
+    private static final byte NAME_STRING = 1;
+    /** The name slice is form-encoded ASCII: compared, hashed and made a string as decoded. */
+    private static final byte NAME_ESCAPED = 2;
+    /** The value is {@code values[i]}, given as a string (possibly null), rather than a slice. */
+    private static final byte VALUE_STRING = 4;
+    /** The value slice is form-encoded ASCII still to decode. */
+    private static final byte VALUE_ESCAPED = 8;
+
     /** After the keys: built with them. */
     public static final FieldMap EMPTY = new Builder(0).build();
 
-    private final String[] names;
-    /** Null where the value is still the slice {@code source[from[i], to[i])}. */
-    private final String[] values;
+    /**
+     * Given names, and slice names once made into strings; made at the first string if none was
+     * given (a large body's fields are mostly never read, and zeroing arrays for them cost more
+     * than a tenth of reading it). Volatile so that an array made by one thread is seen whole.
+     */
+    private volatile String[] names;
+    /** Given values, and slice values once made into strings; as {@link #names}. */
+    private volatile String[] values;
     private final byte[] source;
+    private final int[] nameFrom;
+    private final int[] nameTo;
     private final int[] from;
     private final int[] to;
-    /** Where a slice is form-encoded ASCII still to decode; null when no slice is. */
-    private final boolean[] escaped;
+    private final byte[] kinds;
+    /** Each name's hash as the index is laid out: {@code String.hashCode}, or keyed. */
+    private final int[] hashes;
     private final int size;
     /** Open addressing over the name hashes: position + 1, or 0 for a free slot. */
     private final int[] slots;
@@ -64,9 +86,12 @@ public final class FieldMap extends AbstractMap<String, String> {
         this.names = builder.names;
         this.values = builder.values;
         this.source = builder.source;
+        this.nameFrom = builder.nameFrom;
+        this.nameTo = builder.nameTo;
         this.from = builder.from;
         this.to = builder.to;
-        this.escaped = builder.escaped;
+        this.kinds = builder.kinds;
+        this.hashes = builder.hashes;
         this.size = builder.size;
         this.slots = builder.slots;
         this.shift = builder.shift;
@@ -102,9 +127,14 @@ public final class FieldMap extends AbstractMap<String, String> {
      * sees either null and builds an equal string itself, or a complete one.
      */
     private String value(int at) {
+        String[] values = this.values;
+        if (values == null) {
+            values = new String[size];
+            this.values = values;
+        }
         String value = values[at];
-        if (value == null) {
-            if (escaped != null && escaped[at]) {
+        if (value == null && (kinds[at] & VALUE_STRING) == 0) {
+            if ((kinds[at] & VALUE_ESCAPED) != 0) {
                 byte[] decoded = new byte[to[at] - from[at]];
                 int n = PercentDecoder.decode(source, from[at], to[at], true, decoded);
                 value = BodyParser.ascii(decoded, 0, n);
@@ -114,6 +144,27 @@ public final class FieldMap extends AbstractMap<String, String> {
             values[at] = value;
         }
         return value;
+    }
+
+    /** The same racy but safe lazy read for names. */
+    private String name(int at) {
+        String[] names = this.names;
+        if (names == null) {
+            names = new String[size];
+            this.names = names;
+        }
+        String name = names[at];
+        if (name == null) {
+            if ((kinds[at] & NAME_ESCAPED) != 0) {
+                byte[] decoded = new byte[nameTo[at] - nameFrom[at]];
+                int n = PercentDecoder.decode(source, nameFrom[at], nameTo[at], true, decoded);
+                name = BodyParser.ascii(decoded, 0, n);
+            } else {
+                name = BodyParser.ascii(source, nameFrom[at], nameTo[at]);
+            }
+            names[at] = name;
+        }
+        return name;
     }
 
     @Override
@@ -133,16 +184,82 @@ public final class FieldMap extends AbstractMap<String, String> {
 
     private int position(String name) {
         int mask = slots.length - 1;
-        for (int slot = home(hash(name, keyed), shift); ; slot = (slot + 1) & mask) {
+        int hash = keyed ? SipHash.hash13(KEY0, KEY1, name) : name.hashCode();
+        for (int slot = home(hash, shift); ; slot = (slot + 1) & mask) {
             int at = slots[slot] - 1;
-            if (at < 0 || names[at].equals(name)) {
+            if (at < 0 || (hashes[at] == hash && nameEquals(at, name))) {
                 return at;
             }
         }
     }
 
-    private static int hash(String name, boolean keyed) {
-        return keyed ? SipHash.hash13(KEY0, KEY1, name) : name.hashCode();
+    private boolean nameEquals(int at, String name) {
+        String[] names = this.names;
+        String own = names == null ? null : names[at];
+        if (own != null) {
+            return own.equals(name);
+        }
+        return sliceEquals(source, nameFrom[at], nameTo[at], (kinds[at] & NAME_ESCAPED) != 0, name);
+    }
+
+    /** Whether the ASCII slice {@code bytes[from, to)}, form-decoded if {@code escaped}, reads as {@code text}. */
+    private static boolean sliceEquals(byte[] bytes, int from, int to, boolean escaped, String text) {
+        if (!escaped) {
+            if (text.length() != to - from) {
+                return false;
+            }
+            for (int i = from; i < to; i++) {
+                if (bytes[i] != text.charAt(i - from)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        int k = 0;
+        for (int i = from; i < to; i++, k++) {
+            int c = bytes[i];
+            if (c == '%' && PercentDecoder.startsEscape(bytes, i, to)) {
+                c = PercentDecoder.escapedByte(bytes, i);
+                i += 2;
+            } else if (c == '+') {
+                c = ' ';
+            }
+            if (k >= text.length() || text.charAt(k) != c) {
+                return false;
+            }
+        }
+        return k == text.length();
+    }
+
+    /** Whether two ASCII slices of {@code bytes}, each form-decoded if escaped, read alike. */
+    private static boolean slicesEqual(byte[] bytes, int aFrom, int aTo, boolean aEscaped, int bFrom, int bTo, boolean bEscaped) {
+        if (!aEscaped && !bEscaped) {
+            return Arrays.equals(bytes, aFrom, aTo, bytes, bFrom, bTo);
+        }
+        int i = aFrom;
+        int j = bFrom;
+        while (i < aTo && j < bTo) {
+            int a = bytes[i];
+            if (aEscaped && a == '%' && PercentDecoder.startsEscape(bytes, i, aTo)) {
+                a = PercentDecoder.escapedByte(bytes, i);
+                i += 3;
+            } else {
+                a = aEscaped && a == '+' ? ' ' : a;
+                i++;
+            }
+            int b = bytes[j];
+            if (bEscaped && b == '%' && PercentDecoder.startsEscape(bytes, j, bTo)) {
+                b = PercentDecoder.escapedByte(bytes, j);
+                j += 3;
+            } else {
+                b = bEscaped && b == '+' ? ' ' : b;
+                j++;
+            }
+            if (a != b) {
+                return false;
+            }
+        }
+        return i == aTo && j == bTo;
     }
 
     /**
@@ -191,13 +308,18 @@ public final class FieldMap extends AbstractMap<String, String> {
                         throw new NoSuchElementException();
                     }
                     int at = next++;
-                    return new AbstractMap.SimpleImmutableEntry<>(names[at], value(at));
+                    return new AbstractMap.SimpleImmutableEntry<>(name(at), value(at));
                 }
             };
         }
     }
 
-    /** Collects fields once; not thread-safe, and done with after {@link #build()}. */
+    /**
+     * Collects fields once; not thread-safe, and done with after {@link #build()}. A field's name
+     * is given as a string ({@link #add}, {@link #addSlice}, {@link #addEscapedSlice}) or first
+     * set ({@link #name(byte[], int, int, int, boolean)}, {@link #name(String)}) and then added
+     * with its value ({@link #addValue}, {@link #addValueSlice}).
+     */
     public static final class Builder {
         /**
          * Probe steps past a home slot that switch the index to the keyed hash: more than this in
@@ -212,36 +334,45 @@ public final class FieldMap extends AbstractMap<String, String> {
         private String[] names;
         private String[] values;
         private byte[] source;
+        private int[] nameFrom;
+        private int[] nameTo;
         private int[] from;
         private int[] to;
-        private boolean[] escaped;
+        private byte[] kinds;
+        private int[] hashes;
         private int size;
         private int[] slots;
         private int shift;
         private boolean keyed;
-        /** Once keyed: each name's keyed hash, so that growing does not compute them again. */
-        private int[] keyedHashes;
-        /** The name last searched for and its keyed hash: adding follows a search for the name. */
-        private String lastName;
-        private int lastHash;
         /** Every probe step past a home slot this builder took, over every search and layout. */
         private long steps;
 
+        /** The name being added or searched for: a string, or a slice of the body. */
+        private String nextName;
+        private boolean nextEscaped;
+        private int nextFrom;
+        private int nextTo;
+        private int nextHash;
+        /** A slice name decoded, for its keyed hash; grown as needed. */
+        private byte[] scratch;
+        /** The next name's keyed hash, once computed; adding follows a search for the name. */
+        private int nextKeyedHash;
+        private boolean nextKeyedKnown;
+
         private Builder(int expected) {
             int capacity = Math.max(expected, 1);
-            names = new String[capacity];
-            values = new String[capacity];
+            nameFrom = new int[capacity];
+            nameTo = new int[capacity];
+            kinds = new byte[capacity];
+            hashes = new int[capacity];
             slots = new int[slotsFor(capacity)];
             shift = Integer.numberOfLeadingZeros(slots.length) + 1;
         }
 
         /** Adds a field; false, and nothing added, if the name is already there. */
         public boolean add(String name, String value) {
-            if (!addName(name)) {
-                return false;
-            }
-            values[size - 1] = value;
-            return true;
+            setName(name);
+            return addValue(value);
         }
 
         /**
@@ -249,7 +380,8 @@ public final class FieldMap extends AbstractMap<String, String> {
          * changed afterwards (a callback's body is not); false if the name is already there.
          */
         public boolean addSlice(String name, byte[] body, int start, int end) {
-            return addSlice(name, body, start, end, false);
+            setName(name);
+            return addSlice(body, start, end, false);
         }
 
         /**
@@ -257,52 +389,130 @@ public final class FieldMap extends AbstractMap<String, String> {
          * {@code %} starts an escape of an ASCII byte, so that it decodes to ASCII text.
          */
         public boolean addEscapedSlice(String name, byte[] body, int start, int end) {
-            return addSlice(name, body, start, end, true);
+            setName(name);
+            return addSlice(body, start, end, true);
         }
 
-        private boolean addSlice(String name, byte[] body, int start, int end, boolean formEscaped) {
-            if (source != null && source != body) {
-                throw new IllegalArgumentException("every slice must come from one body");
+        /**
+         * Sets the next field's name to {@code body[start, end)}, which must be ASCII, or if
+         * {@code escaped} form-encoded with every {@code %} starting an escape of an ASCII byte;
+         * {@code hash} is the {@code String.hashCode} of the name (decoded). The body is the one
+         * every slice comes from.
+         */
+        public void name(byte[] body, int start, int end, int hash, boolean escaped) {
+            useSource(body);
+            nextName = null;
+            nextEscaped = escaped;
+            nextFrom = start;
+            nextTo = end;
+            nextHash = hash;
+            nextKeyedKnown = false;
+        }
+
+        /** The name set last, as a string; for messages. */
+        public String nextName() {
+            if (nextName != null) {
+                return nextName;
             }
-            if (!addName(name)) {
+            if (!nextEscaped) {
+                return BodyParser.ascii(source, nextFrom, nextTo);
+            }
+            byte[] decoded = new byte[nextTo - nextFrom];
+            return BodyParser.ascii(decoded, 0, PercentDecoder.decode(source, nextFrom, nextTo, true, decoded));
+        }
+
+        /** Sets the next field's name to {@code name}. */
+        public void name(String name) {
+            setName(name);
+        }
+
+        /** Adds a field of the name set last; false, and nothing added, if the name is already there. */
+        public boolean addValue(String value) {
+            int at = addName();
+            if (at < 0) {
                 return false;
             }
+            if (values == null) {
+                values = new String[capacity()];
+            }
+            values[at] = value;
+            kinds[at] |= VALUE_STRING;
+            return true;
+        }
+
+        /**
+         * Adds a field of the name set last whose value is the body's {@code [start, end)}, ASCII,
+         * form-encoded to ASCII if {@code escaped}; false if the name is already there.
+         */
+        public boolean addValueSlice(byte[] body, int start, int end, boolean escaped) {
+            return addSlice(body, start, end, escaped);
+        }
+
+        private boolean addSlice(byte[] body, int start, int end, boolean escaped) {
+            useSource(body);
+            int at = addName();
+            if (at < 0) {
+                return false;
+            }
+            if (from == null) {
+                from = new int[capacity()];
+                to = new int[capacity()];
+            }
+            from[at] = start;
+            to[at] = end;
+            if (escaped) {
+                kinds[at] |= VALUE_ESCAPED;
+            }
+            return true;
+        }
+
+        private void useSource(byte[] body) {
             if (source == null) {
                 source = body;
-                from = new int[names.length];
-                to = new int[names.length];
+            } else if (source != body) {
+                throw new IllegalArgumentException("every slice must come from one body");
             }
-            from[size - 1] = start;
-            to[size - 1] = end;
-            if (formEscaped) {
-                if (escaped == null) {
-                    escaped = new boolean[names.length];
-                }
-                escaped[size - 1] = true;
-            }
-            return true;
         }
 
-        private boolean addName(String name) {
-            int slot = find(name);
+        private void setName(String name) {
+            if (name != nextName) {
+                nextKeyedKnown = false;
+            }
+            nextName = name;
+            nextHash = name.hashCode();
+        }
+
+        /** The new field's position, or -1 if its name is already there. */
+        private int addName() {
+            int slot = find();
             if (slots[slot] != 0) {
-                return false;
+                return -1;
             }
-            if (size == names.length) {
+            if (size == capacity()) {
                 grow();
-                slot = find(name);
+                slot = find();
             }
-            names[size] = name;
-            if (keyed) {
-                keyedHashes[size] = keyedHash(name);
+            int at = size;
+            if (nextName != null) {
+                if (names == null) {
+                    names = new String[capacity()];
+                }
+                names[at] = nextName;
+                kinds[at] = NAME_STRING;
+            } else {
+                nameFrom[at] = nextFrom;
+                nameTo[at] = nextTo;
+                kinds[at] = nextEscaped ? NAME_ESCAPED : 0;
             }
+            hashes[at] = keyed ? nextKeyedHash() : nextHash;
             size++;
             slots[slot] = size;
-            return true;
+            return at;
         }
 
         public boolean contains(String name) {
-            return slots[find(name)] != 0;
+            setName(name);
+            return slots[find()] != 0;
         }
 
         public FieldMap build() {
@@ -319,22 +529,53 @@ public final class FieldMap extends AbstractMap<String, String> {
             return steps;
         }
 
-        /** The slot holding {@code name}, or the free slot where it would go. */
-        private int find(String name) {
+        /** The slot holding the next name, or the free slot where it would go. */
+        private int find() {
             int mask = slots.length - 1;
-            int slot = home(keyed ? keyedHash(name) : name.hashCode(), shift);
+            int hash = keyed ? nextKeyedHash() : nextHash;
+            int slot = home(hash, shift);
             int taken = 0;
-            for (int at = slots[slot] - 1; at >= 0 && !names[at].equals(name); at = slots[slot] - 1) {
+            for (int at = slots[slot] - 1; at >= 0 && !(hashes[at] == hash && isNext(at)); at = slots[slot] - 1) {
                 slot = (slot + 1) & mask;
                 taken++;
             }
-            return taken == 0 || !tooMany(taken) ? slot : find(name);
+            return taken == 0 || !tooMany(taken) ? slot : find();
+        }
+
+        /** Whether the field at {@code at} has the next name. */
+        private boolean isNext(int at) {
+            String own = names == null ? null : names[at];
+            boolean escaped = (kinds[at] & NAME_ESCAPED) != 0;
+            if (nextName != null) {
+                return own != null ? own.equals(nextName) : sliceEquals(source, nameFrom[at], nameTo[at], escaped, nextName);
+            }
+            return own != null ? sliceEquals(source, nextFrom, nextTo, nextEscaped, own)
+                    : slicesEqual(source, nameFrom[at], nameTo[at], escaped, nextFrom, nextTo, nextEscaped);
+        }
+
+        /** The keyed hash of a slice name: of its bytes, decoded if escaped, as of the equal string. */
+        private int keyedHash(int from, int to, boolean escaped) {
+            if (!escaped) {
+                return SipHash.hash13(KEY0, KEY1, source, from, to);
+            }
+            if (scratch == null || scratch.length < to - from) {
+                scratch = new byte[Math.max(64, to - from)];
+            }
+            return SipHash.hash13(KEY0, KEY1, scratch, 0, PercentDecoder.decode(source, from, to, true, scratch));
+        }
+
+        private int nextKeyedHash() {
+            if (!nextKeyedKnown) {
+                nextKeyedHash = nextName != null ? SipHash.hash13(KEY0, KEY1, nextName) : keyedHash(nextFrom, nextTo, nextEscaped);
+                nextKeyedKnown = true;
+            }
+            return nextKeyedHash;
         }
 
         /** The free slot for the name at {@code at}, which is not in the index. */
         private int place(int at) {
             int mask = slots.length - 1;
-            int slot = home(keyed ? keyedHashes[at] : names[at].hashCode(), shift);
+            int slot = home(hashes[at], shift);
             int taken = 0;
             while (slots[slot] != 0) {
                 slot = (slot + 1) & mask;
@@ -351,20 +592,12 @@ public final class FieldMap extends AbstractMap<String, String> {
                 return false;
             }
             keyed = true;
-            keyedHashes = new int[names.length];
             for (int at = 0; at < size; at++) {
-                keyedHashes[at] = SipHash.hash13(KEY0, KEY1, names[at]);
+                hashes[at] = (kinds[at] & NAME_STRING) != 0 ? SipHash.hash13(KEY0, KEY1, names[at])
+                        : keyedHash(nameFrom[at], nameTo[at], (kinds[at] & NAME_ESCAPED) != 0);
             }
             layOut();
             return true;
-        }
-
-        private int keyedHash(String name) {
-            if (name != lastName) {
-                lastHash = SipHash.hash13(KEY0, KEY1, name);
-                lastName = name;
-            }
-            return lastHash;
         }
 
         private void layOut() {
@@ -379,22 +612,28 @@ public final class FieldMap extends AbstractMap<String, String> {
         }
 
         private void grow() {
-            int capacity = names.length * 2;
-            names = Arrays.copyOf(names, capacity);
-            values = Arrays.copyOf(values, capacity);
-            if (source != null) {
+            int capacity = capacity() * 2;
+            if (names != null) {
+                names = Arrays.copyOf(names, capacity);
+            }
+            if (values != null) {
+                values = Arrays.copyOf(values, capacity);
+            }
+            nameFrom = Arrays.copyOf(nameFrom, capacity);
+            nameTo = Arrays.copyOf(nameTo, capacity);
+            kinds = Arrays.copyOf(kinds, capacity);
+            hashes = Arrays.copyOf(hashes, capacity);
+            if (from != null) {
                 from = Arrays.copyOf(from, capacity);
                 to = Arrays.copyOf(to, capacity);
-            }
-            if (escaped != null) {
-                escaped = Arrays.copyOf(escaped, capacity);
-            }
-            if (keyedHashes != null) {
-                keyedHashes = Arrays.copyOf(keyedHashes, capacity);
             }
             slots = new int[slotsFor(capacity)];
             shift = Integer.numberOfLeadingZeros(slots.length) + 1;
             layOut();
+        }
+
+        private int capacity() {
+            return kinds.length;
         }
 
         /** A power of two at least twice the capacity, so probes stay short and a free slot always exists. */

@@ -53,6 +53,24 @@ final class FormBody {
         return to;
     }
 
+    /** What a byte of a form name is to the pair scan: most are ordinary. */
+    private static final byte ORDINARY = 0;
+    /** {@code &} or {@code =}. */
+    private static final byte PAIR_END = 1;
+    /** {@code ;}, {@code %}, {@code +} or a non-ASCII byte. */
+    private static final byte SPECIAL = 2;
+    /** An ASCII control character (C0 or DEL). */
+    private static final byte CONTROL = 3;
+    private static final byte[] NAME_BYTES = new byte[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            NAME_BYTES[b] = b == '&' || b == '=' ? PAIR_END
+                    : b == ';' || b == '%' || b == '+' || b >= 0x80 ? SPECIAL
+                    : b < 0x20 || b == 0x7f ? CONTROL : ORDINARY;
+        }
+    }
+
     /**
      * Reads {@code name=value&...} pairs. In plain form mode values are form-encoded. In
      * JSON-substitution mode (a form-style template that OSS rendered with
@@ -125,32 +143,65 @@ final class FormBody {
                         value = decoder().decode(valueStart, end, pairIndex);
                     }
                 } else {
-                    // One pass finds the pair's end and '=', and whether name and value need decoding.
-                    int nameEnd = -1;
+                    // One pass finds the pair's end and '=', whether name and value need decoding, and
+                    // the name's String.hashCode as decoded; problems are reported in body order.
+                    int hash = 0;
                     boolean plainName = true;
+                    boolean asciiName = true;
+                    boolean control = false;
+                    end = start;
+                    for (; end < body.length; end++) {
+                        int b = body[end];
+                        int kind = NAME_BYTES[b & 0xff];
+                        if (kind != ORDINARY) {
+                            if (kind == PAIR_END) {
+                                break;
+                            }
+                            if (kind == CONTROL) {
+                                control = true;
+                            } else if (b == ';') {
+                                throw rawSemicolon(pairIndex, end);
+                            } else if (b == '%') {
+                                if (!PercentDecoder.startsEscape(body, end, body.length)) {
+                                    throw strayPercent(pairIndex, end);
+                                }
+                                // Two hex digits, which the scan may skip: neither ends a pair nor is refused.
+                                b = PercentDecoder.escapedByte(body, end);
+                                end += 2;
+                                plainName = false;
+                                asciiName &= b < 0x80;
+                                control |= b < 0x20 || b == 0x7f;
+                            } else if (b == '+') {
+                                b = ' ';
+                                plainName = false;
+                            } else {
+                                asciiName = false;
+                            }
+                        }
+                        hash = 31 * hash + b;
+                    }
+                    int nameEnd = end;
                     boolean plainValue = true;
                     // A value whose escapes all decode to ASCII needs no decoding until it is read.
                     boolean asciiEscapedValue = true;
-                    end = start;
-                    for (; end < body.length; end++) {
-                        byte b = body[end];
-                        if (b == '&') {
-                            break;
-                        }
-                        if (b == '=' && nameEnd < 0) {
-                            nameEnd = end;
-                        } else if (b == ';') {
-                            throw rawSemicolon(pairIndex, end);
-                        } else if (b == '%' || b == '+' || b < 0) {
+                    if (end < body.length && body[end] == '=') {
+                        for (end++; ; end++) {
+                            end = BodyParser.formValueStop(body, end);
+                            if (end == body.length) {
+                                break;
+                            }
+                            byte b = body[end];
+                            if (b == '&') {
+                                break;
+                            }
+                            if (b == ';') {
+                                throw rawSemicolon(pairIndex, end);
+                            }
                             if (b == '%' && !PercentDecoder.startsEscape(body, end, body.length)) {
                                 throw strayPercent(pairIndex, end);
                             }
-                            if (nameEnd < 0) {
-                                plainName = false;
-                            } else {
-                                plainValue = false;
-                                asciiEscapedValue &= b == '+' || (b == '%' && PercentDecoder.startsAsciiEscape(body, end));
-                            }
+                            plainValue = false;
+                            asciiEscapedValue &= b == '+' || (b == '%' && PercentDecoder.startsAsciiEscape(body, end));
                         }
                     }
                     if (end == start) {
@@ -158,17 +209,24 @@ final class FormBody {
                         start = end + 1;
                         continue;
                     }
-                    if (nameEnd < 0) {
-                        nameEnd = end;
+                    if (nameEnd == start) {
+                        throw emptyName(pairIndex);
                     }
-                    name = plainName ? BodyParser.ascii(body, start, nameEnd) : decoder().decodeEscaped(start, nameEnd, pairIndex);
-                    requireName(name, pairIndex);
+                    if (asciiName) {
+                        if (control) {
+                            throw controlInName(pairIndex);
+                        }
+                        fields.name(body, start, nameEnd, hash, !plainName);
+                    } else {
+                        name = decoder().decodeEscaped(start, nameEnd, pairIndex);
+                        requireName(name, pairIndex);
+                        fields.name(name);
+                    }
                     int valueStart = Math.min(nameEnd + 1, end);
-                    boolean added = plainValue ? fields.addSlice(name, body, valueStart, end)
-                            : asciiEscapedValue ? fields.addEscapedSlice(name, body, valueStart, end)
-                            : fields.add(name, decoder().decodeEscaped(nameEnd + 1, end, pairIndex));
+                    boolean added = plainValue || asciiEscapedValue ? fields.addValueSlice(body, valueStart, end, !plainValue)
+                            : fields.addValue(decoder().decodeEscaped(nameEnd + 1, end, pairIndex));
                     if (!added) {
-                        throw duplicate(name);
+                        throw duplicate(fields.nextName());
                     }
                     pairIndex++;
                     start = end + 1;
@@ -196,13 +254,21 @@ final class FormBody {
         /** Names every decoder agrees on: not empty (some drop such a pair), no control character. */
         private static void requireName(String name, int pairIndex) throws BodyParser.Unreadable {
             if (name.isEmpty()) {
-                throw new BodyParser.Unreadable("form pair " + pairIndex + " has an empty name, which decoders read differently");
+                throw emptyName(pairIndex);
             }
             for (int i = 0; i < name.length(); i++) {
                 if (BodyParser.isControl(name.charAt(i))) {
-                    throw new BodyParser.Unreadable("form pair " + pairIndex + " has a control character in its name");
+                    throw controlInName(pairIndex);
                 }
             }
+        }
+
+        private static BodyParser.Unreadable emptyName(int pairIndex) {
+            return new BodyParser.Unreadable("form pair " + pairIndex + " has an empty name, which decoders read differently");
+        }
+
+        private static BodyParser.Unreadable controlInName(int pairIndex) {
+            return new BodyParser.Unreadable("form pair " + pairIndex + " has a control character in its name");
         }
 
         private static BodyParser.Unreadable duplicate(String name) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +17,8 @@ import java.util.Map;
  * rendered as JSON read as such.
  */
 final class JsonBody {
+
+    private static final String REPEATED_NAME = "JSON body names a field more than once, so its value is ambiguous";
 
     private JsonBody() {
     }
@@ -31,6 +34,18 @@ final class JsonBody {
         if (flat != null) {
             return new BodyParser.Parsed(flat, true, null);
         }
+        if (repeatsAName(body)) {
+            // Where the tree's parser, which refuses repeated names, would stop with the same outcome;
+            // found without building the tree, whose objects are hash maps that names sharing a
+            // String.hashCode slow down.
+            BodyParser.Parsed formStyle = formStyleWithJsonValues(body);
+            return formStyle != null ? formStyle : BodyParser.Parsed.unreadable(REPEATED_NAME);
+        }
+        return parseTree(body);
+    }
+
+    /** A body the streaming read left to the tree, read into one: what {@link #repeatsAName} must agree with. */
+    static BodyParser.Parsed parseTree(byte[] body) {
         JsonNode tree;
         try {
             tree = JsonCodec.MAPPER.readTree(body);
@@ -61,7 +76,7 @@ final class JsonBody {
     private static String notJson(JsonProcessingException e) {
         String original = e.getOriginalMessage();
         if (original != null && original.startsWith("Duplicate field")) {
-            return "JSON body names a field more than once, so its value is ambiguous";
+            return REPEATED_NAME;
         }
         if (e.getClass().getSimpleName().equals("StreamConstraintsException")) {
             return "JSON body nests deeper or holds a longer number than the parser accepts, which no callbackBody "
@@ -172,6 +187,44 @@ final class JsonBody {
             }
         }
         return parser.currentToken() == JsonToken.END_OBJECT;
+    }
+
+    /**
+     * Whether an object of the body (at any depth, in arrays too) names a field twice before the
+     * body ends or turns out invalid: where a parser with duplicate detection, as the tree's is,
+     * stops. Each object's names go into a field index, which stays linear for colliding names
+     * (Jackson's own detection keeps them in a {@code HashSet}).
+     */
+    private static boolean repeatsAName(byte[] body) {
+        try (JsonParser parser = JsonCodec.MAPPER.createParser(body)) {
+            parser.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            ArrayDeque<FieldMap.Builder> objects = new ArrayDeque<>();
+            // Only the first value: the tree's reader refuses what follows it as trailing tokens.
+            int depth = 0;
+            do {
+                JsonToken token = parser.nextToken();
+                if (token == null) {
+                    return false;
+                }
+                if (token == JsonToken.START_OBJECT) {
+                    objects.push(FieldMap.builder(objects.isEmpty() ? BodyParser.expectedFields(body) : 4));
+                    depth++;
+                } else if (token == JsonToken.END_OBJECT) {
+                    objects.pop();
+                    depth--;
+                } else if (token == JsonToken.START_ARRAY) {
+                    depth++;
+                } else if (token == JsonToken.END_ARRAY) {
+                    depth--;
+                } else if (token == JsonToken.FIELD_NAME && !objects.peek().add(parser.currentName(), null)) {
+                    return true;
+                }
+            } while (depth > 0);
+            return false;
+        } catch (IOException | RuntimeException e) {
+            // Invalid before any repeat (or, before Jackson 2.16, a flooded symbol table): the tree path words it.
+            return false;
+        }
     }
 
     /** An integer as a tree's node would print it (so {@code -0} reads {@code 0}). */

@@ -58,6 +58,11 @@ public final class PercentDecoder {
         return hex(raw[percentAt + 1]) < 8;
     }
 
+    /** The byte that the escape known to start at {@code percentAt} stands for (0 to 255). */
+    public static int escapedByte(byte[] raw, int percentAt) {
+        return hex(raw[percentAt + 1]) << 4 | hex(raw[percentAt + 2]);
+    }
+
     /** An ASCII hex digit's value, or -1; the bytes of a URL or body are never wider digits. */
     private static int hex(byte b) {
         return HEX[b & 0xff];

@@ -37,11 +37,24 @@ public final class PlainJsonObject {
             return skipSpace(body, i + 1) == n ? fields.build() : null;
         }
         while (i < n && body[i] == '"') {
-            int nameEnd = stringEnd(body, i + 1);
-            if (nameEnd < 0 || nameEnd - i - 1 > MAX_NAME_LENGTH) {
+            // The name's String.hashCode as it is scanned, so that it need not become a string.
+            int hash = 0;
+            int nameEnd = i + 1;
+            for (; nameEnd < n; nameEnd++) {
+                byte b = body[nameEnd];
+                if (b == '"') {
+                    break;
+                }
+                // Negative bytes are non-ASCII; backslashes start escapes; controls are invalid JSON.
+                if (b < 0x20 || b == '\\') {
+                    return null;
+                }
+                hash = 31 * hash + b;
+            }
+            if (nameEnd == n || nameEnd - i - 1 > MAX_NAME_LENGTH) {
                 return null;
             }
-            String name = BodyParser.ascii(body, i + 1, nameEnd);
+            fields.name(body, i + 1, nameEnd, hash, false);
             i = skipSpace(body, nameEnd + 1);
             if (i >= n || body[i] != ':') {
                 return null;
@@ -52,7 +65,7 @@ public final class PlainJsonObject {
                 return null;
             }
             boolean quoted = body[i] == '"';
-            if (!fields.addSlice(name, body, quoted ? i + 1 : i, quoted ? end - 1 : end)) {
+            if (!fields.addValueSlice(body, quoted ? i + 1 : i, quoted ? end - 1 : end, false)) {
                 return null;
             }
             i = skipSpace(body, end);
@@ -96,17 +109,8 @@ public final class PlainJsonObject {
 
     /** The index of the closing quote of a string whose text starts at {@code from}, or -1 if not plain. */
     private static int stringEnd(byte[] body, int from) {
-        for (int i = from; i < body.length; i++) {
-            byte b = body[i];
-            if (b == '"') {
-                return i;
-            }
-            // Negative bytes are non-ASCII; backslashes start escapes; controls are invalid JSON.
-            if (b < 0x20 || b == '\\') {
-                return -1;
-            }
-        }
-        return -1;
+        int i = BodyParser.jsonStringStop(body, from);
+        return i < body.length && body[i] == '"' ? i : -1;
     }
 
     private static int literalEnd(byte[] body, int from, String literal) {

@@ -14,15 +14,29 @@ public final class SipHash {
 
     /** The low 32 bits of SipHash-1-3 of {@code text} under the key {@code (k0, k1)}. */
     public static int hash13(long k0, long k1, String text) {
+        return hash13(k0, k1, null, 0, 0, text);
+    }
+
+    /**
+     * As {@link #hash13(long, long, String)} of the text whose chars are the bytes
+     * {@code bytes[from, to)} (unsigned), as an ASCII or Latin-1 slice reads: a slice and the
+     * equal string hash alike.
+     */
+    public static int hash13(long k0, long k1, byte[] bytes, int from, int to) {
+        return hash13(k0, k1, bytes, from, to, null);
+    }
+
+    /** Over {@code text} if not null, else over {@code bytes[from, to)}; one body, so the two cannot drift apart. */
+    private static int hash13(long k0, long k1, byte[] bytes, int from, int to, String text) {
         long v0 = k0 ^ 0x736f6d6570736575L;
         long v1 = k1 ^ 0x646f72616e646f6dL;
         long v2 = k0 ^ 0x6c7967656e657261L;
         long v3 = k1 ^ 0x7465646279746573L;
-        int length = text.length();
+        int length = text != null ? text.length() : to - from;
         int whole = length & ~3;
         for (int i = 0; i < whole; i += 4) {
-            long m = text.charAt(i) | (long) text.charAt(i + 1) << 16
-                    | (long) text.charAt(i + 2) << 32 | (long) text.charAt(i + 3) << 48;
+            long m = unit(text, bytes, from, i) | (long) unit(text, bytes, from, i + 1) << 16
+                    | (long) unit(text, bytes, from, i + 2) << 32 | (long) unit(text, bytes, from, i + 3) << 48;
             v3 ^= m;
             // One SipRound, written out: the JIT keeps the four words in registers.
             v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
@@ -34,7 +48,7 @@ public final class SipHash {
         // The last word: the remaining code units, and the length in bytes (mod 256) in the top byte.
         long last = (long) (length * 2) << 56;
         for (int i = whole; i < length; i++) {
-            last |= (long) text.charAt(i) << ((i - whole) * 16);
+            last |= (long) unit(text, bytes, from, i) << ((i - whole) * 16);
         }
         v3 ^= last;
         v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
@@ -50,5 +64,9 @@ public final class SipHash {
             v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
         }
         return (int) (v0 ^ v1 ^ v2 ^ v3);
+    }
+
+    private static int unit(String text, byte[] bytes, int from, int i) {
+        return text != null ? text.charAt(i) : bytes[from + i] & 0xff;
     }
 }

@@ -37,6 +37,21 @@ class SipHashTest {
     }
 
     @Test
+    void aByteSliceHashesAsTheStringOfItsBytes() {
+        // Every length up to three words, at an offset, with bytes of the Latin-1 range's both halves.
+        byte[] bytes = new byte[40];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 37 + 11);
+        }
+        for (int from = 0; from < 3; from++) {
+            for (int to = from; to <= bytes.length; to++) {
+                String text = new String(bytes, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertEquals(SipHash.hash13(K0, K1, text), SipHash.hash13(K0, K1, bytes, from, to), from + ".." + to);
+            }
+        }
+    }
+
+    @Test
     void separatesWhatStringHashCodeDoesNot() {
         assertEquals("Aa".hashCode(), "BB".hashCode());
         assertNotEquals(SipHash.hash13(K0, K1, "Aa"), SipHash.hash13(K0, K1, "BB"));
