@@ -64,6 +64,8 @@ import reactor.netty.http.server.HttpServer;
  * {@code jetty-replay} is Jetty with the library's filter and replay protection instead, in memory
  * under {@code /memory/} and on Redis under {@code /redis/} (a fourth argument: the Redis URI), and
  * under {@code /floor/} on a bare Lettuce {@code SET NX PX} ({@link BareRedisStore}).
+ * The stack {@code quarkus} is not here: it is the benchmarks-quarkus module's packaged
+ * application, which speaks the same protocol in a JVM of its own.
  */
 public final class CpuServer {
 

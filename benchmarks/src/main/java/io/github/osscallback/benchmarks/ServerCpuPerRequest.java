@@ -40,8 +40,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.osscallback.benchmarks.ServerCpuPerRequest \
- *     [--stacks jetty,tomcat,webflux,jetty-replay] [--requests 10000] [--connections 8] [--warmup 4] [--rounds 7] [--shape form-200]
+ *     [--stacks jetty,tomcat,webflux,quarkus,jetty-replay] [--requests 10000] [--connections 8] [--warmup 4] [--rounds 7] [--shape form-200]
  *     [--variants filter,framed,buffered,plain] [--server-jvm "-XX:StartFlightRecording=filename=server.jfr"]
+ *     [--quarkus-app benchmarks-quarkus/target/quarkus-app/quarkus-run.jar]
+ *
+ * --stacks quarkus: the packaged Quarkus REST application of the benchmarks-quarkus module (built
+ *     apart, see docs/benchmarks.md), started with java -jar
  *
  * --stacks jetty-replay: the filter with replay protection in memory against Redis (a redis-server
  *     it starts), each request a distinct callback; variants memory, redis (the library's store) and
@@ -61,6 +65,7 @@ public final class ServerCpuPerRequest {
                 "connections", "8", "warmup", "4", "rounds", "7", "shape", "form-200"));
         options.put("variants", String.join(",", VARIANTS));
         options.put("server-jvm", "");
+        options.put("quarkus-app", "benchmarks-quarkus/target/quarkus-app/quarkus-run.jar");
         for (int i = 0; i < args.length; i += 2) {
             String name = args[i].replaceFirst("^--", "");
             if (!options.containsKey(name) || i + 1 >= args.length) {
@@ -85,7 +90,8 @@ public final class ServerCpuPerRequest {
             String keyUrl = keyServer.url("/oss/key.pem");
             for (String stack : options.get("stacks").split(",")) {
                 report.append(runStack(stack, keyServer.baseUrl() + "/oss/", keyUrl, oss, shape, requests, connections,
-                        warmup, rounds, List.of(options.get("variants").split(",")), options.get("server-jvm")));
+                        warmup, rounds, List.of(options.get("variants").split(",")), options.get("server-jvm"),
+                        options.get("quarkus-app")));
             }
         }
         System.out.println(report);
@@ -93,14 +99,25 @@ public final class ServerCpuPerRequest {
 
     private static String runStack(String stack, String trustedPrefix, String keyUrl, OssCallbackSigner oss, String shape,
                                    int requests, int connections, int warmup, int rounds, List<String> variants,
-                                   String serverJvm) throws Exception {
+                                   String serverJvm, String quarkusApp) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xms512m", "-Xmx512m"));
         if (!serverJvm.isBlank()) {
             command.addAll(List.of(serverJvm.trim().split("\\s+"))); // such as a flight recording, to see where the time goes
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), CpuServer.class.getName(), stack,
-                trustedPrefix, keyUrl));
+        if (stack.equals("quarkus")) {
+            // A packaged Quarkus application, which the benchmarks jar cannot hold: CpuServer's protocol, its own JVM.
+            Path app = Path.of(quarkusApp);
+            if (!Files.isRegularFile(app)) {
+                throw new IllegalStateException(app + " is missing: build it with"
+                        + " mvn -B -P quarkus-bench -pl benchmarks-quarkus -am package -DskipTests (docs/benchmarks.md)");
+            }
+            command.addAll(List.of("-Dbenchmark.key-url-prefix=" + trustedPrefix, "-Dbenchmark.key-url=" + keyUrl,
+                    "-jar", app.toString()));
+        } else {
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), CpuServer.class.getName(), stack,
+                    trustedPrefix, keyUrl));
+        }
         boolean replay = stack.equals("jetty-replay");
         RedisServer redis = replay ? RedisServer.start() : null;
         if (replay) {
