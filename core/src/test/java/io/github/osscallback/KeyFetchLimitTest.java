@@ -2,6 +2,7 @@ package io.github.osscallback;
 
 import static io.github.osscallback.CallbackRejectedException.Reason.KEY_UNAVAILABLE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -168,7 +169,9 @@ class KeyFetchLimitTest {
                 .build();
         assertTrue(rejected(v, keyServer.url("/oss/a.pem")).getMessage().contains("timed out"));
         assertTrue(rejected(v, keyServer.url("/oss/b.pem")).getMessage().contains("failed recently"));
-        assertEquals(List.of("/oss/a.pem"), keyServer.requests());
+        // Not "exactly a.pem": on a busy machine the key host may not have taken a.pem's request yet
+        // when the fetch gives up, and that is no part of the back-off.
+        assertFalse(keyServer.requests().contains("/oss/b.pem"), keyServer.requests().toString());
     }
 
     @Test
