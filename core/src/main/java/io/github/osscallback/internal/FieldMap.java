@@ -54,6 +54,14 @@ public final class FieldMap extends AbstractMap<String, String> {
     /** The value slice is form-encoded ASCII still to decode. */
     private static final byte VALUE_ESCAPED = 8;
 
+    private static final int NAME_FROM = 0;
+    private static final int NAME_TO = 1;
+    private static final int HASH = 2;
+    private static final int KIND = 3;
+    private static final int FROM = 4;
+    private static final int TO = 5;
+    private static final int STRIDE = 6;
+
     /** After the keys: built with them. */
     public static final FieldMap EMPTY = new Builder(0).build();
 
@@ -66,16 +74,21 @@ public final class FieldMap extends AbstractMap<String, String> {
     /** Given values, and slice values once made into strings; as {@link #names}. */
     private volatile String[] values;
     private final byte[] source;
-    private final int[] nameFrom;
-    private final int[] nameTo;
-    private final int[] from;
-    private final int[] to;
-    private final byte[] kinds;
-    /** Each name's hash as the index is laid out: {@code String.hashCode}, or keyed. */
-    private final int[] hashes;
+    /**
+     * Per field, {@link #STRIDE} ints: the name's slice, its hash as the index is laid out
+     * ({@code String.hashCode}, or keyed), its kind bits and the value's slice. One array rather
+     * than one per part: a field is written, and a probe compares a hash and then a name, in one
+     * cache line, and a large body's index zeroes and allocates one array instead of six.
+     */
+    private final int[] fields;
     private final int size;
-    /** Open addressing over the name hashes: position + 1, or 0 for a free slot. */
-    private final int[] slots;
+    /**
+     * Open addressing over the name hashes: position + 1, or 0 for a free slot. In chars while
+     * positions fit, as they do in any ordinary body, so that a 64 KiB body's table is 16 KiB,
+     * which the first-level cache holds, rather than 32 KiB; in ints ({@link #wideSlots}) past that.
+     */
+    private final char[] slots;
+    private final int[] wideSlots;
     /** 32 minus the bits of a slot index. */
     private final int shift;
     /** Whether the index is laid out by {@link SipHash} rather than {@code String.hashCode}. */
@@ -86,14 +99,10 @@ public final class FieldMap extends AbstractMap<String, String> {
         this.names = builder.names;
         this.values = builder.values;
         this.source = builder.source;
-        this.nameFrom = builder.nameFrom;
-        this.nameTo = builder.nameTo;
-        this.from = builder.from;
-        this.to = builder.to;
-        this.kinds = builder.kinds;
-        this.hashes = builder.hashes;
+        this.fields = builder.fields;
         this.size = builder.size;
         this.slots = builder.slots;
+        this.wideSlots = builder.wideSlots;
         this.shift = builder.shift;
         this.keyed = builder.keyed;
     }
@@ -133,13 +142,14 @@ public final class FieldMap extends AbstractMap<String, String> {
             this.values = values;
         }
         String value = values[at];
-        if (value == null && (kinds[at] & VALUE_STRING) == 0) {
-            if ((kinds[at] & VALUE_ESCAPED) != 0) {
-                byte[] decoded = new byte[to[at] - from[at]];
-                int n = PercentDecoder.decode(source, from[at], to[at], true, decoded);
+        int f = at * STRIDE;
+        if (value == null && (fields[f + KIND] & VALUE_STRING) == 0) {
+            if ((fields[f + KIND] & VALUE_ESCAPED) != 0) {
+                byte[] decoded = new byte[fields[f + TO] - fields[f + FROM]];
+                int n = PercentDecoder.decode(source, fields[f + FROM], fields[f + TO], true, decoded);
                 value = BodyParser.ascii(decoded, 0, n);
             } else {
-                value = BodyParser.ascii(source, from[at], to[at]);
+                value = BodyParser.ascii(source, fields[f + FROM], fields[f + TO]);
             }
             values[at] = value;
         }
@@ -154,13 +164,14 @@ public final class FieldMap extends AbstractMap<String, String> {
             this.names = names;
         }
         String name = names[at];
+        int f = at * STRIDE;
         if (name == null) {
-            if ((kinds[at] & NAME_ESCAPED) != 0) {
-                byte[] decoded = new byte[nameTo[at] - nameFrom[at]];
-                int n = PercentDecoder.decode(source, nameFrom[at], nameTo[at], true, decoded);
+            if ((fields[f + KIND] & NAME_ESCAPED) != 0) {
+                byte[] decoded = new byte[fields[f + NAME_TO] - fields[f + NAME_FROM]];
+                int n = PercentDecoder.decode(source, fields[f + NAME_FROM], fields[f + NAME_TO], true, decoded);
                 name = BodyParser.ascii(decoded, 0, n);
             } else {
-                name = BodyParser.ascii(source, nameFrom[at], nameTo[at]);
+                name = BodyParser.ascii(source, fields[f + NAME_FROM], fields[f + NAME_TO]);
             }
             names[at] = name;
         }
@@ -183,11 +194,11 @@ public final class FieldMap extends AbstractMap<String, String> {
     }
 
     private int position(String name) {
-        int mask = slots.length - 1;
+        int mask = -1 >>> shift;
         int hash = keyed ? SipHash.hash13(KEY0, KEY1, name) : name.hashCode();
         for (int slot = home(hash, shift); ; slot = (slot + 1) & mask) {
-            int at = slots[slot] - 1;
-            if (at < 0 || (hashes[at] == hash && nameEquals(at, name))) {
+            int at = (slots != null ? slots[slot] : wideSlots[slot]) - 1;
+            if (at < 0 || (fields[at * STRIDE + HASH] == hash && nameEquals(at, name))) {
                 return at;
             }
         }
@@ -199,7 +210,8 @@ public final class FieldMap extends AbstractMap<String, String> {
         if (own != null) {
             return own.equals(name);
         }
-        return sliceEquals(source, nameFrom[at], nameTo[at], (kinds[at] & NAME_ESCAPED) != 0, name);
+        int f = at * STRIDE;
+        return sliceEquals(source, fields[f + NAME_FROM], fields[f + NAME_TO], (fields[f + KIND] & NAME_ESCAPED) != 0, name);
     }
 
     /** Whether the ASCII slice {@code bytes[from, to)}, form-decoded if {@code escaped}, reads as {@code text}. */
@@ -334,14 +346,10 @@ public final class FieldMap extends AbstractMap<String, String> {
         private String[] names;
         private String[] values;
         private byte[] source;
-        private int[] nameFrom;
-        private int[] nameTo;
-        private int[] from;
-        private int[] to;
-        private byte[] kinds;
-        private int[] hashes;
+        private int[] fields;
         private int size;
-        private int[] slots;
+        private char[] slots;
+        private int[] wideSlots;
         private int shift;
         private boolean keyed;
         /** Every probe step past a home slot this builder took, over every search and layout. */
@@ -361,12 +369,8 @@ public final class FieldMap extends AbstractMap<String, String> {
 
         private Builder(int expected) {
             int capacity = Math.max(expected, 1);
-            nameFrom = new int[capacity];
-            nameTo = new int[capacity];
-            kinds = new byte[capacity];
-            hashes = new int[capacity];
-            slots = new int[slotsFor(capacity)];
-            shift = Integer.numberOfLeadingZeros(slots.length) + 1;
+            fields = new int[capacity * STRIDE];
+            newSlots(capacity);
         }
 
         /** Adds a field; false, and nothing added, if the name is already there. */
@@ -436,7 +440,7 @@ public final class FieldMap extends AbstractMap<String, String> {
                 values = new String[capacity()];
             }
             values[at] = value;
-            kinds[at] |= VALUE_STRING;
+            fields[at * STRIDE + KIND] |= VALUE_STRING;
             return true;
         }
 
@@ -454,14 +458,11 @@ public final class FieldMap extends AbstractMap<String, String> {
             if (at < 0) {
                 return false;
             }
-            if (from == null) {
-                from = new int[capacity()];
-                to = new int[capacity()];
-            }
-            from[at] = start;
-            to[at] = end;
+            int f = at * STRIDE;
+            fields[f + FROM] = start;
+            fields[f + TO] = end;
             if (escaped) {
-                kinds[at] |= VALUE_ESCAPED;
+                fields[f + KIND] |= VALUE_ESCAPED;
             }
             return true;
         }
@@ -485,7 +486,7 @@ public final class FieldMap extends AbstractMap<String, String> {
         /** The new field's position, or -1 if its name is already there. */
         private int addName() {
             int slot = find();
-            if (slots[slot] != 0) {
+            if (slot(slot) != 0) {
                 return -1;
             }
             if (size == capacity()) {
@@ -493,26 +494,27 @@ public final class FieldMap extends AbstractMap<String, String> {
                 slot = find();
             }
             int at = size;
+            int f = at * STRIDE;
             if (nextName != null) {
                 if (names == null) {
                     names = new String[capacity()];
                 }
                 names[at] = nextName;
-                kinds[at] = NAME_STRING;
+                fields[f + KIND] = NAME_STRING;
             } else {
-                nameFrom[at] = nextFrom;
-                nameTo[at] = nextTo;
-                kinds[at] = nextEscaped ? NAME_ESCAPED : 0;
+                fields[f + NAME_FROM] = nextFrom;
+                fields[f + NAME_TO] = nextTo;
+                fields[f + KIND] = nextEscaped ? NAME_ESCAPED : 0;
             }
-            hashes[at] = keyed ? nextKeyedHash() : nextHash;
+            fields[f + HASH] = keyed ? nextKeyedHash() : nextHash;
             size++;
-            slots[slot] = size;
+            setSlot(slot, size);
             return at;
         }
 
         public boolean contains(String name) {
             setName(name);
-            return slots[find()] != 0;
+            return slot(find()) != 0;
         }
 
         public FieldMap build() {
@@ -531,11 +533,11 @@ public final class FieldMap extends AbstractMap<String, String> {
 
         /** The slot holding the next name, or the free slot where it would go. */
         private int find() {
-            int mask = slots.length - 1;
+            int mask = -1 >>> shift;
             int hash = keyed ? nextKeyedHash() : nextHash;
             int slot = home(hash, shift);
             int taken = 0;
-            for (int at = slots[slot] - 1; at >= 0 && !(hashes[at] == hash && isNext(at)); at = slots[slot] - 1) {
+            for (int at = slot(slot) - 1; at >= 0 && !(fields[at * STRIDE + HASH] == hash && isNext(at)); at = slot(slot) - 1) {
                 slot = (slot + 1) & mask;
                 taken++;
             }
@@ -545,12 +547,13 @@ public final class FieldMap extends AbstractMap<String, String> {
         /** Whether the field at {@code at} has the next name. */
         private boolean isNext(int at) {
             String own = names == null ? null : names[at];
-            boolean escaped = (kinds[at] & NAME_ESCAPED) != 0;
+            int f = at * STRIDE;
+            boolean escaped = (fields[f + KIND] & NAME_ESCAPED) != 0;
             if (nextName != null) {
-                return own != null ? own.equals(nextName) : sliceEquals(source, nameFrom[at], nameTo[at], escaped, nextName);
+                return own != null ? own.equals(nextName) : sliceEquals(source, fields[f + NAME_FROM], fields[f + NAME_TO], escaped, nextName);
             }
             return own != null ? sliceEquals(source, nextFrom, nextTo, nextEscaped, own)
-                    : slicesEqual(source, nameFrom[at], nameTo[at], escaped, nextFrom, nextTo, nextEscaped);
+                    : slicesEqual(source, fields[f + NAME_FROM], fields[f + NAME_TO], escaped, nextFrom, nextTo, nextEscaped);
         }
 
         /** The keyed hash of a slice name: of its bytes, decoded if escaped, as of the equal string. */
@@ -574,14 +577,14 @@ public final class FieldMap extends AbstractMap<String, String> {
 
         /** The free slot for the name at {@code at}, which is not in the index. */
         private int place(int at) {
-            int mask = slots.length - 1;
-            int slot = home(hashes[at], shift);
+            int mask = -1 >>> shift;
+            int slot = home(fields[at * STRIDE + HASH], shift);
             int taken = 0;
-            while (slots[slot] != 0) {
+            while (slot(slot) != 0) {
                 slot = (slot + 1) & mask;
                 taken++;
             }
-            slots[slot] = at + 1;
+            setSlot(slot, at + 1);
             return taken;
         }
 
@@ -593,15 +596,20 @@ public final class FieldMap extends AbstractMap<String, String> {
             }
             keyed = true;
             for (int at = 0; at < size; at++) {
-                hashes[at] = (kinds[at] & NAME_STRING) != 0 ? SipHash.hash13(KEY0, KEY1, names[at])
-                        : keyedHash(nameFrom[at], nameTo[at], (kinds[at] & NAME_ESCAPED) != 0);
+                int f = at * STRIDE;
+                fields[f + HASH] = (fields[f + KIND] & NAME_STRING) != 0 ? SipHash.hash13(KEY0, KEY1, names[at])
+                        : keyedHash(fields[f + NAME_FROM], fields[f + NAME_TO], (fields[f + KIND] & NAME_ESCAPED) != 0);
             }
             layOut();
             return true;
         }
 
         private void layOut() {
-            Arrays.fill(slots, 0);
+            if (slots != null) {
+                Arrays.fill(slots, (char) 0);
+            } else {
+                Arrays.fill(wideSlots, 0);
+            }
             for (int at = 0; at < size; at++) {
                 int taken = place(at);
                 if (taken > 0 && tooMany(taken)) {
@@ -619,21 +627,38 @@ public final class FieldMap extends AbstractMap<String, String> {
             if (values != null) {
                 values = Arrays.copyOf(values, capacity);
             }
-            nameFrom = Arrays.copyOf(nameFrom, capacity);
-            nameTo = Arrays.copyOf(nameTo, capacity);
-            kinds = Arrays.copyOf(kinds, capacity);
-            hashes = Arrays.copyOf(hashes, capacity);
-            if (from != null) {
-                from = Arrays.copyOf(from, capacity);
-                to = Arrays.copyOf(to, capacity);
-            }
-            slots = new int[slotsFor(capacity)];
-            shift = Integer.numberOfLeadingZeros(slots.length) + 1;
+            fields = Arrays.copyOf(fields, capacity * STRIDE);
+            newSlots(capacity);
             layOut();
         }
 
+        private int slot(int slot) {
+            return slots != null ? slots[slot] : wideSlots[slot];
+        }
+
+        private void setSlot(int slot, int positionPlusOne) {
+            if (slots != null) {
+                slots[slot] = (char) positionPlusOne;
+            } else {
+                wideSlots[slot] = positionPlusOne;
+            }
+        }
+
+        /** An empty slot table for {@code capacity} fields: chars while every position + 1 fits in one. */
+        private void newSlots(int capacity) {
+            int count = slotsFor(capacity);
+            if (capacity <= Character.MAX_VALUE) {
+                slots = new char[count];
+                wideSlots = null;
+            } else {
+                slots = null;
+                wideSlots = new int[count];
+            }
+            shift = Integer.numberOfLeadingZeros(count) + 1;
+        }
+
         private int capacity() {
-            return kinds.length;
+            return fields.length / STRIDE;
         }
 
         /** A power of two at least twice the capacity, so probes stay short and a free slot always exists. */

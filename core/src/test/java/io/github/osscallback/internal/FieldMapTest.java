@@ -244,4 +244,34 @@ class FieldMapTest {
             }
         }
     }
+
+    @Test
+    void moreFieldsThanACharCanNumberGrowTheIndexToInts() {
+        // The index numbers fields in chars up to 65,535 and in ints past that; growing crosses over.
+        byte[] body = new byte[70_000 * 6];
+        FieldMap.Builder builder = FieldMap.builder(8);
+        for (int i = 0; i < 70_000; i++) {
+            byte[] name = String.format("n%05d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            System.arraycopy(name, 0, body, i * 6, 6);
+        }
+        for (int i = 0; i < 70_000; i++) {
+            String name = BodyParser.ascii(body, i * 6, i * 6 + 6);
+            builder.name(body, i * 6, i * 6 + 6, name.hashCode(), false);
+            assertTrue(builder.addValueSlice(body, i * 6 + 1, i * 6 + 6, false));
+        }
+        builder.name("n69999");
+        assertFalse(builder.addValue("again"));
+        FieldMap map = builder.build();
+        assertEquals(70_000, map.size());
+        assertEquals("00000", map.get("n00000"));
+        assertEquals("65535", map.get("n65535"));
+        assertEquals("69999", map.get("n69999"));
+        assertNull(map.get("n70000"));
+        Iterator<Map.Entry<String, String>> entries = map.entrySet().iterator();
+        for (int i = 0; i < 70_000; i++) {
+            Map.Entry<String, String> entry = entries.next();
+            assertEquals(String.format("n%05d", i), entry.getKey());
+        }
+        assertFalse(entries.hasNext());
+    }
 }
