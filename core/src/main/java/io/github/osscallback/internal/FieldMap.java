@@ -327,10 +327,10 @@ public final class FieldMap extends AbstractMap<String, String> {
     }
 
     /**
-     * Collects fields once; not thread-safe, and done with after {@link #build()}. A field's name
-     * is given as a string ({@link #add}, {@link #addSlice}, {@link #addEscapedSlice}) or first
-     * set ({@link #name(byte[], int, int, int, boolean)}, {@link #name(String)}) and then added
-     * with its value ({@link #addValue}, {@link #addValueSlice}).
+     * Collects fields once; not thread-safe, and done with after {@link #build()}. A field is added
+     * with its name and value as strings ({@link #add}), or its name is first set
+     * ({@link #name(byte[], int, int, int, boolean)}, {@link #name(String)}) and then added with its
+     * value ({@link #addValue}, {@link #addValueSlice}).
      */
     public static final class Builder {
         /**
@@ -375,26 +375,8 @@ public final class FieldMap extends AbstractMap<String, String> {
 
         /** Adds a field; false, and nothing added, if the name is already there. */
         public boolean add(String name, String value) {
-            setName(name);
+            name(name);
             return addValue(value);
-        }
-
-        /**
-         * Adds a field whose value is {@code body[start, end)}, which must be ASCII and is never
-         * changed afterwards (a callback's body is not); false if the name is already there.
-         */
-        public boolean addSlice(String name, byte[] body, int start, int end) {
-            setName(name);
-            return addSlice(body, start, end, false);
-        }
-
-        /**
-         * As {@link #addSlice(String, byte[], int, int)}, for a form-encoded slice whose every
-         * {@code %} starts an escape of an ASCII byte, so that it decodes to ASCII text.
-         */
-        public boolean addEscapedSlice(String name, byte[] body, int start, int end) {
-            setName(name);
-            return addSlice(body, start, end, true);
         }
 
         /**
@@ -427,7 +409,11 @@ public final class FieldMap extends AbstractMap<String, String> {
 
         /** Sets the next field's name to {@code name}. */
         public void name(String name) {
-            setName(name);
+            if (name != nextName) {
+                nextKeyedKnown = false;
+            }
+            nextName = name;
+            nextHash = name.hashCode();
         }
 
         /** Adds a field of the name set last; false, and nothing added, if the name is already there. */
@@ -445,14 +431,12 @@ public final class FieldMap extends AbstractMap<String, String> {
         }
 
         /**
-         * Adds a field of the name set last whose value is the body's {@code [start, end)}, ASCII,
-         * form-encoded to ASCII if {@code escaped}; false if the name is already there.
+         * Adds a field of the name set last whose value is the body's {@code [start, end)}: ASCII,
+         * or if {@code escaped} form-encoded with every {@code %} starting an escape of an ASCII
+         * byte, and never changed afterwards (a callback's body is not); false if the name is
+         * already there.
          */
         public boolean addValueSlice(byte[] body, int start, int end, boolean escaped) {
-            return addSlice(body, start, end, escaped);
-        }
-
-        private boolean addSlice(byte[] body, int start, int end, boolean escaped) {
             useSource(body);
             int at = addName();
             if (at < 0) {
@@ -473,14 +457,6 @@ public final class FieldMap extends AbstractMap<String, String> {
             } else if (source != body) {
                 throw new IllegalArgumentException("every slice must come from one body");
             }
-        }
-
-        private void setName(String name) {
-            if (name != nextName) {
-                nextKeyedKnown = false;
-            }
-            nextName = name;
-            nextHash = name.hashCode();
         }
 
         /** The new field's position, or -1 if its name is already there. */
@@ -513,7 +489,7 @@ public final class FieldMap extends AbstractMap<String, String> {
         }
 
         public boolean contains(String name) {
-            setName(name);
+            name(name);
             return slot(find()) != 0;
         }
 

@@ -48,17 +48,23 @@ class FieldMapTest {
         assertFalse(map.entrySet().contains(Map.entry("Aa", "other")));
     }
 
+    /** A field whose value is a slice of the body, named by a string. */
+    private static boolean slice(FieldMap.Builder builder, String name, byte[] body, int start, int end, boolean escaped) {
+        builder.name(name);
+        return builder.addValueSlice(body, start, end, escaped);
+    }
+
     @Test
     void slicedValuesReadAsTheirBytesAndMixWithDecodedOnes() {
         byte[] body = "a=1&b=&c=three".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         FieldMap.Builder builder = FieldMap.builder(1);
-        assertTrue(builder.addSlice("a", body, 2, 3));
+        assertTrue(slice(builder, "a", body, 2, 3, false));
         assertTrue(builder.add("decoded", "x y"));
-        assertTrue(builder.addSlice("b", body, 6, 6));
-        assertTrue(builder.addSlice("c", body, 9, 14));
-        assertFalse(builder.addSlice("a", body, 9, 14));
+        assertTrue(slice(builder, "b", body, 6, 6, false));
+        assertTrue(slice(builder, "c", body, 9, 14, false));
+        assertFalse(slice(builder, "a", body, 9, 14, false));
         assertFalse(builder.add("c", "other"));
-        assertThrows(IllegalArgumentException.class, () -> builder.addSlice("d", body.clone(), 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> slice(builder, "d", body.clone(), 0, 1, false));
         FieldMap map = builder.build();
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("a", "1");
@@ -74,8 +80,8 @@ class FieldMapTest {
     void formEscapedSlicesDecodeWhenRead() {
         byte[] body = "a=x%2Fy+z&b=%7e%41".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         FieldMap.Builder builder = FieldMap.builder(1);
-        assertTrue(builder.addEscapedSlice("a", body, 2, 9));
-        assertTrue(builder.addEscapedSlice("b", body, 12, 18));
+        assertTrue(slice(builder, "a", body, 2, 9, true));
+        assertTrue(slice(builder, "b", body, 12, 18, true));
         assertEquals(Map.of("a", "x/y z", "b", "~A"), builder.build());
         // The same through the form parser, which takes that path for escapes of ASCII bytes only.
         assertEquals(Map.of("a", "x/y z", "b", "~A", "c", "\u00e9", "d", "100%"),
