@@ -38,8 +38,7 @@ final class JsonBody {
             // Where the tree's parser, which refuses repeated names, would stop with the same outcome;
             // found without building the tree, whose objects are hash maps that names sharing a
             // String.hashCode slow down.
-            BodyParser.Parsed formStyle = formStyleWithJsonValues(body);
-            return formStyle != null ? formStyle : BodyParser.Parsed.unreadable(REPEATED_NAME);
+            return formStyleOr(body, REPEATED_NAME);
         }
         return parseTree(body);
     }
@@ -50,11 +49,7 @@ final class JsonBody {
         try {
             tree = JsonCodec.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            BodyParser.Parsed formStyle = formStyleWithJsonValues(body);
-            if (formStyle != null) {
-                return formStyle;
-            }
-            return BodyParser.Parsed.unreadable(notJson(e));
+            return formStyleOr(body, notJson(e));
         } catch (IOException | IllegalStateException e) {
             return BodyParser.Parsed.unreadable("body is not valid JSON");
         }
@@ -71,6 +66,12 @@ final class JsonBody {
             return BodyParser.Parsed.unreadable(e.getMessage());
         }
         return new BodyParser.Parsed(fields.build(), true, null);
+    }
+
+    /** A body JSON cannot read: a form-style template rendered as JSON if it is one, else no fields, for {@code why}. */
+    private static BodyParser.Parsed formStyleOr(byte[] body, String why) {
+        BodyParser.Parsed formStyle = formStyleWithJsonValues(body);
+        return formStyle != null ? formStyle : BodyParser.Parsed.unreadable(why);
     }
 
     private static String notJson(JsonProcessingException e) {
